@@ -1,1 +1,1 @@
-"""placeholder"""
+"""tap-zuora-quickstart: Singer tap for Zuora's Quickstart API (v2)."""

@@ -1,0 +1,89 @@
+"""OAuth 2.0 token flows shared by the taps.
+
+One token per tap run, shared by every stream: fetched on first use, reused, renewed shortly
+before it expires and after the API answers 401 (`invalidate`). The secret only ever travels in
+the token request body; it is never logged or put in an error message.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+
+import requests
+
+from commerce_taps_common.errors import ConfigError
+
+# Renew this long before the stated expiry, so a request never leaves with a token about to lapse.
+RENEW_MARGIN_SECONDS = 60
+
+
+class ClientCredentialsAuth(requests.auth.AuthBase):
+    """`grant_type=client_credentials` against a form-encoded token endpoint."""
+
+    def __init__(
+        self,
+        token_url: str,
+        form: Mapping[str, str],
+        *,
+        refused_setting: str,
+        refused_fix: str,
+        timeout: float = 60,
+        default_ttl_seconds: float = 3600,
+    ) -> None:
+        self.token_url = token_url
+        self._form = {"grant_type": "client_credentials", **form}
+        self._refused = (refused_setting, refused_fix)
+        self._timeout = timeout
+        self._default_ttl = default_ttl_seconds
+        self._token: str | None = None
+        self._renew_at = 0.0
+        self._lock = threading.Lock()
+        self._session = requests.Session()
+        self.tokens_fetched = 0
+
+    def __repr__(self) -> str:  # never show the form (it holds the secret)
+        return f"{type(self).__name__}({self.token_url!r})"
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def token(self) -> str:
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._renew_at:
+                self._fetch()
+            return self._token  # type: ignore[return-value]
+
+    def _fetch(self) -> None:
+        for attempt in range(5):
+            try:
+                response = self._session.post(self.token_url, data=self._form, timeout=self._timeout)
+            except requests.RequestException as error:
+                failure = f"{type(error).__name__}"
+            else:
+                if response.status_code in (400, 401, 403):
+                    setting, fix = self._refused
+                    raise ConfigError(
+                        setting,
+                        f"the token endpoint {self.token_url} refused the credentials "
+                        f"(HTTP {response.status_code})",
+                        fix,
+                    )
+                if response.status_code == 200:
+                    body = response.json()
+                    if "access_token" in body:
+                        break
+                failure = f"HTTP {response.status_code}"
+            time.sleep(min(2**attempt, 30))
+        else:
+            raise ConnectionError(f"no token from {self.token_url} after 5 attempts ({failure})")
+        ttl = float(body.get("expires_in") or self._default_ttl)
+        self._token = body["access_token"]
+        self._renew_at = time.monotonic() + max(ttl - RENEW_MARGIN_SECONDS, ttl / 2)
+        self.tokens_fetched += 1
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.token()}"
+        return request

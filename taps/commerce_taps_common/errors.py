@@ -1,0 +1,15 @@
+"""Errors a user can fix, reported as one line naming the setting, never as a traceback."""
+
+from __future__ import annotations
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong, or the vendor refused a credential."""
+
+    def __init__(self, setting: str, problem: str, fix: str = "") -> None:
+        self.setting, self.problem, self.fix = setting, problem, fix
+        super().__init__(f"{setting}: {problem}" + (f"; {fix}" if fix else ""))
+
+
+class PausedByVendor(Exception):
+    """The vendor asked us to stop for longer than a run should wait (e.g. a daily quota)."""

@@ -1,0 +1,111 @@
+"""The REST stream base every tap's vendor client derives from: auth shared across streams,
+pacing before the rate limit, retries with backoff and jitter (honouring the vendor's wait),
+bodies checked before they are trusted, errors that name the endpoint and the vendor's text."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Generator, Iterable
+from functools import cached_property
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from singer_sdk import RESTStream
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.jsonpath import extract_jsonpath
+
+from commerce_taps_common.pacing import retry_after_seconds
+from commerce_taps_common.timestamps import date_time_normaliser
+
+MAX_BACKOFF_SECONDS = 60
+
+
+class CommerceRESTStream(RESTStream):
+    """Vendor clients set `records_jsonpath`, `vendor_error_text`, and the paginator."""
+
+    #: Seconds before the first retry; doubles each time (capped), plus jitter.
+    backoff_base_seconds: float = 1.0
+    #: Name of the header holding the seconds until the rate-limit window resets.
+    rate_limit_reset_header = "ratelimit-reset"
+
+    @property
+    def timeout(self) -> int:
+        return int(self.config.get("request_timeout", 90))
+
+    def backoff_max_tries(self) -> int:
+        return 8
+
+    @property
+    def authenticator(self) -> Any:
+        return self._tap.authenticator  # one token per run, shared by every stream
+
+    @cached_property
+    def _normalise_date_times(self):
+        return date_time_normaliser(self.schema)
+
+    def _request(self, prepared_request: requests.PreparedRequest, context: Any) -> requests.Response:
+        self._tap.pacer.before_request()
+        return super()._request(prepared_request, context)
+
+    def vendor_error_text(self, body: Any) -> str | None:
+        """The vendor's own error message from a response body, if it holds one."""
+        return None
+
+    def error_in_success_body(self, body: Any) -> str | None:
+        """Vendors that report errors inside HTTP 200 bodies override this."""
+        return None
+
+    def _describe(self, response: requests.Response) -> str:
+        try:
+            text = self.vendor_error_text(response.json())
+        except ValueError:
+            text = None
+        text = text or response.text[:300].strip() or response.reason
+        return f"{response.request.method} {urlparse(response.url).path}: HTTP {response.status_code}: {text}"
+
+    def validate_response(self, response: requests.Response) -> None:
+        self._tap.pacer.after_response(response.headers)
+        status = response.status_code
+        if status == HTTPStatus.UNAUTHORIZED:
+            # The token expired or was revoked early: a new one, then the same request again.
+            self.authenticator.invalidate()
+            raise RetriableAPIError(self._describe(response), response)
+        if status == HTTPStatus.TOO_MANY_REQUESTS or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise RetriableAPIError(self._describe(response), response)
+        if status >= HTTPStatus.BAD_REQUEST:
+            raise FatalAPIError(self._describe(response))
+        try:
+            body = response.json(parse_float=decimal.Decimal)
+        except ValueError as error:  # a body cut short on the way: ask again
+            raise RetriableAPIError(
+                f"{response.request.method} {urlparse(response.url).path}: unreadable body ({error})",
+                response,
+            ) from error
+        if message := self.error_in_success_body(body):
+            raise FatalAPIError(f"{urlparse(response.url).path}: {message}")
+        response.parsed_body = body  # parse once: parse_response reuses it
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        body = getattr(response, "parsed_body", None)
+        if body is None:
+            body = response.json(parse_float=decimal.Decimal)
+        yield from extract_jsonpath(self.records_jsonpath, input=body)
+
+    def post_process(self, row: dict, context: Any = None) -> dict | None:
+        return self._normalise_date_times(row)
+
+    def backoff_wait_generator(self) -> Generator[float, Any, None]:
+        """Exponential from `backoff_base_seconds`; a 429 waits what the vendor asks instead."""
+        attempt = 0
+        exception = yield  # type: ignore[misc]
+        while True:
+            response = getattr(exception, "response", None)
+            wait = None
+            if response is not None and response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
+                wait = retry_after_seconds(response.headers, self.rate_limit_reset_header)
+            if wait is None:
+                wait = min(self.backoff_base_seconds * 2**attempt, MAX_BACKOFF_SECONDS)
+            attempt += 1
+            exception = yield wait

@@ -1,0 +1,46 @@
+"""The base every commerce-taps Tap derives from."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import jsonschema
+from singer_sdk import Tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
+
+from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.pacing import HeaderPacer
+
+
+class CommerceTap(Tap):
+    # msgspec writes Decimals as their exact digits and is ~1.5x faster than the default writer.
+    message_writer_class = MsgSpecWriter
+    package_name = "commerce-taps"  # every tap ships in the one distribution
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """One error, naming its setting, instead of the SDK's list of jsonschema messages; then
+        the vendor's own checks (`check_settings`)."""
+        if not raise_errors:  # --about and --discover need no valid config
+            return []
+        schema = self.config_jsonschema
+        self.append_builtin_config(schema)
+        error = jsonschema.exceptions.best_match(
+            jsonschema.Draft7Validator(schema).iter_errors(dict(self._config))
+        )
+        if error is not None:
+            if error.validator == "required":
+                setting = error.message.split("'")[1]
+                raise ConfigError(setting, "is required", "set it in the tap's config")
+            setting = ".".join(str(part) for part in error.absolute_path) or "config"
+            raise ConfigError(setting, f"invalid value {error.instance!r}: {error.message}")
+        self.check_settings(self._config)
+        return []
+
+    def check_settings(self, config: dict[str, Any]) -> None:
+        """Vendor checks beyond the JSON Schema; raise ConfigError."""
+
+    @cached_property
+    def pacer(self) -> HeaderPacer:
+        """One pacer per run: the vendor's rate limit is per tenant, not per stream."""
+        return HeaderPacer()
