@@ -1,0 +1,74 @@
+"""Edge cases of the shared mechanisms, hit directly."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from commerce_taps_common.pacing import HeaderPacer, retry_after_seconds
+from commerce_taps_common.pagination import CursorPaginator, RepeatedCursorError
+from commerce_taps_common.timestamps import date_time_normaliser, to_utc_text
+
+
+def fake_response(cursor):
+    return SimpleNamespace(parsed_body={"next_page": cursor},
+                           request=SimpleNamespace(path_url="/v2/invoices?cursor=x"))
+
+
+def test_cursor_paginator_stops_on_null_and_rejects_any_earlier_cursor():
+    paginator = CursorPaginator(lambda response: response.parsed_body["next_page"])
+    paginator.advance(fake_response("A"))
+    paginator.advance(fake_response("B"))
+    with pytest.raises(RepeatedCursorError):
+        paginator.advance(fake_response("A"))  # A -> B -> A: a loop the SDK's check misses
+    finished = CursorPaginator(lambda response: response.parsed_body["next_page"])
+    finished.advance(fake_response(None))
+    assert finished.finished
+
+
+def test_pacer_waits_for_the_window_only_when_nearly_exhausted():
+    pacer = HeaderPacer(reserve=2)
+    pacer.after_response({"ratelimit-remaining": "50", "ratelimit-reset": "30"})
+    started = time.monotonic()
+    pacer.before_request()
+    assert time.monotonic() - started < 0.05
+    pacer.after_response({"ratelimit-remaining": "1, 1;w=60", "ratelimit-reset": "0.3"})
+    pacer.before_request()
+    assert time.monotonic() - started >= 0.25
+
+
+def test_retry_after_prefers_retry_after_then_reset_header():
+    assert retry_after_seconds({"Retry-After": "7", "ratelimit-reset": "3"}) == 7
+    assert retry_after_seconds({"ratelimit-reset": "3"}) == 3
+    assert retry_after_seconds({}) is None
+
+
+def test_date_times_become_utc_at_any_depth():
+    schema = {"type": "object", "properties": {
+        "updated_time": {"type": ["string", "null"], "format": "date-time"},
+        "order_date": {"type": ["string", "null"], "format": "date"},
+        "line_items": {"type": ["array", "null"], "items": {"type": "object", "properties": {
+            "created_time": {"type": ["string", "null"], "format": "date-time"}}}},
+    }}
+    record = {"updated_time": "2023-01-31T05:22:16-08:00", "order_date": "2023-01-31",
+              "line_items": [{"created_time": "2023-07-01T00:00:00-07:00"}], "amount": Decimal("1.10")}
+    fixed = date_time_normaliser(schema)(record)
+    assert fixed["updated_time"] == "2023-01-31T13:22:16+00:00"
+    assert fixed["line_items"][0]["created_time"] == "2023-07-01T07:00:00+00:00"
+    assert fixed["order_date"] == "2023-01-31" and fixed["amount"] == Decimal("1.10")
+    assert to_utc_text("2024-01-01T00:00:00Z") == "2024-01-01T00:00:00+00:00"
+
+
+def test_msgspec_writer_keeps_money_digits_exact():
+    from singer_sdk.contrib.msgspec import serialize_jsonl
+
+    import json
+
+    money = {"total": Decimal("0.10"), "tiny": Decimal("0.000000001"),
+             "big": Decimal("12345678901234567890.12")}
+    line = bytes(serialize_jsonl(money)).decode()
+    assert json.loads(line, parse_float=Decimal) == money  # exact digits (1E-9 is exact too)
+    assert '"total":0.10' in line

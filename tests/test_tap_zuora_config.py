@@ -1,0 +1,55 @@
+"""A user's mistake ends in one line naming the setting, exit code 2, no traceback, no secret."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from commerce_sandbox import SandboxServer
+from pipeline import BIN
+
+SECRET = "s3cr3t-value-never-printed"
+BASE = {"client_id": "sandbox-zuora-client", "client_secret": SECRET, "data_center": "us-test"}
+
+
+def run_tap(tmp_path, config, *args):
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    return subprocess.run([str(BIN / "tap-zuora-quickstart"), "--config", str(path), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def assert_one_line_error(result, setting):
+    errors = [line for line in result.stderr.splitlines() if "config error" in line]
+    assert result.returncode == 2, result.stderr
+    assert len(errors) == 1 and f"config error: {setting}:" in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert SECRET not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "setting"),
+    [
+        ({"client_secret": None}, "client_secret"),
+        ({"client_id": None}, "client_id"),
+        ({"data_center": "mars"}, "data_center"),
+        ({"data_center": None}, "base_url"),
+        ({"start_date": "2999-01-01T00:00:00Z"}, "start_date"),
+        ({"start_date": "last tuesday"}, "start_date"),
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 500}, "page_size"),
+    ],
+)
+def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
+    config = {key: value for key, value in {**BASE, **change}.items() if value is not None}
+    assert_one_line_error(run_tap(tmp_path, config), setting)
+
+
+def test_refused_secret_is_one_line_naming_client_secret(tmp_path):
+    with SandboxServer(seed=1, scale=5) as sandbox:
+        config = {**BASE, "data_center": None, "base_url": f"{sandbox.url}/zuora"}
+        del config["data_center"]
+        assert_one_line_error(run_tap(tmp_path, config), "client_secret")
+        assert_one_line_error(run_tap(tmp_path, config, "--test"), "client_secret")
