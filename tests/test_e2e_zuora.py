@@ -68,9 +68,7 @@ def test_backfill_then_incremental_runs_equal_truth(sandbox, tmp_path):
         run = run_pipeline(tmp_path / f"run{day + 2}", "tap-zuora-quickstart", tap_config(sandbox),
                            target_config(tmp_path), state=first.state).check()
         assert_warehouse_equals_truth(sandbox, database)
-        touched = sum(
-            count for per_stream in changes.values() for count in per_stream.values()
-        ) if isinstance(next(iter(changes.values())), dict) else sum(changes.values())
+        touched = sum(count for per_stream in changes.values() for count in per_stream.values())
         incremental_requests = requests_served(sandbox)
         # One token, a page or two per stream, draft re-checks: a function of the changes only.
         assert incremental_requests <= 1 + 2 * len(STREAMS) + 2 * math.ceil(touched / 99) + 5, (

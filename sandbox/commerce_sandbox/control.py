@@ -1,0 +1,44 @@
+"""A small client for the sandbox's control surface (`/_control`), in-process or remote."""
+
+from __future__ import annotations
+
+import decimal
+from typing import Any
+
+import requests
+
+
+class SandboxControl:
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self._session = requests.Session()
+
+    def _call(self, method: str, path: str, body: dict | None = None) -> Any:
+        response = self._session.request(method, f"{self.url}/_control/{path}", json=body, timeout=600)
+        response.raise_for_status()
+        return response.json(parse_float=decimal.Decimal)
+
+    def reset(self, seed: int, scale: int) -> dict:
+        return self._call("POST", "reset", {"seed": seed, "scale": scale})
+
+    def advance(self, days: float = 0, seconds: float = 0) -> dict:
+        """Move the simulated clock; answers {vendor: {stream: {created, changed, deleted}}}."""
+        return self._call("POST", "advance", {"days": days, "seconds": seconds})
+
+    def now(self) -> str:
+        return self._call("GET", "clock")["now"]
+
+    def truth(self, vendor: str, stream: str) -> list[dict]:
+        return self._call("GET", f"truth/{vendor}/{stream}")["records"]
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        return self._call("GET", "stats")
+
+    def reset_stats(self) -> None:
+        self._call("POST", "stats/reset")
+
+    def inject(self, vendor: str, faults: list[dict]) -> None:
+        self._call("POST", f"faults/{vendor}", {"faults": faults})
+
+    def configure(self, vendor: str, **settings: Any) -> None:
+        self._call("POST", f"config/{vendor}", settings)
