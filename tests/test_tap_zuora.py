@@ -79,7 +79,7 @@ def test_changes_after_the_clock_moves_are_emitted_and_nothing_else(sandbox, tmp
 
 
 def test_token_is_renewed_before_expiry_and_after_an_early_401(sandbox, tmp_path):
-    sandbox.control.configure("zuora", token_ttl_seconds=62, latency_ms=20)  # renews at 2 s
+    sandbox.control.configure("zuora", token_ttl_seconds=3, latency_ms=20)  # renewed every 1.5 s
     sandbox.control.inject("zuora", [{"kind": "expire_token", "count": 1, "path": "/v2/orders"}])
     result, records, _ = run_tap(tmp_path, config_for(sandbox, page_size=10))
     assert result.returncode == 0, result.stderr[-3000:]
