@@ -60,7 +60,8 @@ def run_pipeline(
         tap_process.stdout.close()  # the target owns the pipe now; a dead target stops the tap
         output, _ = target_process.communicate(timeout=timeout)
         tap_process.wait(timeout=timeout)
-    states = [json.loads(line)["value"] for line in output.decode().splitlines() if line.strip()]
+    # A Singer target writes each state it has committed as one JSON line.
+    states = [json.loads(line) for line in output.decode().splitlines() if line.strip()]
     return PipelineRun(
         tap_exit=tap_process.returncode,
         target_exit=target_process.returncode,

@@ -138,7 +138,7 @@ def test_loader_killed_mid_run_then_rerun_from_its_state_equals_truth(tmp_path):
         output, _ = target.communicate()
         tap.wait(timeout=60)
         assert target.returncode == -signal.SIGKILL, "the load finished before the kill"
-        states = [json.loads(line)["value"] for line in output.decode().splitlines() if line]
+        states = [json.loads(line) for line in output.decode().splitlines() if line]
         with duckdb.connect(str(database), read_only=True) as connection:
             (loaded,) = connection.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'zuora'"

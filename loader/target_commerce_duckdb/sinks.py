@@ -40,7 +40,9 @@ class DuckDBSink(BatchSink):
     def __init__(self, target: Any, stream_name: str, schema: dict, key_properties: Any) -> None:
         super().__init__(target, stream_name, schema, key_properties)
         self._target = target
-        self.connection = target.connection
+        # A cursor per sink: the SDK drains sinks in parallel threads, and one DuckDB
+        # connection serves one call at a time.
+        self.connection = target.connection.cursor()
         self.table = f"{quote(target.schema_name)}.{quote(stream_name.lower().replace('-', '_'))}"
         self.columns = self._prepare_table()
 
