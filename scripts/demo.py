@@ -120,7 +120,7 @@ def main() -> None:
 
     if not all(diff.equal for diff in diffs):
         sys.exit("demo: the warehouse differs from the sandbox truth")
-    print(f"\ndemo: done; query it with: duckdb {WAREHOUSE.relative_to(ROOT)}")
+    print(f"\ndemo: done; the warehouse is {WAREHOUSE.relative_to(ROOT)} (README: Querying)")
 
 
 if __name__ == "__main__":
