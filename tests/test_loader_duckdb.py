@@ -90,7 +90,7 @@ def test_money_is_exact_to_the_cent_over_a_million_cents(tmp_path):
 def test_dates_and_offsets_are_honoured(tmp_path):
     load(tmp_path, [schema_message(), record({"id": 1, "day": "2024-02-29", "at": "2024-01-01T00:00:00+02:00"}),
                     record({"id": 2, "at": "2023-01-31T05:22:16-08:00"})])
-    rows = query(tmp_path, "SELECT id, day, strftime("at", '%Y-%m-%dT%H:%M:%S') FROM s.items ORDER BY id")
+    rows = query(tmp_path, """SELECT id, day, strftime("at", '%Y-%m-%dT%H:%M:%S') FROM s.items ORDER BY id""")
     assert rows[0][1].isoformat() == "2024-02-29" and rows[0][2] == "2023-12-31T22:00:00"
     assert rows[1][2] == "2023-01-31T13:22:16"
     types = dict(query(tmp_path, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name='items'"))
