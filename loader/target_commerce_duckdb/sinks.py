@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
-import simplejson
+from singer_sdk.contrib.msgspec import encoder as json_encoder
 from singer_sdk.sinks import BatchSink
 
-from target_commerce_duckdb.types import column_type, normalise, wider
+from target_commerce_duckdb.types import MONEY, column_type, normalise, wider
 
 ARRIVAL = "__arrival"  # position of a record in its batch: the last one for a key wins
 
@@ -21,8 +21,8 @@ def quote(identifier: str) -> str:
 
 
 def _text(value: Any) -> str | None:
-    """Every value travels as text and DuckDB casts it to the column type: exact for decimals
-    (never a float), offsets kept for timestamps."""
+    """The fallback: a value travels as text and DuckDB casts it to the column type (exact for
+    decimals, offsets kept for timestamps)."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -30,10 +30,25 @@ def _text(value: Any) -> str | None:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, (dict, list)):
-        return simplejson.dumps(value, use_decimal=True, separators=(",", ":"))
+        return json_encoder.encode(value).decode()  # Decimals as their exact digits
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return str(value)
+
+
+ARROW_TYPES = {MONEY: pa.decimal128(38, 9), "BIGINT": pa.int64(), "BOOLEAN": pa.bool_()}
+
+
+def arrow_column(values: list[Any], duckdb_type: str) -> pa.Array:
+    """A column in the Arrow type closest to its DuckDB type (Decimals convert exactly; Arrow
+    refuses, rather than rounds, what does not fit); mixed or unexpected values go as text."""
+    try:
+        if duckdb_type == "JSON":
+            return pa.array([None if value is None else json_encoder.encode(value).decode() for value in values],
+                            pa.string())
+        return pa.array(values, ARROW_TYPES.get(duckdb_type, pa.string()))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return pa.array([_text(value) for value in values], pa.string())
 
 
 class DuckDBSink(BatchSink):
@@ -94,7 +109,7 @@ class DuckDBSink(BatchSink):
             return
         names = list(self.columns)
         arrow = pa.table(
-            {f"c{position}": pa.array([_text(record.get(name)) for record in records], pa.string())
+            {f"c{position}": arrow_column([record.get(name) for record in records], self.columns[name])
              for position, name in enumerate(names)}
             | {ARRIVAL: pa.array(range(len(records)), pa.int64())}
         )

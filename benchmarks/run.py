@@ -1,0 +1,214 @@
+"""`make bench`: throughput and memory of the Zuora tap and the DuckDB loader, against baselines
+measured in the same run (PyPI's target-duckdb 0.8.0, dlt's rest_api source). Prints a table and
+writes .bench/results.json. Absolute times on a shared 2-core machine are noise: read the ratios.
+
+Usage: benchmarks/run.py [--invoices-scale 15000] [--million-scale 38000] [--skip-million]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+BENCH = ROOT / ".bench"
+VENVS = {
+    "target-duckdb": ["target-duckdb==0.8.0", "duckdb==2.0.0"],
+    "dlt": ["dlt[duckdb]==1.31.0", "pyarrow", "duckdb==2.0.0"],
+}
+
+
+def venv(name: str) -> Path:
+    """A venv of its own per baseline, so their pins never meet ours."""
+    path = BENCH / f"venv-{name}"
+    if not (path / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+        subprocess.run([str(path / "bin" / "pip"), "install", "-q", *VENVS[name]], check=True)
+    return path / "bin"
+
+
+def wait(process: subprocess.Popen) -> tuple[int, int]:
+    """Exit code and peak resident memory (MiB) of one child."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_maxrss // 1024
+
+
+class Sandbox:
+    def __init__(self, scale: int) -> None:
+        self.ready = Path(tempfile.mkdtemp()) / "url"
+        started = time.monotonic()
+        self.process = subprocess.Popen([str(BIN / "commerce-sandbox"), "serve", "--port", "0", "--seed", "1",
+                                         "--scale", str(scale), "--ready-file", str(self.ready)])
+        while not (self.ready.exists() and self.ready.read_text()):
+            if self.process.poll() is not None:
+                sys.exit("bench: the sandbox did not start")
+            time.sleep(0.2)
+        self.url = self.ready.read_text()
+        self.startup_seconds = time.monotonic() - started
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
+def tap_files(workdir: Path, url: str, stream: str) -> list[str]:
+    config = workdir / "tap.json"
+    config.write_text(json.dumps({"base_url": f"{url}/zuora", "client_id": "sandbox-zuora-client",
+                                  "client_secret": "sandbox-zuora-secret", "start_date": "2020-01-01"}))
+    catalog = json.loads(subprocess.run([str(BIN / "tap-zuora-quickstart"), "--discover"],
+                                        capture_output=True, text=True, check=True).stdout)
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = entry["stream"] == stream
+    (workdir / "catalog.json").write_text(json.dumps(catalog))
+    return [str(BIN / "tap-zuora-quickstart"), "--config", str(config), "--catalog", str(workdir / "catalog.json")]
+
+
+def our_loader(workdir: Path, name: str) -> list[str]:
+    (workdir / f"{name}.json").write_text(json.dumps({"database": str(workdir / f"{name}.duckdb"),
+                                                      "default_target_schema": "zuora"}))
+    return [str(BIN / "target-commerce-duckdb"), "--config", str(workdir / f"{name}.json")]
+
+
+def count_rows(database: Path, table: str) -> int:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def timed(command: list[str], stdin=None, stdout=None) -> tuple[float, int]:
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdin=stdin, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    code, memory = wait(process)
+    if code != 0:
+        sys.exit(f"bench: {command[0]} exited {code}")
+    return time.monotonic() - started, memory
+
+
+def pipeline(tap: list[str], target: list[str]) -> tuple[float, int, int]:
+    started = time.monotonic()
+    tap_process = subprocess.Popen(tap, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    target_process = subprocess.Popen(target, stdin=tap_process.stdout, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+    tap_process.stdout.close()
+    (tap_code, tap_memory), (target_code, target_memory) = wait(tap_process), wait(target_process)
+    if tap_code or target_code:
+        sys.exit(f"bench: pipeline failed (tap {tap_code}, target {target_code})")
+    return time.monotonic() - started, tap_memory, target_memory
+
+
+def rekeyed(source: Path, destination: Path, copies: int) -> int:
+    """The captured stream repeated with fresh ids, to measure memory at a larger size."""
+    lines = source.read_bytes().splitlines()
+    head = [line for line in lines if b'"type":"SCHEMA"' in line]
+    records = [line for line in lines if b'"type":"RECORD"' in line]
+    written = 0
+    with destination.open("wb") as out:
+        out.write(b"\n".join(head) + b"\n")
+        for copy in range(copies):
+            for line in records:
+                out.write(line.replace(b'"id":"', f'"id":"{copy}-'.encode(), 1) + b"\n")
+                written += 1
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--invoices-scale", type=int, default=15000, help="sandbox accounts (~13 invoices each)")
+    parser.add_argument("--million-scale", type=int, default=38000, help="accounts giving ~1M invoice items")
+    parser.add_argument("--skip-million", action="store_true")
+    arguments = parser.parse_args()
+    BENCH.mkdir(exist_ok=True)
+    target_duckdb, dlt_python = venv("target-duckdb"), venv("dlt") / "python"
+    results: dict[str, dict] = {}
+    work = Path(tempfile.mkdtemp(prefix="bench-", dir=BENCH))
+
+    sandbox = Sandbox(arguments.invoices_scale)
+    try:
+        tap = tap_files(work, sandbox.url, "invoices")
+        seconds, tap_memory, target_memory = pipeline(tap, our_loader(work, "e2e"))
+        rows = count_rows(work / "e2e.duckdb", "zuora.invoices")
+        results["tap+loader end to end"] = {"records": rows, "seconds": seconds, "tap_peak_mib": tap_memory,
+                                            "loader_peak_mib": target_memory}
+        captured = work / "invoices.singer"
+        with captured.open("wb") as out:
+            seconds, memory = timed(tap, stdout=out)
+        results["tap alone (to a file)"] = {"records": rows, "seconds": seconds, "tap_peak_mib": memory}
+        for label, command, database, table in (
+            ("our loader (from the file)", our_loader(work, "ours"), work / "ours.duckdb", "zuora.invoices"),
+            ("target-duckdb 0.8.0 (from the file)",
+             [str(target_duckdb / "target-duckdb"), "--config", str(work / "td.json")], work / "td.duckdb",
+             "zuora.invoices"),
+        ):
+            (work / "td.json").write_text(json.dumps({"filepath": str(work / "td.duckdb"),
+                                                      "default_target_schema": "zuora"}))
+            with captured.open("rb") as stdin:
+                seconds, memory = timed(command, stdin=stdin)
+            results[label] = {"records": rows, "seconds": seconds, "loader_peak_mib": memory,
+                              "rows_stored": count_rows(database, table)}
+        for file_format in ("default", "parquet"):
+            directory = work / f"dlt-{file_format}"
+            directory.mkdir()
+            started = time.monotonic()
+            output = subprocess.run([str(dlt_python), str(ROOT / "benchmarks" / "dlt_zuora_invoices.py"),
+                                     f"{sandbox.url}/zuora", file_format, str(directory)],
+                                    capture_output=True, text=True)
+            if output.returncode != 0:
+                sys.exit(f"bench: dlt failed: {output.stderr[-2000:]}")
+            stored = int(output.stdout.split()[-2])
+            results[f"dlt rest_api ({file_format} format)"] = {"records": rows, "rows_stored": stored,
+                                                               "seconds": time.monotonic() - started}
+    finally:
+        sandbox.stop()
+
+    loader_1m = work / "million.singer"
+    million = rekeyed(captured, loader_1m, max(1, round(1_000_000 / rows)))
+    with loader_1m.open("rb") as stdin:
+        seconds, memory = timed(our_loader(work, "million"), stdin=stdin)
+    results["our loader, 1M records"] = {"records": million, "seconds": seconds, "loader_peak_mib": memory}
+    if not arguments.skip_million:
+        sandbox = Sandbox(arguments.million_scale)
+        try:
+            output = work / "items.singer"
+            with output.open("wb") as out:
+                seconds, memory = timed(tap_files(work, sandbox.url, "invoice_items"), stdout=out)
+            with output.open("rb") as singer:
+                items = sum(1 for line in singer if line.startswith(b'{"type":"RECORD"'))
+            results["tap alone, ~1M invoice items"] = {"records": items, "seconds": seconds, "tap_peak_mib": memory,
+                                                       "sandbox_startup_seconds": sandbox.startup_seconds}
+        finally:
+            sandbox.stop()
+
+    for figures in results.values():
+        figures["records_per_second"] = round(figures["records"] / figures["seconds"])
+    rate = {label: figures["records_per_second"] for label, figures in results.items()}
+    ratios = {
+        "our loader / target-duckdb 0.8.0 (records/s)":
+            rate["our loader (from the file)"] / rate["target-duckdb 0.8.0 (from the file)"],
+        "tap+loader / dlt rest_api default (records/s)":
+            rate["tap+loader end to end"] / rate["dlt rest_api (default format)"],
+        "tap+loader / dlt rest_api parquet (records/s)":
+            rate["tap+loader end to end"] / rate["dlt rest_api (parquet format)"],
+    }
+    print(f"\n{'measurement':<38} {'records':>9} {'seconds':>8} {'rec/s':>8} {'stored':>8} {'tap MiB':>8} {'load MiB':>8}")
+    for label, figures in results.items():
+        print(f"{label:<38} {figures['records']:>9} {figures['seconds']:>8.1f} {figures['records_per_second']:>8}"
+              f" {figures.get('rows_stored', ''):>8} {figures.get('tap_peak_mib', ''):>8} {figures.get('loader_peak_mib', ''):>8}")
+    print()
+    for label, ratio in ratios.items():
+        print(f"{label:<50} {ratio:6.2f}x")
+    (BENCH / "results.json").write_text(json.dumps({"results": results, "ratios": ratios}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
