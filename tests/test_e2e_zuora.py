@@ -62,8 +62,10 @@ def test_backfill_then_incremental_runs_equal_truth(sandbox, tmp_path):
     assert_warehouse_equals_truth(sandbox, database)
     backfill_requests = requests_served(sandbox)
 
+    deleted = 0
     for day in range(3):
         changes = sandbox.control.advance(days=1)["zuora"]
+        deleted += changes["invoices"]["deleted"]
         sandbox.control.reset_stats()
         run = run_pipeline(tmp_path / f"run{day + 2}", "tap-zuora-quickstart", tap_config(sandbox),
                            target_config(tmp_path), state=first.state).check()
@@ -75,6 +77,7 @@ def test_backfill_then_incremental_runs_equal_truth(sandbox, tmp_path):
             incremental_requests, changes)
         assert incremental_requests < backfill_requests
         first = run
+    assert deleted, "the sandbox deleted no draft invoice: the delete path went untested"
 
 
 def test_rerun_without_changes_costs_the_same_at_any_table_size(tmp_path):
