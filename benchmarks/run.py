@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from commerce_taps_common.catalog import catalog_selecting
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 BENCH = ROOT / ".bench"
@@ -63,12 +65,7 @@ def tap_files(workdir: Path, url: str, stream: str) -> list[str]:
     config = workdir / "tap.json"
     config.write_text(json.dumps({"base_url": f"{url}/zuora", "client_id": "sandbox-zuora-client",
                                   "client_secret": "sandbox-zuora-secret", "start_date": "2020-01-01"}))
-    catalog = json.loads(subprocess.run([str(BIN / "tap-zuora-quickstart"), "--discover"],
-                                        capture_output=True, text=True, check=True).stdout)
-    for entry in catalog["streams"]:
-        for metadata in entry["metadata"]:
-            if metadata["breadcrumb"] == []:
-                metadata["metadata"]["selected"] = entry["stream"] == stream
+    catalog = catalog_selecting(str(BIN / "tap-zuora-quickstart"), {stream})
     (workdir / "catalog.json").write_text(json.dumps(catalog))
     return [str(BIN / "tap-zuora-quickstart"), "--config", str(config), "--catalog", str(workdir / "catalog.json")]
 

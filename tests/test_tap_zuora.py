@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from commerce_sandbox import SandboxServer
+from commerce_taps_common.catalog import catalog_selecting
 from pipeline import BIN
 
 
@@ -135,12 +136,7 @@ def stub_url():
 
 
 def run_one_stream(base_url, tmp_path, stream):
-    catalog = json.loads(subprocess.run([str(BIN / "tap-zuora-quickstart"), "--discover"],
-                                        capture_output=True, text=True, check=True).stdout)
-    for entry in catalog["streams"]:
-        for metadata in entry["metadata"]:
-            if metadata["breadcrumb"] == []:
-                metadata["metadata"]["selected"] = entry["stream"] == stream
+    catalog = catalog_selecting(str(BIN / "tap-zuora-quickstart"), {stream})
     (tmp_path / "catalog.json").write_text(json.dumps(catalog))
     (tmp_path / "config.json").write_text(json.dumps(
         {"base_url": base_url, "client_id": "x", "client_secret": "y"}))

@@ -1,0 +1,17 @@
+"""Catalog helpers for scripts that run a tap by hand (tests, benchmarks, one-off backfills)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+
+def catalog_selecting(tap_executable: str, streams: set[str]) -> dict:
+    """The tap's discovered catalog with exactly `streams` selected."""
+    catalog = json.loads(subprocess.run([tap_executable, "--discover"], capture_output=True, text=True,
+                                        check=True).stdout)
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = entry["stream"] in streams
+    return catalog
