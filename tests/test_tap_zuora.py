@@ -97,7 +97,7 @@ def test_pacing_keeps_a_run_under_the_rate_limit(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         stats = sandbox.control.stats()["zuora"]
         assert sum(stats.values()) > 12  # the run needed more than one window
-        assert "429" not in result.stderr and "Backing off" not in result.stderr
+        assert '"http_status_code":429' not in result.stderr and "Backing off" not in result.stderr
 
 
 class _StubZuora(BaseHTTPRequestHandler):
