@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from commerce_taps_common.errors import ConfigError, PausedByVendor
+from commerce_taps_common.errors import ConfigError
 
 EXIT_CONFIG = 2
 EXIT_API = 1
@@ -21,10 +21,7 @@ def entry_point(tap_class: type, name: str) -> Callable[[], None]:
         except ConfigError as error:
             print(f"{name}: config error: {error}", file=sys.stderr)
             sys.exit(EXIT_CONFIG)
-        except PausedByVendor as error:
-            print(f"{name}: stopped: {error}", file=sys.stderr)
-            sys.exit(EXIT_API)
-        except FatalAPIError as error:
+        except (FatalAPIError, RetriableAPIError) as error:  # retriable: retries ran out
             print(f"{name}: error: {error}", file=sys.stderr)
             sys.exit(EXIT_API)
 

@@ -9,7 +9,3 @@ class ConfigError(Exception):
     def __init__(self, setting: str, problem: str, fix: str = "") -> None:
         self.setting, self.problem, self.fix = setting, problem, fix
         super().__init__(f"{setting}: {problem}" + (f"; {fix}" if fix else ""))
-
-
-class PausedByVendor(Exception):
-    """The vendor asked us to stop for longer than a run should wait (e.g. a daily quota)."""
