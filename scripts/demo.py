@@ -1,6 +1,8 @@
-"""The demo (`make demo`): the nightly Meltano job against the local sandbox, twice.
+"""The demo (`make demo`): the nightly Meltano job (every tap into one DuckDB warehouse) against the
+local sandbox, twice.
 
-1. start `commerce-sandbox serve` on a free port;
+1. start `commerce-sandbox serve` on a free port (vendor limits as in production: Zoho's 100
+   requests a minute, which tap-zoho-partner paces itself under);
 2. `meltano run nightly` into output/warehouse.duckdb (a backfill: state and warehouse start empty);
 3. advance the sandbox clock one day (new, changed and deleted records), run the job again (an
    incremental run from Meltano's state);
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -28,9 +31,31 @@ BIN = Path(sys.executable).parent
 WAREHOUSE = ROOT / "output" / "warehouse.duckdb"
 LOG = ROOT / "output" / "demo-meltano.log"
 ENVIRONMENT = "sandbox"
-STATE_ID = f"{ENVIRONMENT}:tap-zuora-quickstart-to-target-commerce-duckdb"
-SCHEMA = "zuora"
-STREAMS = ("accounts", "subscriptions", "orders", "invoices", "invoice_items")
+
+
+@dataclass(frozen=True)
+class DemoTap:
+    name: str
+    vendor: str  # the sandbox prefix, also the warehouse schema (the plugin's namespace)
+    keys: dict[str, str]  # stream -> primary key
+    urls: dict[str, str]  # setting -> path under the sandbox URL
+
+    @property
+    def state_id(self) -> str:
+        return f"{ENVIRONMENT}:{self.name}-to-target-commerce-duckdb"
+
+    def env(self, url: str) -> dict[str, str]:
+        prefix = self.name.upper().replace("-", "_")
+        return {f"{prefix}_{setting.upper()}": f"{url}{path}" for setting, path in self.urls.items()}
+
+
+TAPS = (
+    DemoTap("tap-zuora-quickstart", "zuora", dict.fromkeys(
+        ("accounts", "subscriptions", "orders", "invoices", "invoice_items"), "id"), {"base_url": "/zuora"}),
+    DemoTap("tap-zoho-partner", "zoho", {"transactions": "transaction_id", "commissions": "commission_id",
+                                         "subscriptions": "subscription_id", "leads": "lead_id"},
+            {"base_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"}),
+)
 
 
 def meltano(*args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
@@ -68,16 +93,20 @@ def start_sandbox(ready_file: Path) -> tuple[subprocess.Popen, str]:
     sys.exit("demo: the sandbox did not start within 60 s")
 
 
-def report(title: str, control: SandboxControl) -> None:
-    requests = control.stats().get("zuora", {})
-    print(f"\n== {title}: {sum(requests.values())} requests to the Zuora sandbox")
+def report(title: str, control: SandboxControl, seconds: float) -> None:
+    stats = control.stats()
+    total = sum(sum(stats.get(tap.vendor, {}).values()) for tap in TAPS)
+    print(f"\n== {title}: {total} requests in {seconds:.0f} s")
     with duckdb.connect(str(WAREHOUSE), read_only=True) as connection:
-        for stream in STREAMS:
-            (count,) = connection.execute(f'SELECT count(*) FROM "{SCHEMA}"."{stream}"').fetchone()
-            print(f"   {SCHEMA}.{stream:<14} {count:>7} rows")
-    state = json.loads(meltano("state", "get", STATE_ID) or "{}")
-    for stream, bookmark in sorted(state.get("singer_state", {}).get("bookmarks", {}).items()):
-        print(f"   bookmark {stream:<14} {bookmark.get('replication_key_value')}")
+        for tap in TAPS:
+            print(f"   {tap.name}: {sum(stats.get(tap.vendor, {}).values())} requests")
+            for stream in tap.keys:
+                (count,) = connection.execute(f'SELECT count(*) FROM "{tap.vendor}"."{stream}"').fetchone()
+                print(f"     {tap.vendor}.{stream:<14} {count:>7} rows")
+            state = json.loads(meltano("state", "get", tap.state_id) or "{}")
+            for stream, bookmark in sorted(state.get("singer_state", {}).get("bookmarks", {}).items()):
+                if bookmark.get("replication_key_value"):
+                    print(f"     bookmark {stream:<14} {bookmark['replication_key_value']}")
 
 
 def main() -> None:
@@ -87,30 +116,33 @@ def main() -> None:
     meltano("install")
     # A demo starts from nothing, so running it twice gives the same result.
     WAREHOUSE.unlink(missing_ok=True)
-    meltano("state", "clear", "--force", STATE_ID, check=False)
+    for tap in TAPS:
+        meltano("state", "clear", "--force", tap.state_id, check=False)
 
     with tempfile.TemporaryDirectory() as scratch:
         sandbox, url = start_sandbox(Path(scratch) / "sandbox-url")
         try:
             control = SandboxControl(url)
-            env = {"TAP_ZUORA_QUICKSTART_BASE_URL": f"{url}/zuora"}
+            env = {name: value for tap in TAPS for name, value in tap.env(url).items()}
             print(f"demo: sandbox at {url}, clock {control.now()}")
 
+            started = time.monotonic()
             meltano("run", "nightly", env=env)
-            report("run 1 (backfill)", control)
+            report("run 1 (backfill)", control, time.monotonic() - started)
 
             changes = control.advance(days=1)
             control.reset_stats()
-            print(f"\ndemo: advanced the sandbox clock one day: {json.dumps(changes.get('zuora', changes))}")
+            print(f"\ndemo: advanced the sandbox clock one day: {json.dumps(changes)}")
+            started = time.monotonic()
             meltano("run", "nightly", env=env)
-            report("run 2 (incremental)", control)
+            report("run 2 (incremental)", control, time.monotonic() - started)
 
             print("\n== warehouse versus sandbox truth")
             with duckdb.connect(str(WAREHOUSE), read_only=True) as connection:
                 diffs = [
-                    compare_table(connection, SCHEMA, stream, control.truth("zuora", stream),
-                                  vendor="zuora")
-                    for stream in STREAMS
+                    compare_table(connection, tap.vendor, stream, control.truth(tap.vendor, stream),
+                                  vendor=tap.vendor, key=key)
+                    for tap in TAPS for stream, key in tap.keys.items()
                 ]
             for diff in diffs:
                 print(f"   {diff.summary()}")

@@ -8,9 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from commerce_taps_common.pacing import HeaderPacer, retry_after_seconds
+from commerce_taps_common.pacing import Pacer, retry_after_seconds
 from commerce_taps_common.pagination import CursorPaginator, RepeatedCursorError
-from commerce_taps_common.timestamps import date_time_normaliser, to_utc_text
+from commerce_taps_common.normalise import record_normaliser
+from commerce_taps_common.timestamps import to_utc_text
 
 
 def fake_response(cursor):
@@ -30,7 +31,7 @@ def test_cursor_paginator_stops_on_null_and_rejects_any_earlier_cursor():
 
 
 def test_pacer_waits_for_the_window_only_when_nearly_exhausted():
-    pacer = HeaderPacer(reserve=2)
+    pacer = Pacer(reserve=2)
     pacer.after_response({"ratelimit-remaining": "50", "ratelimit-reset": "30"})
     started = time.monotonic()
     pacer.before_request()
@@ -55,7 +56,7 @@ def test_date_times_become_utc_at_any_depth():
     }}
     record = {"updated_time": "2023-01-31T05:22:16-08:00", "order_date": "2023-01-31",
               "line_items": [{"created_time": "2023-07-01T00:00:00-07:00"}], "amount": Decimal("1.10")}
-    fixed = date_time_normaliser(schema)(record)
+    fixed = record_normaliser(schema)(record)
     assert fixed["updated_time"] == "2023-01-31T13:22:16+00:00"
     assert fixed["line_items"][0]["created_time"] == "2023-07-01T07:00:00+00:00"
     assert fixed["order_date"] == "2023-01-31" and fixed["amount"] == Decimal("1.10")

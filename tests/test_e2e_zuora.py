@@ -95,7 +95,7 @@ def test_rerun_without_changes_costs_the_same_at_any_table_size(tmp_path):
 
 
 FAULTS = [
-    pytest.param({"kind": "429", "count": 3, "reset_header": True}, id="429-with-reset"),
+    pytest.param({"kind": "429", "count": 3, "reset_header": True, "seconds": 2}, id="429-with-reset"),
     pytest.param({"kind": "429", "count": 2, "reset_header": False}, id="429-without-reset"),
     pytest.param({"kind": "500", "count": 2}, id="500"),
     pytest.param({"kind": "502", "count": 2}, id="502"),

@@ -188,3 +188,12 @@ def test_a_locked_file_is_one_clear_line_not_a_hang(tmp_path):
         assert len(errors) == 1 and "locked" in errors[0] and "Traceback" not in result.stderr
     finally:
         holder.kill()
+
+
+def test_a_file_named_like_its_schema_loads_and_merges(tmp_path):
+    """`w.duckdb` holding schema `w`: DuckDB would read `w.items` as catalog or schema."""
+    messages = [schema_message(), record({"id": 1, "amount": 1}), record({"id": 1, "amount": 2}),
+                record({"id": 2, "amount": 3})]
+    load(tmp_path, messages, default_target_schema="w")
+    load(tmp_path, [schema_message(), record({"id": 2, "amount": 4})], default_target_schema="w")
+    assert query(tmp_path, "SELECT id, amount FROM w.w.items ORDER BY id") == [(1, Decimal("2")), (2, Decimal("4"))]

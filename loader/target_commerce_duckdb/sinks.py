@@ -58,7 +58,11 @@ class DuckDBSink(BatchSink):
         # A cursor per sink: the SDK drains sinks in parallel threads, and one DuckDB
         # connection serves one call at a time.
         self.connection = target.connection.cursor()
-        self.table = f"{quote(target.schema_name)}.{quote(stream_name.lower().replace('-', '_'))}"
+        # Fully qualified: a file named like the schema (zoho.duckdb holding schema zoho) makes
+        # `zoho.table` ambiguous between the catalog and the schema.
+        (self.catalog,) = self.connection.execute("SELECT current_database()").fetchone()
+        self.table_name = stream_name.lower().replace("-", "_")
+        self.table = ".".join(quote(part) for part in (self.catalog, target.schema_name, self.table_name))
         self.columns = self._prepare_table()
 
     @property
@@ -78,14 +82,13 @@ class DuckDBSink(BatchSink):
         nothing is dropped."""
         connection = self.connection
         schema_name = self._target.schema_name
-        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema_name)}")
-        table_name = self.table.split(".", 1)[1].strip('"').replace('""', '"')
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.catalog)}.{quote(schema_name)}")
         existing = {
             name: normalise(kind)
             for name, kind in connection.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-                [schema_name, table_name],
+                "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+                [self.catalog, schema_name, self.table_name],
             ).fetchall()
         }
         wanted = self._wanted_columns()
@@ -126,7 +129,7 @@ class DuckDBSink(BatchSink):
             if not keys:
                 connection.execute(f"INSERT INTO {self.table} ({column_list}) SELECT {casts} FROM incoming_batch")
             else:
-                match = " AND ".join(f"{self.table}.{key} = staged.{key}" for key in keys)
+                match = " AND ".join(f"loaded.{key} = staged.{key}" for key in keys)
                 connection.execute(
                     f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {casts} FROM incoming_batch "
                     f"QUALIFY row_number() OVER (PARTITION BY {', '.join(f'CAST(c{names.index(k)} AS VARCHAR)' for k in self.key_properties)} "
@@ -134,15 +137,15 @@ class DuckDBSink(BatchSink):
                 )
                 deleted = '"_sdc_deleted_at" IS NOT NULL' if "_sdc_deleted_at" in self.columns else "false"
                 if hard_delete:
-                    connection.execute(f"DELETE FROM {self.table} USING staged WHERE {match}")
+                    connection.execute(f"DELETE FROM {self.table} AS loaded USING staged WHERE {match}")
                 else:
                     # A tombstone marks the row it deletes; the row's data stays queryable.
                     connection.execute(
-                        f'UPDATE {self.table} SET "_sdc_deleted_at" = staged."_sdc_deleted_at" '
+                        f'UPDATE {self.table} AS loaded SET "_sdc_deleted_at" = staged."_sdc_deleted_at" '
                         f"FROM staged WHERE {match} AND staged.{deleted}"
                     )
                     connection.execute(
-                        f"DELETE FROM {self.table} USING staged WHERE {match} AND NOT staged.{deleted}"
+                        f"DELETE FROM {self.table} AS loaded USING staged WHERE {match} AND NOT staged.{deleted}"
                     )
                 connection.execute(
                     f"INSERT INTO {self.table} ({column_list}) SELECT {column_list} FROM staged WHERE NOT ({deleted})"

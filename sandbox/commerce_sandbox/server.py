@@ -1,8 +1,10 @@
-"""The HTTP server: control surface, vendor routing, request counters, fault injection, latency."""
+"""The HTTP server: control surface, vendor routing, request counters, fault plan, latency."""
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
 import socket
 import threading
 import time
@@ -12,54 +14,48 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import simplejson
-
 from commerce_sandbox.clock import Clock
+from commerce_sandbox.control import SandboxControl
+from commerce_sandbox.encoding import encode
+from commerce_sandbox.faults import STATUS_KINDS, FaultPlan
 from commerce_sandbox.vendors import Request, Response, Vendor, all_vendors
 
-MAX_STALL_SECONDS = 60
-
-
-@dataclass
-class Fault:
-    kind: str
-    count: int = 1
-    path: str = ""
-    reset_header: bool = True
-    seconds: float = 10
-
-    @classmethod
-    def from_json(cls, body: dict[str, Any]) -> Fault:
-        known = {name: body[name] for name in ("count", "path", "reset_header", "seconds") if name in body}
-        return cls(kind=str(body["kind"]), **known)
+access_log = logging.getLogger("commerce_sandbox.access")
 
 
 @dataclass
 class VendorSlot:
     vendor: Vendor
-    faults: list[Fault] = field(default_factory=list)
-    requests: Counter = field(default_factory=Counter)
-
-    def take_fault(self, path: str) -> Fault | None:
-        for fault in self.faults:
-            if fault.count > 0 and fault.path in path:
-                fault.count -= 1
-                return fault
-        return None
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    requests: Counter = field(default_factory=Counter)  # "METHOD /path" -> requests served
 
 
 class Sandbox:
-    """Every vendor world, the one clock they share, and what the control surface changes."""
+    """Every vendor world, the one clock they share, and what the control surface changes.
 
-    def __init__(self, seed: int, scale: int) -> None:
+    `setting_defaults` (per vendor prefix) survive resets: they are how the command line sets
+    a server's baseline (latency, rate limit)."""
+
+    def __init__(self, seed: int, scale: int, setting_defaults: dict[str, dict[str, Any]] | None = None) -> None:
         self.lock = threading.RLock()
+        self.setting_defaults = setting_defaults or {}
         self.reset(seed, scale)
 
     def reset(self, seed: int, scale: int) -> None:
         with self.lock:
             self.seed, self.scale = seed, scale
             self.clock = Clock()
-            self.slots = {vendor.prefix: VendorSlot(vendor) for vendor in all_vendors(seed, scale, self.clock)}
+            # Worlds are millions of small objects that live until the next reset: the cyclic
+            # collector would rescan them over and over while they are built, and after.
+            gc.disable()
+            try:
+                self.slots = {vendor.prefix: VendorSlot(vendor) for vendor in all_vendors(seed, scale, self.clock)}
+            finally:
+                gc.enable()
+            gc.collect()
+            gc.freeze()
+            for prefix, settings in self.setting_defaults.items():
+                self.slots[prefix].vendor.settings.update(settings)
 
     def advance(self, seconds: float) -> dict[str, Any]:
         with self.lock:
@@ -67,17 +63,91 @@ class Sandbox:
             return {prefix: slot.vendor.advance(start, end) for prefix, slot in self.slots.items()}
 
 
-def _encode(body: Any) -> bytes:
-    # simplejson writes Decimals as their exact digits: money never passes through float.
-    return simplejson.dumps(body, use_decimal=True, separators=(",", ":")).encode()
+class ControlError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _control(sandbox: Sandbox, method: str, action: str, body: bytes) -> Response:
+    try:
+        arguments = json.loads(body) if body else {}
+    except ValueError:
+        raise ControlError(400, "the body is not JSON") from None
+    parts = action.split("/")
+
+    def slot(prefix: str) -> VendorSlot:
+        if prefix not in sandbox.slots:
+            raise ControlError(404, f"no vendor {prefix!r}; known: {', '.join(sandbox.slots)}")
+        return sandbox.slots[prefix]
+
+    match method, parts:
+        case "POST", ["reset"]:
+            sandbox.reset(int(arguments.get("seed", sandbox.seed)), int(arguments.get("scale", sandbox.scale)))
+            return Response(200, {"now": sandbox.clock.iso()})
+        case "POST", ["advance"]:
+            seconds = float(arguments.get("days", 0)) * 86400 + float(arguments.get("seconds", 0))
+            if seconds < 0:
+                raise ControlError(400, "the clock only moves forward")
+            return Response(200, sandbox.advance(seconds))
+        case "GET", ["clock"]:
+            return Response(200, {"now": sandbox.clock.iso()})
+        case "GET", ["truth", prefix, stream]:
+            records = slot(prefix).vendor.truth(stream)
+            if records is None:
+                raise ControlError(404, f"no stream {stream!r} at {prefix}")
+            return Response(200, {"records": records})
+        case "GET", ["stats"]:
+            return Response(200, {prefix: dict(each.requests) for prefix, each in sandbox.slots.items()})
+        case "POST", ["stats", "reset"]:
+            for each in sandbox.slots.values():
+                each.requests.clear()
+            return Response(200, {})
+        case "POST", ["faults", prefix]:
+            try:
+                slot(prefix).faults.add(arguments.get("faults", []))
+            except (KeyError, TypeError, ValueError) as error:
+                raise ControlError(400, f"bad fault plan: {error}") from None
+            return Response(200, {"pending": len(slot(prefix).faults.pending)})
+        case "POST", ["config", prefix]:
+            slot(prefix).vendor.settings.update(arguments)
+            return Response(200, slot(prefix).vendor.settings)
+    raise ControlError(404, f"unknown control {method} /_control/{action}")
 
 
 class Handler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive (a tap reuses one connection for every page). Request heads are
+    parsed and answers written by hand: the stdlib's email-based header parser and per-header
+    writes cost more than serving a cached page."""
+
     protocol_version = "HTTP/1.1"
     server: SandboxHTTPServer
+    headers: dict[str, str]  # lower-cased names (the stdlib would hold an email Message)
 
-    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read their own logs
-        pass
+    def log_message(self, format: str, *args: Any) -> None:
+        access_log.debug("%s " + format, self.address_string(), *args)
+
+    def parse_request(self) -> bool:
+        words = self.raw_requestline.decode("latin-1").split()
+        self.requestline = " ".join(words)
+        self.command = self.request_version = ""
+        if len(words) != 3 or not words[2].startswith("HTTP/1."):
+            self.send_error(400, "Bad request line")
+            return False
+        self.command, self.path, self.request_version = words
+        self.headers = {}
+        while True:
+            line = self.rfile.readline(65537)
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            self.headers[name.strip().lower()] = value.strip()
+        connection = self.headers.get("connection", "").lower()
+        self.close_connection = connection == "close" or (
+            self.request_version == "HTTP/1.0" and connection != "keep-alive")
+        if self.headers.get("expect", "").lower() == "100-continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        return True
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -87,12 +157,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
+        length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         sandbox = self.server.sandbox
         if url.path.startswith("/_control/"):
             with sandbox.lock:
-                response = self._control(method, url.path.removeprefix("/_control/"), body)
+                try:
+                    response = _control(sandbox, method, url.path.removeprefix("/_control/"), body)
+                except ControlError as error:
+                    response = Response(error.status, {"error": str(error)})
             self._send(response)
             return
         prefix, _, rest = url.path.lstrip("/").partition("/")
@@ -101,73 +174,42 @@ class Handler(BaseHTTPRequestHandler):
             self._send(Response(404, {"error": f"no vendor at /{prefix}"}))
             return
         path = "/" + rest
-        request = Request(method, path, parse_qs(url.query, keep_blank_values=True),
-                          dict(self.headers.items()), body)
+        request = Request(method, path, parse_qs(url.query, keep_blank_values=True), self.headers, body)
         with sandbox.lock:
             slot.requests[f"{method} {path}"] += 1
-            fault = slot.take_fault(path)
+            fault = slot.faults.take(path)
             if fault and fault.kind == "expire_token":
                 slot.vendor.expire_token(request)
-            if fault and fault.kind in ("429", "500", "502", "503"):
-                response = slot.vendor.fault_response(int(fault.kind), fault.reset_header)
+            if fault and fault.kind in STATUS_KINDS:
+                response = slot.vendor.fault_response(fault)
             else:
                 response = slot.vendor.handle(request)
-            latency = slot.vendor.settings.get("latency_ms", 0) / 1000
+            latency = float(slot.vendor.settings.get("latency_ms", 0)) / 1000
+        # Sleeps happen outside the lock: one slow answer must not hold up other clients.
         if latency:
             time.sleep(latency)
         if fault and fault.kind == "stall":
-            time.sleep(min(fault.seconds, MAX_STALL_SECONDS))
+            time.sleep(fault.seconds)
         self._send(response, truncate=bool(fault and fault.kind == "truncate"))
 
-    def _control(self, method: str, action: str, body: bytes) -> Response:
-        sandbox = self.server.sandbox
-        arguments = json.loads(body) if body else {}
-        parts = action.split("/")
-        if method == "POST" and parts == ["reset"]:
-            sandbox.reset(int(arguments.get("seed", sandbox.seed)), int(arguments.get("scale", sandbox.scale)))
-            return Response(200, {"now": sandbox.clock.iso()})
-        if method == "POST" and parts == ["advance"]:
-            seconds = float(arguments.get("days", 0)) * 86400 + float(arguments.get("seconds", 0))
-            return Response(200, sandbox.advance(seconds))
-        if method == "GET" and parts == ["clock"]:
-            return Response(200, {"now": sandbox.clock.iso()})
-        if method == "GET" and parts[0] == "truth" and len(parts) == 3 and parts[1] in sandbox.slots:
-            records = sandbox.slots[parts[1]].vendor.truth(parts[2])
-            if records is None:
-                return Response(404, {"error": f"no stream {parts[2]}"})
-            return Response(200, {"records": records})
-        if method == "GET" and parts == ["stats"]:
-            return Response(200, {prefix: dict(slot.requests) for prefix, slot in sandbox.slots.items()})
-        if method == "POST" and parts == ["stats", "reset"]:
-            for slot in sandbox.slots.values():
-                slot.requests.clear()
-            return Response(200, {})
-        if method == "POST" and parts[0] in ("faults", "config") and len(parts) == 2 and parts[1] in sandbox.slots:
-            slot = sandbox.slots[parts[1]]
-            if parts[0] == "faults":
-                slot.faults.extend(Fault.from_json(fault) for fault in arguments.get("faults", []))
-            else:
-                slot.vendor.settings.update(arguments)
-            return Response(200, {})
-        return Response(404, {"error": f"unknown control {method} {action}"})
-
     def _send(self, response: Response, truncate: bool = False) -> None:
-        payload = response.raw if response.raw is not None else _encode(response.body)
+        payload = response.raw if response.raw is not None else encode(response.body)
+        reason = self.responses.get(response.status, ("",))[0]
+        head = [f"HTTP/1.1 {response.status} {reason}", f"Content-Type: {response.content_type}",
+                f"Content-Length: {len(payload)}", *(f"{name}: {value}" for name, value in response.headers.items())]
+        if self.close_connection or truncate:
+            head.append("Connection: close")
+        if access_log.isEnabledFor(logging.DEBUG):
+            self.log_request(response.status, len(payload))
+        data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
         try:
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
             if truncate:  # the full length announced, half of it sent, then the connection cut
-                self.wfile.write(payload[: len(payload) // 2])
-                self.wfile.flush()
+                self.wfile.write(data + payload[: len(payload) // 2])
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (e.g. a stall)
+            self.wfile.write(data + payload)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (e.g. during a stall)
             self.close_connection = True
 
 
@@ -181,21 +223,28 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
 
 class SandboxServer:
-    """The sandbox in a background thread: `with SandboxServer(seed=1, scale=50) as sandbox:`."""
+    """The sandbox on a local port; `with SandboxServer(seed=1, scale=50) as sandbox:` serves it
+    from a background thread, `serve_forever()` from the calling one (the command line)."""
 
-    def __init__(self, seed: int = 1, scale: int = 50, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.sandbox = Sandbox(seed, scale)
+    def __init__(self, seed: int = 1, scale: int = 50, host: str = "127.0.0.1", port: int = 0,
+                 setting_defaults: dict[str, dict[str, Any]] | None = None) -> None:
+        self.sandbox = Sandbox(seed, scale, setting_defaults)
         self.http = SandboxHTTPServer((host, port), self.sandbox)
         self.url = f"http://{host}:{self.http.server_port}"
-        self._thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+        self._thread: threading.Thread | None = None
 
     @property
-    def control(self):
-        from commerce_sandbox.control import SandboxControl
-
+    def control(self) -> SandboxControl:
         return SandboxControl(self.url)
 
+    def serve_forever(self) -> None:
+        try:
+            self.http.serve_forever()
+        finally:
+            self.http.server_close()
+
     def __enter__(self) -> SandboxServer:
+        self._thread = threading.Thread(target=self.http.serve_forever, daemon=True)
         self._thread.start()
         return self
 

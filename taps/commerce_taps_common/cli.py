@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
+from commerce_taps_common.auth import TokenUnavailable
 from commerce_taps_common.errors import ConfigError
 
 EXIT_CONFIG = 2
@@ -21,7 +22,7 @@ def entry_point(tap_class: type, name: str) -> Callable[[], None]:
         except ConfigError as error:
             print(f"{name}: config error: {error}", file=sys.stderr)
             sys.exit(EXIT_CONFIG)
-        except (FatalAPIError, RetriableAPIError) as error:  # retriable: retries ran out
+        except (FatalAPIError, RetriableAPIError, TokenUnavailable) as error:  # retriable: retries ran out
             print(f"{name}: error: {error}", file=sys.stderr)
             sys.exit(EXIT_API)
 

@@ -1,5 +1,6 @@
 """Client-side rate limiting: pace requests *before* the vendor's limit, so a long backfill does
-not run into 429s, from the rate-limit headers the vendor sends back."""
+not run into 429s: evenly spaced under a known requests-per-minute limit, and from the rate-limit
+headers the vendor sends back."""
 
 from __future__ import annotations
 
@@ -23,29 +24,43 @@ def _first_number(value: str | None) -> float | None:
         return None
 
 
-class HeaderPacer:
-    """Reads `remaining` and `reset` (seconds) headers; when fewer than `reserve` requests remain in
-    the window, the next request waits until the window resets."""
+# Spacing is this much wider than limit/minute: request arrival jitters by milliseconds, and a
+# request landing a hair early in a vendor's fixed window would be the 101st of 100.
+SPACING_MARGIN = 1.02
+
+
+class Pacer:
+    """With `requests_per_minute`, requests leave evenly spaced (60/limit seconds apart, never in
+    bursts), so no window of a minute ever holds more than the limit. With or without it, reads
+    `remaining` and `reset` (seconds) headers: when `reserve` or fewer requests remain in the
+    vendor's window, the next request waits until the window resets."""
 
     def __init__(
         self,
+        requests_per_minute: float | None = None,
         remaining_header: str = "ratelimit-remaining",
         reset_header: str = "ratelimit-reset",
         reserve: int = 2,
         max_wait_seconds: float = 120,
     ) -> None:
+        self._interval = 60 * SPACING_MARGIN / float(requests_per_minute) if requests_per_minute else 0.0
         self._headers = (remaining_header, reset_header)
         self._reserve = reserve
         self._max_wait = max_wait_seconds
         self._resume_at = 0.0
+        self._next_slot = 0.0
         self._lock = threading.Lock()
 
     def before_request(self) -> None:
-        with self._lock:
-            wait = self._resume_at - time.monotonic()
-        if wait > 0:
-            logger.info("Pacing: %.1f s until the vendor's rate-limit window resets", wait)
-            time.sleep(wait)
+        with self._lock:  # each caller takes the next slot, so threads share the limit
+            now = time.monotonic()
+            start = max(now, self._next_slot, self._resume_at)
+            self._next_slot = start + self._interval
+            window_wait = self._resume_at - now
+        if window_wait > 0:
+            logger.info("Pacing: %.1f s until the vendor's rate-limit window resets", window_wait)
+        if start > now:
+            time.sleep(start - now)
 
     def after_response(self, headers: Mapping[str, str]) -> None:
         remaining = _first_number(headers.get(self._headers[0]))

@@ -17,7 +17,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from commerce_taps_common.pacing import retry_after_seconds
-from commerce_taps_common.timestamps import date_time_normaliser
+from commerce_taps_common.normalise import record_normaliser
 
 MAX_BACKOFF_SECONDS = 60
 
@@ -42,8 +42,8 @@ class CommerceRESTStream(RESTStream):
         return self._tap.authenticator  # one token per run, shared by every stream
 
     @cached_property
-    def _normalise_date_times(self):
-        return date_time_normaliser(self.schema)
+    def _normalise(self):
+        return record_normaliser(self.schema)
 
     def _request(self, prepared_request: requests.PreparedRequest, context: Any) -> requests.Response:
         self._tap.pacer.before_request()
@@ -53,13 +53,14 @@ class CommerceRESTStream(RESTStream):
         """The vendor's own error message from a response body, if it holds one."""
         return None
 
-    def error_in_success_body(self, body: Any) -> str | None:
-        """Vendors that report errors inside HTTP 200 bodies override this."""
-        return None
+    def check_success_body(self, response: requests.Response, body: Any) -> None:
+        """Vendors that report errors inside HTTP 200 bodies override this to raise
+        RetriableAPIError or FatalAPIError."""
 
-    def _describe(self, response: requests.Response) -> str:
+    def _describe(self, response: requests.Response, body: Any = None) -> str:
+        """`GET /path: HTTP 400: <the vendor's own message>`."""
         try:
-            text = self.vendor_error_text(response.json())
+            text = self.vendor_error_text(response.json() if body is None else body)
         except ValueError:
             text = None
         text = text or response.text[:300].strip() or response.reason
@@ -83,8 +84,7 @@ class CommerceRESTStream(RESTStream):
                 f"{response.request.method} {urlparse(response.url).path}: unreadable body ({error})",
                 response,
             ) from error
-        if message := self.error_in_success_body(body):
-            raise FatalAPIError(f"{urlparse(response.url).path}: {message}")
+        self.check_success_body(response, body)
         response.parsed_body = body  # parse once: parse_response reuses it
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
@@ -94,7 +94,7 @@ class CommerceRESTStream(RESTStream):
         yield from extract_jsonpath(self.records_jsonpath, input=body)
 
     def post_process(self, row: dict, context: Any = None) -> dict | None:
-        return self._normalise_date_times(row)
+        return self._normalise(row)
 
     def backoff_wait_generator(self) -> Generator[float, Any, None]:
         """Exponential from `backoff_base_seconds`; a 429 waits what the vendor asks instead."""

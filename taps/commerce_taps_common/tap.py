@@ -10,7 +10,7 @@ from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from commerce_taps_common.errors import ConfigError
-from commerce_taps_common.pacing import HeaderPacer
+from commerce_taps_common.pacing import Pacer
 
 
 class CommerceTap(Tap):
@@ -41,6 +41,6 @@ class CommerceTap(Tap):
         """Vendor checks beyond the JSON Schema; raise ConfigError."""
 
     @cached_property
-    def pacer(self) -> HeaderPacer:
+    def pacer(self) -> Pacer:
         """One pacer per run: the vendor's rate limit is per tenant, not per stream."""
-        return HeaderPacer()
+        return Pacer(self.config.get("requests_per_minute"))

@@ -1,14 +1,19 @@
-"""The vendor interface: each simulated API is a Vendor under its own path prefix."""
+"""The vendor interface: each simulated API is a Vendor under its own path prefix, with routes,
+a world built from (seed, scale), `advance`, `truth` and settings. The server supplies what is
+common (request counters, fault plan, latency); a vendor supplies its quirks."""
 
 from __future__ import annotations
 
 import abc
-import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from commerce_sandbox.clock import Clock
+from commerce_sandbox.faults import Fault
+from commerce_sandbox.ratelimit import MinuteWindow
+from commerce_sandbox.tokens import TokenStore
 
 
 @dataclass
@@ -16,12 +21,15 @@ class Request:
     method: str
     path: str  # without the vendor prefix
     query: dict[str, list[str]]
-    headers: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
     body: bytes
 
     def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((value for key, value in self.headers.items() if key.lower() == lowered), None)
+        return self.headers.get(name.lower())
+
+    def bearer_token(self) -> str | None:
+        scheme, _, token = (self.header("authorization") or "").partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 @dataclass
@@ -30,7 +38,11 @@ class Response:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
-    raw: bytes | None = None  # a body sent as is (CSV files, pre-encoded pages)
+    raw: bytes | None = None  # a body sent as is (pre-encoded pages)
+
+
+Handler = Callable[[Request], Response]
+StreamCounts = dict[str, dict[str, int]]  # stream -> {"created": n, "changed": n, "deleted": n}
 
 
 class Vendor(abc.ABC):
@@ -40,31 +52,51 @@ class Vendor(abc.ABC):
     def __init__(self, seed: int, scale: int, clock: Clock) -> None:
         self.seed, self.scale, self.clock = seed, scale, clock
         self.settings = dict(self.default_settings)
+        self.tokens = TokenStore()
+        self.rate_window = MinuteWindow()
 
     @abc.abstractmethod
-    def handle(self, request: Request) -> Response: ...
+    def routes(self) -> dict[tuple[str, str], Handler]:
+        """(method, path without prefix) -> handler."""
 
     @abc.abstractmethod
-    def advance(self, start: float, end: float) -> dict[str, dict[str, int]]:
-        """Move the world from `start` to `end` (epoch seconds); counts per stream."""
+    def not_found(self, request: Request) -> Response: ...
 
     @abc.abstractmethod
-    def truth(self, stream: str) -> list[dict] | None: ...
+    def advance(self, start: float, end: float) -> StreamCounts:
+        """Move the world from `start` to `end` (epoch seconds of the simulated clock)."""
 
     @abc.abstractmethod
-    def fault_response(self, status: int, reset_header: bool) -> Response:
-        """The vendor's own shape of an injected 429/5xx."""
+    def truth(self, stream: str) -> list[dict] | None:
+        """Every current record of `stream` as the API serialises it; None for an unknown stream."""
 
     @abc.abstractmethod
+    def fault_response(self, fault: Fault) -> Response:
+        """The vendor's own answer for an injected 429/500/502/503/200_error."""
+
+    @functools.cached_property
+    def _route_table(self) -> dict[tuple[str, str], Handler]:
+        return self.routes()
+
+    def handle(self, request: Request) -> Response:
+        handler = self._route_table.get((request.method, request.path))
+        return handler(request) if handler else self.not_found(request)
+
+    def token_of(self, request: Request) -> str | None:
+        """The access token a request carries (vendors with another scheme override this)."""
+        return request.bearer_token()
+
     def expire_token(self, request: Request) -> None:
         """Revoke the token this request carries, before its stated expiry."""
+        self.tokens.expire(self.token_of(request))
 
 
-def local_time_text(epoch: float, zone: ZoneInfo) -> str:
-    return dt.datetime.fromtimestamp(int(epoch), zone).isoformat()
+def vendor_classes() -> list[type[Vendor]]:
+    from commerce_sandbox.vendors.zoho import Zoho
+    from commerce_sandbox.vendors.zuora import Zuora
+
+    return [Zuora, Zoho]
 
 
 def all_vendors(seed: int, scale: int, clock: Clock) -> list[Vendor]:
-    from commerce_sandbox.vendors.zuora import Zuora
-
-    return [Zuora(seed, scale, clock)]
+    return [vendor_class(seed, scale, clock) for vendor_class in vendor_classes()]

@@ -1,0 +1,29 @@
+"""Bearer tokens as vendors issue them: a lifetime in real seconds (a tap's token clock is the wall
+clock, not the simulated one), validation, and early expiry for the `expire_token` fault."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+
+class TokenStore:
+    def __init__(self) -> None:
+        self._expiry: dict[str, float] = {}  # token -> time.monotonic() deadline
+
+    def issue(self, ttl_seconds: float) -> str:
+        token = secrets.token_hex(16)
+        self._expiry[token] = time.monotonic() + ttl_seconds
+        return token
+
+    def valid(self, token: str | None) -> bool:
+        deadline = self._expiry.get(token or "")
+        if deadline is None:
+            return False
+        if deadline <= time.monotonic():
+            del self._expiry[token]
+            return False
+        return True
+
+    def expire(self, token: str | None) -> None:
+        self._expiry.pop(token or "", None)

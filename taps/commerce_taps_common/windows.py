@@ -1,0 +1,21 @@
+"""Date windows for APIs filtered on whole, inclusive days (`..._from`/`..._to`).
+
+Consecutive windows do not overlap, but a run re-reads its look-back on purpose: the loader's
+merge on the primary key removes what two runs both read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+
+def date_windows(start: dt.date, end: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """(first, last) day of each window of at most `days` days covering start..end inclusive;
+    nothing when start is after end."""
+    if days < 1:
+        raise ValueError("a window holds at least one day")
+    first = start
+    while first <= end:
+        last = min(first + dt.timedelta(days=days - 1), end)
+        yield first, last
+        first = last + dt.timedelta(days=1)

@@ -1,0 +1,1 @@
+"""tap-zoho-partner: the Zoho Store Partner API as a Singer tap."""
