@@ -278,7 +278,7 @@ def test_same_seed_same_world_other_seed_another():
         assert one.control.truth("zuora", "accounts") != other.control.truth("zuora", "accounts")
         one.control.reset(seed=9, scale=12)
         assert one.control.truth("zuora", "orders") != two.control.truth("zuora", "orders")  # two moved on
-        assert one.control.stats() == {"zuora": {}}
+        assert all(not counts for counts in one.control.stats().values())
 
 
 # ---- the spec's schemas -----------------------------------------------------------------------

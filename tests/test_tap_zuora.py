@@ -92,7 +92,8 @@ def test_token_is_renewed_before_expiry_and_after_an_early_401(sandbox, tmp_path
 
 def test_pacing_keeps_a_run_under_the_rate_limit(tmp_path):
     with SandboxServer(seed=2, scale=4) as sandbox:
-        sandbox.control.configure("zuora", rate_limit_per_minute=12)
+        # 12 requests per 5-second window (time scaled down from a minute).
+        sandbox.control.configure("zuora", rate_limit_per_minute=12, rate_window_seconds=5)
         result, records, _ = run_tap(tmp_path, config_for(sandbox, page_size=20), timeout=400)
         assert result.returncode == 0, result.stderr[-3000:]
         stats = sandbox.control.stats()["zuora"]

@@ -19,14 +19,14 @@ import heapq
 import itertools
 import random
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from commerce_sandbox.money import cents
 from commerce_sandbox.vendors import StreamCounts
 
 HISTORY_START = dt.datetime(2018, 7, 1, tzinfo=dt.timezone.utc).timestamp()
 DAY = 86400
-CENT = Decimal("0.01")
 STREAMS = ("transactions", "commissions", "subscriptions", "leads")
 
 # service id, name, plan id, plan name, monthly price per user (USD)
@@ -70,10 +70,6 @@ def add_months(epoch: float, months: int) -> float:
     month = moment.month - 1 + months
     year, month = moment.year + month // 12, month % 12 + 1
     return moment.replace(year=year, month=month, day=min(moment.day, 28)).timestamp()
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass

@@ -111,7 +111,8 @@ def error_body(status: int, code: str, message: str, parameter: str | None = Non
 class Zuora(Vendor):
     prefix = "zuora"
     # Generous by default so tests are throttled only when they ask (production: 50 000/min).
-    default_settings = {"latency_ms": 0, "token_ttl_seconds": 3599, "rate_limit_per_minute": 50000}
+    default_settings = {"latency_ms": 0, "token_ttl_seconds": 3599, "rate_limit_per_minute": 50000,
+                        "rate_window_seconds": 60}  # a test scales time down by shortening the window
 
     def __init__(self, seed: int, scale: int, clock: Clock) -> None:
         super().__init__(seed, scale, clock)
@@ -201,7 +202,8 @@ class Zuora(Vendor):
     def _lister(self, stream: str) -> Handler:
         def list_stream(request: Request) -> Response:
             # Every request counts against the window, refused ones too (Zuora's rate-limit guide).
-            window = self.rate_window.take(int(self.settings["rate_limit_per_minute"]))
+            window = self.rate_window.take(int(self.settings["rate_limit_per_minute"]),
+                                           float(self.settings["rate_window_seconds"]))
             headers = {**self._rate_headers(window), **self._request_headers(request)}
             if not self.tokens.valid(self.token_of(request)):
                 return Response(401, error_body(401, "unauthorized", "Authentication error: invalid or expired "

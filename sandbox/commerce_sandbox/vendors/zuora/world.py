@@ -18,17 +18,17 @@ import functools
 import itertools
 import random
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from commerce_sandbox.table import Table
+from commerce_sandbox.money import cents
 from commerce_sandbox.vendors import StreamCounts
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # Zuora's examples carry -08:00 / -07:00 offsets
 STREAMS = ("accounts", "subscriptions", "orders", "invoices", "invoice_items")
 DAY = 86400
 MONTH = 30.44 * DAY
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 TAX_RATES = {"USD": Decimal("0.0825"), "EUR": Decimal("0.19"), "GBP": Decimal("0.20")}
 CHARGE_CATALOG = (  # name, sku, accounting code
@@ -55,10 +55,6 @@ def _stamp_text(epoch: int) -> str:
 
 def day_text(epoch: float) -> str:
     return stamp_text(epoch)[:10]
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
