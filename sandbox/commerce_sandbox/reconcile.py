@@ -135,13 +135,20 @@ def compare_table(
     truth: Iterable[dict[str, Any]],
     *,
     vendor: str,
-    key: str = "id",
+    key: str | tuple[str, ...] = "id",
 ) -> TableDiff:
+    """`key`: the primary key, one column or several."""
     reshape = RESHAPES.get((vendor, table), lambda record: record)
-    expected = {record[key]: reshape(record) for record in truth}
+    names = (key,) if isinstance(key, str) else key
+
+    def key_of(record: Mapping[str, Any]) -> Any:
+        values = tuple(canonical(record.get(name)) for name in names)
+        return values[0] if len(values) == 1 else values
+
+    expected = {key_of(record): reshape(record) for record in truth}
     columns, rows = warehouse_rows(connection, schema, table)
     live = [row for row in rows if row.get("_sdc_deleted_at") is None]
-    actual = {row[key]: row for row in live}
+    actual = {key_of(row): row for row in live}
     diff = TableDiff(table=f"{schema}.{table}", truth_rows=len(expected), warehouse_rows=len(live))
     if len(actual) != len(live):
         diff.changed.append(f"duplicate keys: {len(live) - len(actual)} rows share a key")

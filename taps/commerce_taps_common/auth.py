@@ -8,9 +8,14 @@ ever travel in the token request; they are never logged or put in an error messa
 from __future__ import annotations
 
 import abc
+import datetime as dt
+import json
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -115,3 +120,36 @@ class ClientCredentialsAuth(OAuthTokenAuth):
             if "access_token" in body:
                 return body
         return None
+
+
+class TokenFile:
+    """Where a rotating refresh token lives between runs: a small JSON file the user names, written
+    atomically (a temporary file renamed over it, so a crash leaves the old token or the new one,
+    never half of one) and readable by its owner only."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path).expanduser()
+
+    def read(self) -> str | None:
+        try:
+            return json.loads(self.path.read_text()).get("refresh_token") or None
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            raise ConfigError("token_file", f"{self.path} is not readable JSON ({type(error).__name__})",
+                              "delete it and set refresh_token again") from None
+
+    def write(self, refresh_token: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                json.dump({"refresh_token": refresh_token,
+                           "written_at": dt.datetime.now(dt.timezone.utc).isoformat()}, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -4,10 +4,14 @@ headers the vendor sends back."""
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import logging
 import threading
 import time
 from collections.abc import Mapping
+
+from commerce_taps_common.timestamps import parse_instant
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +76,27 @@ class Pacer:
 
 
 def retry_after_seconds(headers: Mapping[str, str], reset_header: str = "ratelimit-reset") -> float | None:
-    """Seconds a 429 asks us to wait: `Retry-After` (seconds), else the window reset header."""
+    """Seconds a 429 asks us to wait: `Retry-After` (seconds, an ISO-8601 instant as Zoom sends, or
+    an HTTP date), else the window reset header."""
+    if (moment := retry_after_instant(headers)) is not None:
+        return max((moment - dt.datetime.now(dt.timezone.utc)).total_seconds(), 0.0)
     for name in ("Retry-After", reset_header):
         seconds = _first_number(headers.get(name))
         if seconds is not None:
             return max(seconds, 0.0)
     return None
+
+
+def retry_after_instant(headers: Mapping[str, str]) -> dt.datetime | None:
+    """`Retry-After` when it names a moment rather than a number of seconds."""
+    value = (headers.get("Retry-After") or "").strip()
+    if not value or _first_number(value) is not None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None

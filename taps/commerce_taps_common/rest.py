@@ -16,7 +16,7 @@ from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
-from commerce_taps_common.pacing import retry_after_seconds
+from commerce_taps_common.pacing import Pacer, retry_after_seconds
 from commerce_taps_common.normalise import record_normaliser
 
 MAX_BACKOFF_SECONDS = 60
@@ -45,8 +45,12 @@ class CommerceRESTStream(RESTStream):
     def _normalise(self):
         return record_normaliser(self.schema)
 
+    def pacer_for(self, request: requests.PreparedRequest) -> Pacer:
+        """The pacer a request waits on (vendors with limits per kind of endpoint override this)."""
+        return self._tap.pacer
+
     def _request(self, prepared_request: requests.PreparedRequest, context: Any) -> requests.Response:
-        self._tap.pacer.before_request()
+        self.pacer_for(prepared_request).before_request()
         return super()._request(prepared_request, context)
 
     def vendor_error_text(self, body: Any) -> str | None:
@@ -67,7 +71,7 @@ class CommerceRESTStream(RESTStream):
         return f"{response.request.method} {urlparse(response.url).path}: HTTP {response.status_code}: {text}"
 
     def validate_response(self, response: requests.Response) -> None:
-        self._tap.pacer.after_response(response.headers)
+        self.pacer_for(response.request).after_response(response.headers)
         status = response.status_code
         if status == HTTPStatus.UNAUTHORIZED:
             # The token expired or was revoked early: a new one, then the same request again.
@@ -78,7 +82,7 @@ class CommerceRESTStream(RESTStream):
         if status >= HTTPStatus.BAD_REQUEST:
             raise FatalAPIError(self._describe(response))
         try:
-            body = response.json(parse_float=decimal.Decimal)
+            body = self.read_body(response)
         except ValueError as error:  # a body cut short on the way: ask again
             raise RetriableAPIError(
                 f"{response.request.method} {urlparse(response.url).path}: unreadable body ({error})",
@@ -86,6 +90,10 @@ class CommerceRESTStream(RESTStream):
             ) from error
         self.check_success_body(response, body)
         response.parsed_body = body  # parse once: parse_response reuses it
+
+    def read_body(self, response: requests.Response) -> Any:
+        """The body of a successful answer (JSON, money as Decimal); ValueError if unreadable."""
+        return response.json(parse_float=decimal.Decimal)
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         body = getattr(response, "parsed_body", None)

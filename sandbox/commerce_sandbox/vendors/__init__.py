@@ -93,9 +93,10 @@ class Vendor(abc.ABC):
 
 def vendor_classes() -> list[type[Vendor]]:
     from commerce_sandbox.vendors.zoho import Zoho
+    from commerce_sandbox.vendors.zoom import Zoom
     from commerce_sandbox.vendors.zuora import Zuora
 
-    return [Zuora, Zoho]
+    return [Zuora, Zoho, Zoom]
 
 
 def all_vendors(seed: int, scale: int, clock: Clock) -> list[Vendor]:

@@ -1,0 +1,1 @@
+"""tap-zoom-commerce: the Zoom Commerce API as a Singer tap."""

@@ -1,0 +1,313 @@
+"""The Zoom Commerce streams: declarations, and for the streams that need them, how their reads
+combine (details fetched concurrently, unpaid documents re-read, subscriptions refreshed from what
+changed). Zoom's quirks live in client.py."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import requests
+from singer_sdk import StreamSchema
+
+from tap_zoom_commerce.client import (
+    SCHEMAS,
+    WINDOW_DAYS,
+    DateFilteredListStream,
+    ListStream,
+    TokenListStream,
+    ZoomStream,
+)
+from commerce_taps_common.windows import date_windows
+
+#: Records whose details are fetched together (concurrently) before they are emitted.
+DETAIL_BATCH = 100
+ORIGIN = dt.date(2010, 1, 1)
+
+
+def batches(records: Iterable[dict], size: int = DETAIL_BATCH) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def tomorrow() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+
+
+class AccountsStream(ListStream):
+    name = "accounts"
+    path = "/commerce/accounts"
+    records_jsonpath = "$.account_list[*]"
+    primary_keys = ("crm_account_number",)
+    schema = StreamSchema(SCHEMAS)
+
+
+class DealRegistrationsStream(ListStream):
+    """Every status but "submit failed" (the API's default when `status` is not sent)."""
+
+    name = "deal_registrations"
+    path = "/commerce/deal_registrations"
+    records_jsonpath = "$.deal_registrations[*]"
+    primary_keys = ("create_reference_id",)
+    schema = StreamSchema(SCHEMAS)
+
+
+class TrialsStream(ListStream):
+    name = "trials"
+    path = "/commerce/trials"
+    records_jsonpath = "$.trial_list[*]"
+    primary_keys = ("trial_id",)
+    page_size = 99
+    schema = StreamSchema(SCHEMAS)
+
+
+class QuotesStream(DateFilteredListStream):
+    name = "quotes"
+    path = "/commerce/quotes"
+    records_jsonpath = "$.quote_list[*]"
+    primary_keys = ("quote_reference_id",)
+    type_parameter = "quote_type"
+    schema = StreamSchema(SCHEMAS)
+
+
+class OrdersStream(DateFilteredListStream):
+    """Each order with its detail's `create_subscription` and `amend_subscriptions`: the
+    subscriptions it touched, which the subscriptions stream then refreshes."""
+
+    name = "orders"
+    path = "/commerce/orders"
+    records_jsonpath = "$.order_list[*]"
+    primary_keys = ("order_reference_id",)
+    type_parameter = "order_type"
+    schema = StreamSchema(SCHEMAS)
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        for batch in batches(super().get_records(context)):
+            paths = [f"/commerce/orders/{order['order_reference_id']}" for order in batch]
+            for order, detail in zip(batch, self.details(paths)):
+                detail = detail or {}
+                for key in ("create_subscription", "amend_subscriptions"):
+                    order[key] = detail.get(key) or []
+                    self._tap.touched_subscriptions.update(
+                        each["subscription_number"] for each in order[key] if each.get("subscription_number"))
+                yield order
+
+
+class SubscriptionsStream(TokenListStream):
+    """The detail of each subscription (terms, lines, charges, created and updated dates). Every
+    run lists every status (cheap: 99 a page) and keeps a digest of each list row in its state;
+    details are read for subscriptions whose row changed, new ones, those touched by this run's
+    orders, and all of them every `subscription_sweep_days`."""
+
+    name = "subscriptions"
+    path = "/commerce/subscriptions"
+    records_jsonpath = "$.subscription_list[*]"
+    primary_keys = ("subscription_number",)
+    replication_key = "updated_date"
+    is_sorted = False
+    statuses = ("active", "pending_activation", "cancelled", "expired")
+    schema = StreamSchema(SCHEMAS)
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        state = self.get_context_state(context)
+        known: dict[str, str] = state.get("list_digests", {})
+        today = dt.datetime.now(dt.timezone.utc).date()
+        last_sweep = state.get("last_sweep")
+        sweep = not last_sweep or (today - dt.date.fromisoformat(last_sweep)).days >= int(
+            self.config.get("subscription_sweep_days", 7))
+        current: dict[str, str] = {}
+        for status in self.statuses:
+            # `start`/`end` filter on term dates; without them Zoom lists only last month's.
+            for row in self.listing({"status": status, "start": "2000-01-01", "end": "2199-12-31"}):
+                current[row["subscription_number"]] = hashlib.sha1(
+                    json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:12]
+        wanted = sorted(number for number, digest in current.items() if sweep or known.get(number) != digest
+                        or number in self._tap.touched_subscriptions)
+        versions = self._tap.streams["subscription_versions"].selected
+        for batch in batches(wanted):
+            details = self.details(f"/commerce/subscriptions/{number}" for number in batch)
+            history = self.details(f"/commerce/subscriptions/{number}/versions" for number in batch) if versions \
+                else [None] * len(batch)
+            for number, detail, past in zip(batch, details, history):
+                if detail is not None:
+                    self._tap.subscription_versions[number] = past
+                    yield detail
+        state["list_digests"] = current
+        if sweep:
+            state["last_sweep"] = today.isoformat()
+
+    def get_child_context(self, record: dict, context: Any) -> dict:
+        return {"subscription_number": record["subscription_number"]}
+
+
+class SubscriptionVersionsStream(ZoomStream):
+    """One row per version of each subscription read this run (fetched with its detail)."""
+
+    name = "subscription_versions"
+    parent_stream_type = SubscriptionsStream
+    state_partitioning_keys = ()
+    primary_keys = ("subscription_number", "version")
+    schema = StreamSchema(SCHEMAS)
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        number = context["subscription_number"]
+        history = self._tap.subscription_versions.pop(number, None) or {}
+        for version in history.get("subscription_versions") or []:
+            yield {"subscription_number": number, **version}
+
+
+class BillingDocumentsStream(TokenListStream):
+    """Invoices, credit memos and debit memos, paid and unpaid (the API defaults to unpaid
+    invoices of the last month), in 3-year windows of `document_date` from the bookmark less
+    `lookback_days`. Balances and payment status change after the document date, so every run
+    also re-reads every unpaid document, and looks up the ones that were unpaid last run and no
+    longer are."""
+
+    name = "billing_documents"
+    path = "/commerce/billing_documents"
+    records_jsonpath = "$.billing_documents[*]"
+    primary_keys = ("document_number",)
+    replication_key = "document_date"
+    is_sorted = False
+    document_types = ("invoice", "credit_memo", "debit_memo")
+    schema = StreamSchema(SCHEMAS)
+
+    def first_day(self, context: Any) -> dt.date:
+        bookmark = self.get_starting_replication_key_value(context)
+        if not bookmark:
+            return ORIGIN
+        first = dt.date.fromisoformat(str(bookmark)[:10])
+        if self.stream_state.get("replication_key_value"):
+            first -= dt.timedelta(days=int(self.config.get("lookback_days", 7)))
+        return first
+
+    def windowed(self, params: dict[str, Any], first: dt.date, last: dt.date) -> Iterator[dict]:
+        for start, end in date_windows(first, last, WINDOW_DAYS):
+            yield from self.listing({**params, "document_date_start": start.isoformat(),
+                                     "document_date_end": end.isoformat()})
+
+    def documents(self, context: Any, tracked: dict[str, list[str]]) -> Iterator[dict]:
+        first = self.first_day(context)
+        origin = dt.date.fromisoformat(self.config["start_date"][:10]) if self.config.get("start_date") else ORIGIN
+        seen: set[str] = set()
+        for kind in self.document_types:
+            for status in ("Paid", "Unpaid"):
+                for row in self.windowed({"document_type": kind, "payment_status": status}, first, tomorrow()):
+                    seen.add(row["document_number"])
+                    yield row
+            if first > origin:
+                for row in self.windowed({"document_type": kind, "payment_status": "Unpaid"}, origin,
+                                         first - dt.timedelta(days=1)):
+                    seen.add(row["document_number"])
+                    yield row
+        for number, (kind, date) in sorted(tracked.items()):
+            if number not in seen:  # unpaid last run, not unpaid now: read it as it is
+                yield from self.listing({"document_type": kind, "payment_status": "Paid", "document_number": number,
+                                         "document_date_start": date[:10], "document_date_end": date[:10]})
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        state = self.get_context_state(context)
+        unpaid: dict[str, list[str]] = {}
+        invoices = self._tap.streams["invoices"].selected
+        for batch in batches(self.documents(context, state.get("unpaid", {}))):
+            wanted = [row["document_number"] for row in batch if row["document_type"] == "invoice"] if invoices else []
+            self._tap.invoice_details.update(zip(wanted, self.details(f"/commerce/invoices/{n}" for n in wanted)))
+            for row in batch:
+                if row.get("payment_status") == "Unpaid":
+                    unpaid[row["document_number"]] = [row["document_type"], str(row["document_date"])[:10]]
+                yield row
+        state["unpaid"] = unpaid
+
+    def get_child_context(self, record: dict, context: Any) -> dict | None:
+        return {"invoice_number": record["document_number"]} if record["document_type"] == "invoice" else None
+
+    def generate_child_contexts(self, record: dict, context: Any) -> Iterable[dict | None]:
+        child = self.get_child_context(record, context)
+        if child:
+            yield child
+
+
+class InvoicesStream(ZoomStream):
+    """The detail of every invoice the billing documents stream read this run, its items nested
+    (`invoice_items`), fetched concurrently with the documents."""
+
+    name = "invoices"
+    parent_stream_type = BillingDocumentsStream
+    state_partitioning_keys = ()
+    primary_keys = ("invoice_number",)
+    category = "LIGHT"
+    schema = StreamSchema(SCHEMAS)
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        detail = self._tap.invoice_details.pop(context["invoice_number"], None)
+        if detail:
+            yield detail
+
+
+class CatalogOffersStream(ZoomStream):
+    """`POST /commerce/catalog` once per offer type and configured currency (the API's default is
+    plans in USD); one row per offer and currency."""
+
+    name = "catalog_offers"
+    path = "/commerce/catalog"
+    records_jsonpath = "$.offers[*]"
+    primary_keys = ("offer_id", "currency")
+    emit_activate_version_messages = True
+    offer_types = ("plan", "standalone", "configurable", "isv", "addon")
+    schema = StreamSchema(SCHEMAS)
+
+    @property
+    def http_method(self) -> str:
+        return "POST"
+
+    def get_new_paginator(self) -> None:
+        return None
+
+    def prepare_request_payload(self, context: Any, next_page_token: Any) -> dict:
+        return {"filter_options": [{"filter_by": "offerType", "filter_value": context["offer_type"], "operand": "in"},
+                                   {"filter_by": "currency", "filter_value": context["currency"], "operand": "in"}]}
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        for currency in self.config.get("catalog_currencies") or ["USD"]:
+            for offer_type in self.offer_types:
+                for offer in self.request_records({"offer_type": offer_type, "currency": currency}):
+                    yield {**offer, "currency": currency}
+
+
+class PriceBookStream(ZoomStream):
+    """`GET /commerce/pricebooks?file_type=csv`: the price book file, one row per CSV line, with the
+    header's names in snake_case."""
+
+    name = "price_book"
+    path = "/commerce/pricebooks"
+    primary_keys = ("price_list_charge_id",)
+    emit_activate_version_messages = True
+    schema = StreamSchema(SCHEMAS)
+
+    def get_new_paginator(self) -> None:
+        return None
+
+    def get_url_params(self, context: Any, next_page_token: Any) -> dict[str, Any]:
+        return {"file_type": "csv"}
+
+    def read_body(self, response: requests.Response) -> Any:
+        rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+        return [{"_".join(name.lower().split()): value for name, value in row.items()} for row in rows]
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        yield from response.parsed_body
+
+
+STREAMS = (AccountsStream, DealRegistrationsStream, TrialsStream, QuotesStream, OrdersStream, SubscriptionsStream,
+           SubscriptionVersionsStream, BillingDocumentsStream, InvoicesStream, CatalogOffersStream, PriceBookStream)
