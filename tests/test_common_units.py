@@ -73,3 +73,38 @@ def test_msgspec_writer_keeps_money_digits_exact():
     line = bytes(serialize_jsonl(money)).decode()
     assert json.loads(line, parse_float=Decimal) == money  # exact digits (1E-9 is exact too)
     assert '"total":0.10' in line
+
+
+def test_map_bounded_keeps_order_bounds_calls_in_flight_and_stops_after_an_error():
+    import threading
+
+    from commerce_taps_common.concurrency import map_bounded
+
+    lock, running, peak, started = threading.Lock(), [0], [0], []
+
+    def call(item):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            started.append(item)
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+        if item == 5:
+            raise RuntimeError("limit")
+        return item * 10
+
+    assert list(map_bounded(call, range(5), 3)) == [0, 10, 20, 30, 40]
+    assert peak[0] <= 3
+    started.clear()
+    with pytest.raises(RuntimeError):
+        list(map_bounded(call, range(100), 3))
+    assert len(started) <= 5 + 3  # nothing more started once the error surfaced
+
+
+def test_retry_after_reads_seconds_and_instants():
+    import datetime as dt
+
+    later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert 25 <= retry_after_seconds({"Retry-After": later}) <= 31
+    assert retry_after_seconds({"Retry-After": "2"}) == 2

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("429", "500", "502", "503", "200_error", "stall", "truncate", "expire_token")
+KINDS = ("400", "404", "429", "500", "502", "503", "200_error", "stall", "truncate", "expire_token")
 # Answered with the vendor's own error body; `200_error` is an error inside an HTTP 200 body, for
 # vendors that report errors that way (Zoho).
-STATUS_KINDS = ("429", "500", "502", "503", "200_error")
+STATUS_KINDS = ("400", "404", "429", "500", "502", "503", "200_error")
 MAX_STALL_SECONDS = 60
 
 
@@ -19,7 +19,8 @@ class Fault:
     path: str = ""  # a substring of the request path (without the vendor prefix); empty hits all
     reset_header: bool = True  # 429 only: whether the rate-limit reset headers come with it
     seconds: float = 10  # stall: how long; 429 with reset_header: the wait its headers ask for
-    code: int | None = None  # 200_error only: the vendor's error code (its default when None)
+    code: int | None = None  # the vendor's error code in the body (its default for the status when None)
+    retry_after: str = "seconds"  # 429 with reset_header: "seconds", or "date" (an instant, as Zoom sends)
 
     @property
     def status(self) -> int:
@@ -30,7 +31,7 @@ class Fault:
         kind = str(body["kind"])
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
-        known = {name: body[name] for name in ("count", "path", "reset_header", "seconds", "code") if name in body}
+        known = {name: body[name] for name in ("count", "path", "reset_header", "seconds", "code", "retry_after") if name in body}
         fault = cls(kind=kind, **known)
         fault.seconds = min(float(fault.seconds), MAX_STALL_SECONDS)
         return fault

@@ -3,8 +3,9 @@ flight at once, each still paced, retried and checked like any other request."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -12,11 +13,22 @@ Result = TypeVar("Result")
 
 
 def map_bounded(function: Callable[[Item], Result], items: Iterable[Item], workers: int) -> Iterator[Result]:
-    """`function` over `items` with at most `workers` calls in flight, results in input order. An
-    exception in any call is raised here, after the calls already running finish."""
-    items = list(items)
-    if workers <= 1 or len(items) <= 1:
+    """`function` over `items`, at most `workers` calls in flight, results in input order. Items
+    are handed out only as calls finish, so when one call raises (a daily limit, a fatal error)
+    no more are started: the error is raised here once the calls already running end."""
+    if workers <= 1:
         yield from map(function, items)
         return
-    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
-        yield from pool.map(function, items)
+    pending: deque[Future[Result]] = deque()
+    remaining = iter(items)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        try:
+            for item in remaining:
+                pending.append(pool.submit(function, item))
+                if len(pending) >= workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()

@@ -108,6 +108,15 @@ class ZoomStream(CommerceRESTStream):
 
     #: The rate-limit category of the stream's own endpoint (details are LIGHT, lists MEDIUM).
     category = "MEDIUM"
+    #: Another key the rows may come under (where the spec contradicts itself).
+    records_key_alias: str | None = None
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        body = response.parsed_body
+        if self.records_key_alias and isinstance(body, dict) and self.records_key_alias in body:
+            yield from body[self.records_key_alias] or []
+        else:
+            yield from super().parse_response(response)
 
     @property
     def url_base(self) -> str:

@@ -41,6 +41,11 @@ def batches(records: Iterable[dict], size: int = DETAIL_BATCH) -> Iterator[list[
         yield batch
 
 
+def digest(row: dict) -> str:
+    """A short fingerprint of a list row, kept in the state to tell which rows changed."""
+    return hashlib.sha1(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
 def tomorrow() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
 
@@ -59,6 +64,8 @@ class DealRegistrationsStream(ListStream):
     name = "deal_registrations"
     path = "/commerce/deal_registrations"
     records_jsonpath = "$.deal_registrations[*]"
+    # The spec's response schema defines `deal_registrations` but lists `dealReg` as required.
+    records_key_alias = "dealReg"
     primary_keys = ("create_reference_id",)
     schema = StreamSchema(SCHEMAS)
 
@@ -130,8 +137,7 @@ class SubscriptionsStream(TokenListStream):
         for status in self.statuses:
             # `start`/`end` filter on term dates; without them Zoom lists only last month's.
             for row in self.listing({"status": status, "start": "2000-01-01", "end": "2199-12-31"}):
-                current[row["subscription_number"]] = hashlib.sha1(
-                    json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:12]
+                current[row["subscription_number"]] = digest(row)
         wanted = sorted(number for number, digest in current.items() if sweep or known.get(number) != digest
                         or number in self._tap.touched_subscriptions)
         versions = self._tap.streams["subscription_versions"].selected
@@ -218,16 +224,23 @@ class BillingDocumentsStream(TokenListStream):
 
     def get_records(self, context: Any) -> Iterable[dict]:
         state = self.get_context_state(context)
+        read_before: dict[str, str] = state.get("digests", {})
         unpaid: dict[str, list[str]] = {}
+        digests: dict[str, str] = {}
         invoices = self._tap.streams["invoices"].selected
         for batch in batches(self.documents(context, state.get("unpaid", {}))):
-            wanted = [row["document_number"] for row in batch if row["document_type"] == "invoice"] if invoices else []
+            for row in batch:
+                digests[row["document_number"]] = digest(row)
+            # An invoice's detail is read when its list row is new or changed since the last run.
+            wanted = [row["document_number"] for row in batch if invoices and row["document_type"] == "invoice"
+                      and read_before.get(row["document_number"]) != digests[row["document_number"]]]
             self._tap.invoice_details.update(zip(wanted, self.details(f"/commerce/invoices/{n}" for n in wanted)))
             for row in batch:
                 if row.get("payment_status") == "Unpaid":
                     unpaid[row["document_number"]] = [row["document_type"], str(row["document_date"])[:10]]
                 yield row
         state["unpaid"] = unpaid
+        state["digests"] = digests
 
     def get_child_context(self, record: dict, context: Any) -> dict | None:
         return {"invoice_number": record["document_number"]} if record["document_type"] == "invoice" else None

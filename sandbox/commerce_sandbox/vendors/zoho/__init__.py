@@ -37,7 +37,7 @@ API = "/api/v1/partner"
 THROTTLED = {"error_description": "You have made too many requests continuously. Please try again after some time.",
              "error": "Access Denied", "status": "failure"}
 NOT_AUTHORIZED = {"code": 57, "message": "You are not authorized to perform this operation"}
-FAULT_BODIES = {429: (44, "Too many requests within a certain time frame."), 500: (1000, "Internal error"),
+FAULT_BODIES = {400: (2, "Invalid value passed"), 404: (5, "Invalid URL Passed"), 429: (44, "Too many requests within a certain time frame."), 500: (1000, "Internal error"),
                 502: (1000, "Internal error"), 503: (1000, "Service temporarily unavailable"),
                 200: (1000, "Internal error")}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

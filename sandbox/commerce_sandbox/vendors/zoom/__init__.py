@@ -143,9 +143,15 @@ class Zoom(Vendor):
         if fault.status == 429:
             headers = {"X-RateLimit-Category": "Medium", "X-RateLimit-Type": "QPS"}
             if fault.reset_header:
-                headers["Retry-After"] = str(max(1, round(fault.seconds)))
+                wait = max(1, round(fault.seconds))
+                headers["Retry-After"] = str(wait) if fault.retry_after == "seconds" else (
+                    dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=wait)).strftime("%Y-%m-%dT%H:%M:%SZ")
             return self._error(429, 429, "You have reached the maximum per-second rate limit for this API. "
                                          "Try again later.", headers)
+        if fault.status == 404:
+            return self._error(404, fault.code or 5009, "No records found.")
+        if fault.status == 400:
+            return self._error(400, fault.code or 300, "Invalid request.")
         status = 500 if fault.status == 200 else fault.status  # Zoom has no errors inside a 200
         return self._error(status, fault.code or status, "Internal Error")
 

@@ -96,7 +96,7 @@ SPECS = {spec.name: spec for spec in (
 TRUTH_EXPANSIONS = {"orders": frozenset({"line_items", "subscriptions"})}
 ERROR_TYPES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 429: "too_many_requests",
                500: "internal_server_error", 502: "bad_gateway", 503: "service_unavailable"}
-FAULT_MESSAGES = {429: "Too many requests", 500: "Internal server error", 502: "Bad gateway",
+FAULT_MESSAGES = {400: "Bad request", 404: "Not found", 429: "Too many requests", 500: "Internal server error", 502: "Bad gateway",
                   503: "Service unavailable"}
 
 
@@ -170,7 +170,7 @@ class Zuora(Vendor):
         if status == 429 and fault.reset_header:
             limit = int(self.settings["rate_limit_per_minute"])
             headers.update(self._rate_headers(WindowState(limit, 0, max(1, round(fault.seconds)), False)))
-        return Response(status, error_body(status, ERROR_TYPES[status], FAULT_MESSAGES[status], retryable=True),
+        return Response(status, error_body(status, ERROR_TYPES[status], FAULT_MESSAGES[status], retryable=status == 429 or status >= 500),
                         headers)
 
     # ---- HTTP ------------------------------------------------------------------------------

@@ -1,0 +1,62 @@
+"""tap-zoom-commerce's configuration: mistakes and refused credentials end in one line naming the
+setting, exit code 2, no traceback, no secret."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from commerce_sandbox import SandboxServer
+from pipeline import BIN
+from zoom import tap_config
+
+SECRET = "s3cr3t-value-never-printed"
+BASE = {"client_id": "id", "client_secret": SECRET, "account_id": "acct"}
+
+
+def run_tap(tmp_path, config, *args):
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    return subprocess.run([str(BIN / "tap-zoom-commerce"), "--config", str(path), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def assert_one_line_error(result, setting):
+    errors = [line for line in result.stderr.splitlines() if "config error" in line]
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert len(errors) == 1 and f"config error: {setting}:" in errors[0], result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert SECRET not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "setting"),
+    [
+        ({"account_id": None}, "account_id"),  # neither flow
+        ({"refresh_token": SECRET}, "account_id"),  # both flows
+        ({"account_id": None, "refresh_token": SECRET}, "token_file"),
+        ({"client_secret": None}, "client_secret"),
+        ({"max_concurrency": 0}, "max_concurrency"),
+        ({"start_date": "someday"}, "start_date"),
+    ],
+)
+def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
+    config = {key: value for key, value in {**BASE, **change}.items() if value is not None}
+    assert_one_line_error(run_tap(tmp_path, config), setting)
+
+
+@pytest.mark.parametrize(
+    ("change", "setting"),
+    [
+        ({"client_secret": SECRET}, "client_secret"),
+        ({"account_id": SECRET}, "account_id"),
+        ({"account_id": None, "refresh_token": SECRET, "token_file": "TOKEN_FILE"}, "refresh_token"),
+    ],
+)
+def test_refused_credentials_are_one_line_naming_the_setting(tmp_path, change, setting):
+    with SandboxServer(seed=1, scale=3) as sandbox:
+        change = {key: str(tmp_path / "token.json") if value == "TOKEN_FILE" else value for key, value in change.items()}
+        config = {key: value for key, value in tap_config(sandbox, **change).items() if value is not None}
+        assert_one_line_error(run_tap(tmp_path, config), setting)
