@@ -4,8 +4,12 @@ under the vendor's real limit (100 requests a minute), measuring the rate the ta
 wall time against requests / limit. Prints tables and writes .bench/results.json. Absolute times
 on a shared 2-core machine are noise: read the ratios.
 
-Usage: benchmarks/run.py [--suite all|zuora|zoho] [--invoices-scale 8600] [--million-scale 17000]
-                         [--skip-million] [--zoho-scale 300]
+The Zoom part measures what concurrent detail requests buy: the same extraction (subscription
+details; invoice details under their billing documents) with max_concurrency 1 and 8, against a
+sandbox answering every request after 100 ms.
+
+Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom] [--invoices-scale 8600] [--million-scale 17000]
+                         [--skip-million] [--zoho-scale 300] [--zoom-scale 40]
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 from commerce_taps_common.catalog import catalog_selecting
 
@@ -126,16 +130,19 @@ def rekeyed(source: Path, destination: Path, copies: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--suite", choices=("all", "zuora", "zoho"), default="all")
+    parser.add_argument("--suite", choices=("all", "zuora", "zoho", "zoom"), default="all")
     parser.add_argument("--invoices-scale", type=int, default=8600, help="sandbox accounts (~23 invoices each)")
     parser.add_argument("--million-scale", type=int, default=17000, help="accounts giving ~1M invoice items")
     parser.add_argument("--skip-million", action="store_true")
     parser.add_argument("--zoho-scale", type=int, default=300, help="Zoho customers (~35 transactions each)")
+    parser.add_argument("--zoom-scale", type=int, default=40, help="Zoom customers (~1.4 subscriptions, ~10 invoices each)")
     arguments = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
     results: dict[str, dict] = {}
     if arguments.suite in ("all", "zoho"):
         results["zoho"] = zoho_rate_limited_backfill(arguments.zoho_scale)
+    if arguments.suite in ("all", "zoom"):
+        results["zoom"] = zoom_concurrency(arguments.zoom_scale)
     if arguments.suite in ("all", "zuora"):
         results["zuora"] = zuora_throughput(arguments)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2))
@@ -185,6 +192,44 @@ def zoho_rate_limited_backfill(scale: int) -> dict:
     for name, value in figures.items():
         print(f"  {name:<20} {value}")
     return figures
+
+
+def zoom_concurrency(scale: int, latency_ms: int = 100) -> dict:
+    """Wall time of detail-heavy extractions with one detail request at a time and with eight,
+    each answer delayed `latency_ms`; the tap paced just under Zoom's Business+ limits."""
+    work = Path(tempfile.mkdtemp(prefix="bench-zoom-", dir=BENCH))
+    sandbox = Sandbox(scale, "--latency-ms", str(latency_ms))
+    figures: dict[str, dict] = {}
+    try:
+        for streams in (("subscriptions",), ("invoices",)):
+            catalog = catalog_selecting(str(BIN / "tap-zoom-commerce"), set(streams))
+            (work / "catalog.json").write_text(json.dumps(catalog))
+            for workers in (1, 8):
+                config = work / "tap.json"
+                config.write_text(json.dumps({
+                    "api_url": f"{sandbox.url}/zoom/v2", "oauth_url": f"{sandbox.url}/zoom/oauth/token",
+                    "client_id": "sandbox-zoom-client", "client_secret": "sandbox-zoom-secret",
+                    "account_id": "sandbox-zoom-account", "start_date": "2020-01-01", "max_concurrency": workers,
+                    "light_requests_per_second": 75, "medium_requests_per_second": 55}))
+                urlopen(Request(f"{sandbox.url}/_control/stats/reset", method="POST")).read()
+                output = work / "out.singer"
+                with output.open("wb") as out:
+                    seconds, _ = timed([str(BIN / "tap-zoom-commerce"), "--config", str(config), "--catalog",
+                                        str(work / "catalog.json")], stdout=out)
+                served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())["zoom"]
+                records = sum(1 for line in output.open("rb") if line.startswith(b'{"type":"RECORD"'))
+                figures[f"{'+'.join(streams)}, {workers} in flight"] = {
+                    "seconds": round(seconds, 1), "requests": sum(served.values()), "records": records}
+    finally:
+        sandbox.stop()
+    speedups = {streams: round(figures[f"{streams}, 1 in flight"]["seconds"] / figures[f"{streams}, 8 in flight"]["seconds"], 2)
+                for streams in ("subscriptions", "invoices")}
+    print(f"\nZoom detail requests at {latency_ms} ms latency")
+    for label, values in figures.items():
+        print(f"  {label:<28} {values['seconds']:>7} s  {values['requests']:>5} requests  {values['records']:>6} records")
+    for streams, speedup in speedups.items():
+        print(f"  speedup, {streams:<19} {speedup:>7}x")
+    return {"latency_ms": latency_ms, "runs": figures, "speedup_8_over_1": speedups}
 
 
 def zuora_throughput(arguments: argparse.Namespace) -> dict:

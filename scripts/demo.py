@@ -37,7 +37,7 @@ ENVIRONMENT = "sandbox"
 class DemoTap:
     name: str
     vendor: str  # the sandbox prefix, also the warehouse schema (the plugin's namespace)
-    keys: dict[str, str]  # stream -> primary key
+    keys: dict[str, str | tuple[str, ...]]  # stream -> primary key
     urls: dict[str, str]  # setting -> path under the sandbox URL
 
     @property
@@ -55,6 +55,12 @@ TAPS = (
     DemoTap("tap-zoho-partner", "zoho", {"transactions": "transaction_id", "commissions": "commission_id",
                                          "subscriptions": "subscription_id", "leads": "lead_id"},
             {"base_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"}),
+    DemoTap("tap-zoom-commerce", "zoom", {
+        "accounts": "crm_account_number", "deal_registrations": "create_reference_id", "trials": "trial_id",
+        "quotes": "quote_reference_id", "orders": "order_reference_id", "subscriptions": "subscription_number",
+        "subscription_versions": ("subscription_number", "version"), "billing_documents": "document_number",
+        "invoices": "invoice_number", "catalog_offers": ("offer_id", "currency"), "price_book": "price_list_charge_id"},
+            {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"}),
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
 from commerce_sandbox import SandboxServer
@@ -63,19 +64,36 @@ def test_user_oauth_rotates_the_refresh_token_through_the_token_file(tmp_path):
         [{"kind": "429", "count": 3, "seconds": 1, "retry_after": "date", "path": "/subscriptions"}],
         [{"kind": "503", "count": 2}, {"kind": "500", "count": 1, "path": "/invoices/"}],
         [{"kind": "truncate", "count": 2, "path": "/orders"}],
-        [{"kind": "404", "count": 1, "path": "/commerce/quotes"}],
     ],
-    ids=["429-retry-after-seconds", "429-retry-after-instant", "5xx", "cut-body", "list-404-fails"],
+    ids=["429-retry-after-seconds", "429-retry-after-instant", "5xx", "cut-body"],
 )
-def test_faults(faults, tmp_path):
+def test_faults_mid_run_still_end_equal_to_truth(faults, tmp_path):
     with SandboxServer(seed=4, scale=20) as sandbox:
         sandbox.control.inject("zoom", faults)
-        run = run_pipeline(tmp_path / "run", "tap-zoom-commerce", tap_config(sandbox), target_config(tmp_path))
-        if faults[0]["kind"] == "404":  # only a detail lookup may find nothing; a list's 404 is an error
-            assert run.tap_exit == 1 and "[5009] No records found." in run.tap_log and "x-zm-trackingid" in run.tap_log
-            return
-        run.check()
+        run_pipeline(tmp_path / "run", "tap-zoom-commerce", tap_config(sandbox), target_config(tmp_path)).check()
         assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
+
+
+@pytest.mark.parametrize(("fault", "shown"), [
+    ({"kind": "404", "path": "/commerce/quotes"}, "HTTP 404: [5009] No records found."),  # a list, not a detail
+    ({"kind": "400", "code": 5302, "path": "/commerce/invoices/"}, "HTTP 400: [5302] Invalid request."),
+])
+def test_a_4xx_fails_the_run_with_zooms_code_message_and_tracking_id(fault, shown, tmp_path):
+    with SandboxServer(seed=4, scale=10) as sandbox:
+        sandbox.control.inject("zoom", [fault])
+        run = run_pipeline(tmp_path / "run", "tap-zoom-commerce", tap_config(sandbox), target_config(tmp_path))
+        errors = [line for line in run.tap_log.splitlines() if line.startswith("tap-zoom-commerce: error:")]
+        assert run.tap_exit == 1 and len(errors) == 1, run.tap_log[-2000:]
+        assert shown in errors[0] and "x-zm-trackingid" in errors[0]
+
+
+def test_a_detail_gone_since_it_was_listed_is_skipped_not_an_error(tmp_path):
+    with SandboxServer(seed=4, scale=10) as sandbox:
+        sandbox.control.inject("zoom", [{"kind": "404", "path": "/commerce/invoices/"}])
+        run_pipeline(tmp_path / "run", "tap-zoom-commerce", tap_config(sandbox), target_config(tmp_path)).check()
+        with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+            (stored,) = connection.execute("SELECT count(*) FROM zoom.invoices").fetchone()
+        assert stored == len(sandbox.control.truth("zoom", "invoices")) - 1
 
 
 def test_an_expired_page_token_restarts_its_window_not_the_run(tmp_path):

@@ -15,13 +15,14 @@ def test_demo_runs_the_meltano_job_and_ends_equal_to_truth():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "demo.py")], cwd=ROOT,
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert result.stdout.count("equal to truth") == 5 + 4  # Zuora and Zoho tables
+    assert result.stdout.count("equal to truth") == 5 + 4 + 11  # Zuora, Zoho and Zoom tables
     backfill, incremental = (requests_per_tap(result.stdout.split(title)[1].split("\n==")[0])
                              for title in ("run 1 (backfill)", "run 2 (incremental)"))
     assert incremental["tap-zuora-quickstart"] < backfill["tap-zuora-quickstart"]
     # Zoho re-reads commissions one day per request over its 30-day look-back plus the days since
     # the bookmark (the sandbox's world starts 40 days back); the rest is a page or two per stream.
     assert incremental["tap-zoho-partner"] <= 30 + 42 + 12
+    assert incremental["tap-zoom-commerce"] < backfill["tap-zoom-commerce"] / 3
 
 
 def requests_per_tap(report: str) -> dict[str, int]:

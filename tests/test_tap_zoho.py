@@ -4,24 +4,18 @@ mistakes reported as one line."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 
 from commerce_sandbox import SandboxServer
-from pipeline import BIN
+import pipeline
 from zoho import fast_sandbox, requests_served, tap_config
 
 SECRET = "s3cr3t-value-never-printed"
 TOKEN = "POST /accounts/oauth/v2/token"
 
 
-def run_tap(tmp_path, config, *args, timeout=300):
-    path = tmp_path / "config.json"
-    path.write_text(json.dumps(config))
-    return subprocess.run([str(BIN / "tap-zoho-partner"), "--config", str(path), *args],
-                          capture_output=True, text=True, timeout=timeout)
+def run_tap(tmp_path, config, *args):
+    return pipeline.run_tap(tmp_path, "tap-zoho-partner", config, *args)
 
 
 def record_count(result) -> int:
@@ -78,11 +72,7 @@ BASE = {"data_center": "us", "client_id": "1000.CLIENT", "client_secret": SECRET
 
 
 def assert_one_line_error(result, setting):
-    errors = [line for line in result.stderr.splitlines() if "config error" in line]
-    assert result.returncode == 2, result.stderr[-2000:]
-    assert len(errors) == 1 and f"config error: {setting}:" in errors[0], result.stderr[-2000:]
-    assert "Traceback" not in result.stderr
-    assert SECRET not in result.stderr + result.stdout
+    pipeline.assert_one_line_config_error(result, setting, SECRET)
 
 
 @pytest.mark.parametrize(

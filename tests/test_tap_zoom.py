@@ -3,13 +3,10 @@ setting, exit code 2, no traceback, no secret."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 
 from commerce_sandbox import SandboxServer
-from pipeline import BIN
+import pipeline
 from zoom import tap_config
 
 SECRET = "s3cr3t-value-never-printed"
@@ -17,18 +14,11 @@ BASE = {"client_id": "id", "client_secret": SECRET, "account_id": "acct"}
 
 
 def run_tap(tmp_path, config, *args):
-    path = tmp_path / "config.json"
-    path.write_text(json.dumps(config))
-    return subprocess.run([str(BIN / "tap-zoom-commerce"), "--config", str(path), *args],
-                          capture_output=True, text=True, timeout=300)
+    return pipeline.run_tap(tmp_path, "tap-zoom-commerce", config, *args)
 
 
 def assert_one_line_error(result, setting):
-    errors = [line for line in result.stderr.splitlines() if "config error" in line]
-    assert result.returncode == 2, result.stderr[-2000:]
-    assert len(errors) == 1 and f"config error: {setting}:" in errors[0], result.stderr[-2000:]
-    assert "Traceback" not in result.stderr
-    assert SECRET not in result.stderr + result.stdout
+    pipeline.assert_one_line_config_error(result, setting, SECRET)
 
 
 @pytest.mark.parametrize(

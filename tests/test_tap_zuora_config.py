@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 
 from commerce_sandbox import SandboxServer
-from pipeline import BIN
+import pipeline
 
 SECRET = "s3cr3t-value-never-printed"
 BASE = {"client_id": "sandbox-zuora-client", "client_secret": SECRET, "data_center": "us-test"}
 
 
 def run_tap(tmp_path, config, *args):
-    path = tmp_path / "config.json"
-    path.write_text(json.dumps(config))
-    return subprocess.run([str(BIN / "tap-zuora-quickstart"), "--config", str(path), *args],
-                          capture_output=True, text=True, timeout=120)
+    return pipeline.run_tap(tmp_path, "tap-zuora-quickstart", config, *args)
 
 
 def assert_one_line_error(result, setting):
-    errors = [line for line in result.stderr.splitlines() if "config error" in line]
-    assert result.returncode == 2, result.stderr
-    assert len(errors) == 1 and f"config error: {setting}:" in errors[0], result.stderr
-    assert "Traceback" not in result.stderr
-    assert SECRET not in result.stderr + result.stdout
+    pipeline.assert_one_line_config_error(result, setting, SECRET)
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import duckdb
-
+import pipeline
 from commerce_sandbox import SandboxServer
-from commerce_sandbox.reconcile import compare_table
 from commerce_sandbox.vendors.zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 
 KEYS = {"transactions": "transaction_id", "commissions": "commission_id", "subscriptions": "subscription_id",
@@ -34,14 +32,11 @@ def tap_config(sandbox: SandboxServer, **overrides):
 
 
 def target_config(tmp_path):
-    return {"database": str(tmp_path / "warehouse.duckdb"), "default_target_schema": SCHEMA, "hard_delete": True}
+    return pipeline.target_config(tmp_path, SCHEMA)
 
 
 def assert_warehouse_equals_truth(sandbox: SandboxServer, database) -> None:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        diffs = [compare_table(connection, SCHEMA, stream, sandbox.control.truth("zoho", stream), vendor="zoho",
-                               key=key) for stream, key in KEYS.items()]
-    assert all(diff.equal for diff in diffs), "\n".join(diff.summary() for diff in diffs)
+    pipeline.assert_tables_equal_truth(sandbox, database, SCHEMA, KEYS)
 
 
 def requests_served(sandbox: SandboxServer) -> dict[str, int]:

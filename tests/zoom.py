@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import duckdb
-
+import pipeline
 from commerce_sandbox import SandboxServer
-from commerce_sandbox.reconcile import compare_table
 from commerce_sandbox.vendors.zoom import ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET
 
 KEYS = {"accounts": "crm_account_number", "deal_registrations": "create_reference_id", "trials": "trial_id",
@@ -32,14 +30,11 @@ def tap_config(sandbox: SandboxServer, **overrides):
 
 
 def target_config(tmp_path):
-    return {"database": str(tmp_path / "warehouse.duckdb"), "default_target_schema": SCHEMA, "hard_delete": True}
+    return pipeline.target_config(tmp_path, SCHEMA)
 
 
 def assert_warehouse_equals_truth(sandbox: SandboxServer, database) -> None:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        diffs = [compare_table(connection, SCHEMA, stream, sandbox.control.truth("zoom", stream), vendor="zoom",
-                               key=key) for stream, key in KEYS.items()]
-    assert all(diff.equal for diff in diffs), "\n".join(diff.summary() for diff in diffs)
+    pipeline.assert_tables_equal_truth(sandbox, database, SCHEMA, KEYS)
 
 
 def requests_served(sandbox: SandboxServer) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 from typing import Any
 
@@ -39,6 +40,17 @@ class CommerceTap(Tap):
 
     def check_settings(self, config: dict[str, Any]) -> None:
         """Vendor checks beyond the JSON Schema; raise ConfigError."""
+
+    @staticmethod
+    def check_start_date(config: dict[str, Any]) -> None:
+        """`start_date`, a day, if set: readable and not in the future."""
+        if start := config.get("start_date"):
+            try:
+                first = dt.date.fromisoformat(str(start)[:10])
+            except ValueError:
+                raise ConfigError("start_date", f"{start!r} is not a date", "use e.g. 2024-01-01") from None
+            if first > dt.date.today():
+                raise ConfigError("start_date", f"{start} is in the future", "use a past date")
 
     @cached_property
     def pacer(self) -> Pacer:

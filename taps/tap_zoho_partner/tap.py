@@ -3,7 +3,6 @@ Partner API, paced under its 100-calls-a-minute limit."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cached_property
 from typing import Any
 
@@ -56,13 +55,7 @@ class TapZohoPartner(CommerceTap):
         if not config.get("data_center") and not (config.get("base_url") and config.get("accounts_url")):
             raise ConfigError("data_center", "neither data_center nor base_url with accounts_url is set",
                               f"set data_center to one of {', '.join(DATA_CENTERS)}")
-        if start := config.get("start_date"):
-            try:
-                first = dt.date.fromisoformat(start[:10])
-            except ValueError:
-                raise ConfigError("start_date", f"{start!r} is not a date", "use e.g. 2024-01-01") from None
-            if first > dt.date.today():
-                raise ConfigError("start_date", f"{start} is in the future", "use a past date")
+        self.check_start_date(config)
 
     @cached_property
     def authenticator(self) -> ZohoRefreshTokenAuth:

@@ -3,7 +3,6 @@ registrations, accounts, trials and the catalog, from the Zoom Commerce API."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cached_property
 from typing import Any
 
@@ -59,13 +58,7 @@ class TapZoomCommerce(CommerceTap):
         if config.get("refresh_token") and not config.get("token_file"):
             raise ConfigError("token_file", "is required with refresh_token: Zoom rotates refresh tokens, so "
                               "the newest must be kept for the next run", "set it to a path the job can write")
-        if start := config.get("start_date"):
-            try:
-                first = dt.date.fromisoformat(start[:10])
-            except ValueError:
-                raise ConfigError("start_date", f"{start!r} is not a date", "use e.g. 2024-01-01") from None
-            if first > dt.date.today():
-                raise ConfigError("start_date", f"{start} is in the future", "use a past date")
+        self.check_start_date(config)
 
     @cached_property
     def authenticator(self) -> ZoomOAuth:

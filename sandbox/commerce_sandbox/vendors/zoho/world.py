@@ -15,15 +15,13 @@ Per customer (scale 1): about 1.4 subscriptions, 35 transactions, 30 commissions
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import itertools
-import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from commerce_sandbox.events import EventWorld
 from commerce_sandbox.money import cents
-from commerce_sandbox.vendors import StreamCounts
 
 HISTORY_START = dt.datetime(2018, 7, 1, tzinfo=dt.timezone.utc).timestamp()
 DAY = 86400
@@ -81,27 +79,15 @@ class Customer:
     market: tuple
 
 
-@dataclass(order=True)
-class Event:
-    at: float
-    seq: int
-    kind: str = field(compare=False)
-    subject: Any = field(compare=False)
+class ZohoWorld(EventWorld):
+    streams = STREAMS
 
-
-class ZohoWorld:
     def __init__(self, seed: int, scale: int, now: float) -> None:
-        self.rng = random.Random(f"zoho-{seed}")
-        self.scale = max(scale, 1)
-        self.records: dict[str, dict[str, dict]] = {stream: {} for stream in STREAMS}
+        super().__init__("zoho", seed, scale)
         self.invoices: dict[str, dict] = {}  # transaction id -> invoice fields, once invoiced
         self.purged: set[str] = set()  # subscriptions no longer listed
         self.prices: dict[str, tuple] = {}  # subscription id -> (service, price per user)
         self._ids = itertools.count(1)
-        self._seq = itertools.count()
-        self._events: list[Event] = []
-        self._counts: StreamCounts = {}
-        self.version = 0  # bumped on every change; cached orderings compare against it
         self.customers: list[Customer] = []
         for _ in range(self.scale):
             self._schedule(self.rng.uniform(HISTORY_START, now - DAY), "signup", None)
@@ -110,23 +96,8 @@ class ZohoWorld:
         self._schedule(now + DAY / 2, "daily", None)
         self.advance(HISTORY_START, now)
 
-    # ---- the clock ------------------------------------------------------------------------
-    def advance(self, start: float, end: float) -> StreamCounts:
-        self._counts = {stream: {"created": 0, "changed": 0, "deleted": 0} for stream in STREAMS}
-        while self._events and self._events[0].at <= end:
-            event = heapq.heappop(self._events)
-            getattr(self, f"_on_{event.kind}")(event.at, event.subject)
-        return self._counts
-
-    def _schedule(self, at: float, kind: str, subject: Any) -> None:
-        heapq.heappush(self._events, Event(at, next(self._seq), kind, subject))
-
     def _new_id(self, base: int) -> str:
         return str(base + next(self._ids))
-
-    def _count(self, stream: str, what: str) -> None:
-        self._counts[stream][what] += 1
-        self.version += 1
 
     def market(self, subscription: dict) -> tuple:
         return self.prices[subscription["subscription_id"]][1]

@@ -12,15 +12,13 @@ Per customer (scale 1): about 1.3 subscriptions, 12 invoices, 2 orders, 1 quote,
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import itertools
-import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from commerce_sandbox.events import EventWorld
 from commerce_sandbox.money import cents
-from commerce_sandbox.vendors import StreamCounts
 
 DAY = 86400
 HISTORY_DAYS = 500
@@ -101,51 +99,27 @@ class Customer:
     account: dict
 
 
-@dataclass(order=True)
-class Event:
-    at: float
-    seq: int
-    kind: str = field(compare=False)
-    subject: Any = field(compare=False)
+class ZoomWorld(EventWorld):
+    streams = STREAMS
 
-
-class ZoomWorld:
     def __init__(self, seed: int, scale: int, now: float) -> None:
-        self.rng = random.Random(f"zoom-{seed}")
-        self.scale = max(scale, 1)
-        self.records: dict[str, dict[str, dict]] = {stream: {} for stream in STREAMS}
+        super().__init__("zoom", seed, scale)
         self.order_details: dict[str, dict] = {}  # order reference id -> the order detail
         self.customers: list[Customer] = []
         self.catalog = catalog()
-        self.version = 0
-        self._counts: StreamCounts = {}
         self._numbers = itertools.count(100001)
-        self._seq = itertools.count()
-        self._events: list[Event] = []
         start = now - HISTORY_DAYS * DAY
         for _ in range(self.scale):
             self._schedule(self.rng.uniform(start, now - DAY), "customer", None)
         self._schedule(start + DAY / 3, "daily", None)
         self.advance(start, now)
 
-    # ---- the clock ------------------------------------------------------------------------
-    def advance(self, start: float, end: float) -> StreamCounts:
-        self._counts = {stream: {"created": 0, "changed": 0, "deleted": 0} for stream in STREAMS}
-        while self._events and self._events[0].at <= end:
-            event = heapq.heappop(self._events)
-            getattr(self, f"_on_{event.kind}")(event.at, event.subject)
-        return self._counts
-
-    def _schedule(self, at: float, kind: str, subject: Any) -> None:
-        heapq.heappush(self._events, Event(at, next(self._seq), kind, subject))
-
     def _number(self) -> int:
         return next(self._numbers)
 
     def _put(self, stream: str, key: str, record: dict, created: bool) -> None:
         self.records[stream][key] = record
-        self._counts[stream]["created" if created else "changed"] += 1
-        self.version += 1
+        self._count(stream, "created" if created else "changed")
 
     # ---- events ---------------------------------------------------------------------------
     def _on_daily(self, at: float, _: Any) -> None:
