@@ -30,17 +30,20 @@ class EventWorld:
         self.scale = max(scale, 1)
         self.records: dict[str, dict[str, dict]] = {stream: {} for stream in self.streams}
         self.version = 0  # bumped on every change; caches derived from records compare against it
-        self._counts: StreamCounts = {}
+        self._counts: StreamCounts = self._no_changes()
         self._seq = itertools.count()
         self._events: list[Event] = []
 
     def advance(self, start: float, end: float) -> StreamCounts:
         """Run every event due by `end`; answer what changed, per stream."""
-        self._counts = {stream: {"created": 0, "changed": 0, "deleted": 0} for stream in self.streams}
+        self._counts = self._no_changes()
         while self._events and self._events[0].at <= end:
             event = heapq.heappop(self._events)
             getattr(self, f"_on_{event.kind}")(event.at, event.subject)
         return self._counts
+
+    def _no_changes(self) -> StreamCounts:
+        return {stream: {"created": 0, "changed": 0, "deleted": 0} for stream in self.streams}
 
     def _schedule(self, at: float, kind: str, subject: Any) -> None:
         heapq.heappush(self._events, Event(at, next(self._seq), kind, subject))

@@ -92,11 +92,12 @@ class Vendor(abc.ABC):
 
 
 def vendor_classes() -> list[type[Vendor]]:
+    from commerce_sandbox.vendors.adobe import Adobe
     from commerce_sandbox.vendors.zoho import Zoho
     from commerce_sandbox.vendors.zoom import Zoom
     from commerce_sandbox.vendors.zuora import Zuora
 
-    return [Zuora, Zoho, Zoom]
+    return [Zuora, Zoho, Zoom, Adobe]
 
 
 def all_vendors(seed: int, scale: int, clock: Clock) -> list[Vendor]:

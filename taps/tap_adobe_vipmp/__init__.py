@@ -1,0 +1,1 @@
+"""tap-adobe-vipmp: Adobe VIP Marketplace as a Singer tap."""

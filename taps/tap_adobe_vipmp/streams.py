@@ -1,0 +1,180 @@
+"""The Adobe VIP Marketplace streams: declarations, and how each combines Adobe's per-customer
+endpoints (fetched with bounded concurrency); Adobe's quirks live in client.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from singer_sdk import StreamSchema
+
+from tap_adobe_vipmp.client import ACCOUNT_STATUSES, SCHEMAS, AdobeStream, month_after, months
+
+# What the price list returns only when asked (every attribute the API documents).
+OFFER_ATTRIBUTES = ["productType", "productTypeDetail", "additionalDetail", "operatingSystem", "language", "version",
+                    "users", "metric", "bridge", "upcEanCode", "gtinCode", "levelDetails", "estimatedStreetPrice",
+                    "estimatedShipDate", "publicAnnounceDate", "rmaRequestDeadline", "acdIndicator",
+                    "acdEffectiveDate", "acdDescription", "pool", "duration"]
+
+
+class ResellersStream(AdobeStream):
+    """Every reseller of every status (the list's default is active only), as the detail."""
+
+    name = "resellers"
+    path = "/v3/resellers"
+    primary_keys = ("resellerId",)
+    emit_activate_version_messages = True
+    schema = StreamSchema(SCHEMAS)
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        ids = [row["resellerId"] for status in ACCOUNT_STATUSES for row in self.all_pages(self.path, {"status": status})]
+        yield from self.concurrently(lambda reseller: self.get(f"/v3/resellers/{reseller}"), ids)
+
+
+class CustomersStream(AdobeStream):
+    """Customer details (company profile, contacts, discount levels, benefits, coterm date). The
+    lists are summaries and nothing says what changed: new customers' details every run, and every
+    known customer's detail every `customer_detail_refresh` days."""
+
+    name = "customers"
+    path = "/v3/customers"
+    primary_keys = ("customerId",)
+    replication_key = "creationDate"
+    is_sorted = False
+    schema = StreamSchema(SCHEMAS)
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        directory = self._tap.customer_directory
+        state = self.get_context_state(context)
+        today = dt.datetime.now(dt.timezone.utc).date()
+        refreshed = state.get("last_detail_refresh")
+        refresh = not refreshed or (today - dt.date.fromisoformat(refreshed)).days >= int(
+            self.config.get("customer_detail_refresh", 1))
+        wanted = directory.ids() if refresh else directory.new_ids()
+        yield from self.concurrently(lambda customer: self.get(f"/v3/customers/{customer}"), wanted)
+        state["known_customers"] = directory.known
+        if refresh:
+            state["last_detail_refresh"] = today.isoformat()
+
+
+class PerCustomerStream(AdobeStream):
+    """One listing per known customer, read concurrently; rows carry their `customerId`."""
+
+    limit = 100
+
+    def params(self, context: Any) -> dict[str, Any]:
+        return {}
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        params = self.params(context)
+        ids = self._tap.customer_directory.ids()
+        pages = self.concurrently(lambda customer: self.all_pages(self.path.format(customerId=customer), params), ids)
+        for customer, rows in zip(ids, pages):
+            for row in rows:
+                yield {**row, "customerId": customer}
+
+
+class OrdersStream(PerCustomerStream):
+    """Each customer's orders since the bookmark less `lookback_days`, line items with their
+    promotions and flexible discounts nested; `start-date` always sent, since its default is the
+    start of the customer's current term."""
+
+    name = "orders"
+    path = "/v3/customers/{customerId}/orders"
+    primary_keys = ("orderId",)
+    replication_key = "creationDate"
+    is_sorted = False  # newest first, per customer
+    schema = StreamSchema(SCHEMAS)
+
+    def params(self, context: Any) -> dict[str, Any]:
+        bookmark = self.get_starting_replication_key_value(context)
+        first = dt.date.fromisoformat(str(bookmark)[:10]) if bookmark else dt.date(2017, 1, 1)
+        if self.stream_state.get("replication_key_value"):
+            first -= dt.timedelta(days=int(self.config.get("lookback_days", 3)))
+        return {"start-date": f"{first.isoformat()}T00:00:00Z"}
+
+
+class SubscriptionsStream(PerCustomerStream):
+    """Each customer's subscriptions (the endpoint has no paging and no filters), whole each run."""
+
+    name = "subscriptions"
+    path = "/v3/customers/{customerId}/subscriptions"
+    primary_keys = ("subscriptionId",)
+    emit_activate_version_messages = True
+    schema = StreamSchema(SCHEMAS)
+
+
+class DeploymentsStream(PerCustomerStream):
+    name = "deployments"
+    path = "/v3/customers/{customerId}/deployments"
+    primary_keys = ("deploymentId",)
+    emit_activate_version_messages = True
+    schema = StreamSchema(SCHEMAS)
+
+
+class FlexDiscountsStream(AdobeStream):
+    """Flexible discounts of each configured market segment and country pair."""
+
+    name = "flex_discounts"
+    path = "/v3/flex-discounts"
+    primary_keys = ("id",)
+    emit_activate_version_messages = True
+    schema = StreamSchema(SCHEMAS)
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        for market in self.config.get("flex_discount_markets") or []:
+            yield from self.request_records({"params": {"market-segment": market["market_segment"],
+                                                        "country": market["country"]}})
+
+
+class PriceListsStream(AdobeStream):
+    """`POST /v3/pricelist` per configured partition and month, from the month after the last one
+    loaded (or `price_list_start_month`) to next month; a month not yet published (404, 1162)
+    ends the partition's run. One row per offer, partition, month and first order date."""
+
+    name = "price_lists"
+    path = "/v3/pricelist"
+    primary_keys = ("priceListMonth", "region", "marketSegment", "currency", "priceListType", "offerId",
+                    "firstOrderDate")
+    replication_key = "priceListMonth"
+    is_sorted = True  # months ascending within a partition
+    limit = 100
+    schema = StreamSchema(SCHEMAS)
+
+    @property
+    def http_method(self) -> str:
+        return "POST"
+
+    @property
+    def partitions(self) -> list[dict]:
+        # Named as the rows' own fields: singer-sdk copies a partition's keys onto its records.
+        return [{"region": each["region"], "marketSegment": each["market_segment"], "currency": each["currency"],
+                 "priceListType": each.get("price_list_type", "STANDARD")}
+                for each in self.config.get("price_list_partitions") or []]
+
+    def prepare_request_payload(self, context: Any, next_page_token: Any) -> dict:
+        return {**{key: context[key] for key in ("region", "marketSegment", "currency", "priceListType")},
+                "priceListMonth": context["month"], "includeOfferAttributes": OFFER_ATTRIBUTES}
+
+    def validate_response(self, response: Any) -> None:
+        if response.status_code == 404 and '"1162"' in response.text:  # not published (yet)
+            response.parsed_body = {}
+            return
+        super().validate_response(response)
+
+    def get_records(self, context: Any) -> Iterable[dict]:
+        loaded = self.get_starting_replication_key_value(context)
+        first = str(loaded) if loaded and self.get_context_state(context).get("replication_key_value") else str(
+            self.config.get("price_list_start_month") or dt.date.today().strftime("%Y%m"))
+        for month in months(first, month_after(dt.datetime.now(dt.timezone.utc).date())):
+            rows = list(self.request_records({**context, "month": month}))
+            if not rows:
+                self.logger.info("Price list %s %s not published yet: the partition stops here", month, context)
+                return
+            for row in rows:
+                yield {"priceListMonth": month, **context, **row}
+
+
+STREAMS = (ResellersStream, CustomersStream, OrdersStream, SubscriptionsStream, DeploymentsStream,
+           FlexDiscountsStream, PriceListsStream)
