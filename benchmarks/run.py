@@ -4,12 +4,12 @@ under the vendor's real limit (100 requests a minute), measuring the rate the ta
 wall time against requests / limit. Prints tables and writes .bench/results.json. Absolute times
 on a shared 2-core machine are noise: read the ratios.
 
-The Zoom part measures what concurrent detail requests buy: the same extraction (subscription
-details; invoice details under their billing documents) with max_concurrency 1 and 8, against a
-sandbox answering every request after 100 ms.
+The Zoom and Adobe parts measure what concurrent detail requests buy: the same extraction (Zoom's
+subscription details, and invoice details under their billing documents; Adobe's customer
+details) with max_concurrency 1 and 8, against a sandbox answering every request after 100 ms.
 
-Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom] [--invoices-scale 8600] [--million-scale 17000]
-                         [--skip-million] [--zoho-scale 300] [--zoom-scale 40]
+Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe] [--invoices-scale 8600] [--million-scale 17000]
+                         [--skip-million] [--zoho-scale 300] [--zoom-scale 40] [--adobe-scale 200]
 """
 
 from __future__ import annotations
@@ -130,12 +130,13 @@ def rekeyed(source: Path, destination: Path, copies: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--suite", choices=("all", "zuora", "zoho", "zoom"), default="all")
+    parser.add_argument("--suite", choices=("all", "zuora", "zoho", "zoom", "adobe"), default="all")
     parser.add_argument("--invoices-scale", type=int, default=8600, help="sandbox accounts (~23 invoices each)")
     parser.add_argument("--million-scale", type=int, default=17000, help="accounts giving ~1M invoice items")
     parser.add_argument("--skip-million", action="store_true")
     parser.add_argument("--zoho-scale", type=int, default=300, help="Zoho customers (~35 transactions each)")
     parser.add_argument("--zoom-scale", type=int, default=40, help="Zoom customers (~1.4 subscriptions, ~10 invoices each)")
+    parser.add_argument("--adobe-scale", type=int, default=200, help="Adobe customers")
     arguments = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
     results: dict[str, dict] = {}
@@ -143,6 +144,8 @@ def main() -> None:
         results["zoho"] = zoho_rate_limited_backfill(arguments.zoho_scale)
     if arguments.suite in ("all", "zoom"):
         results["zoom"] = zoom_concurrency(arguments.zoom_scale)
+    if arguments.suite in ("all", "adobe"):
+        results["adobe"] = adobe_concurrency(arguments.adobe_scale)
     if arguments.suite in ("all", "zuora"):
         results["zuora"] = zuora_throughput(arguments)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2))
@@ -230,6 +233,37 @@ def zoom_concurrency(scale: int, latency_ms: int = 100) -> dict:
     for streams, speedup in speedups.items():
         print(f"  speedup, {streams:<19} {speedup:>7}x")
     return {"latency_ms": latency_ms, "runs": figures, "speedup_8_over_1": speedups}
+
+
+def adobe_concurrency(scale: int, latency_ms: int = 100) -> dict:
+    """Wall time of the customers stream (the directory's listings, then one detail per customer)
+    with one request at a time and with eight, each answer delayed `latency_ms`."""
+    work = Path(tempfile.mkdtemp(prefix="bench-adobe-", dir=BENCH))
+    sandbox = Sandbox(scale, "--latency-ms", str(latency_ms))
+    figures: dict[str, dict] = {}
+    try:
+        (work / "catalog.json").write_text(json.dumps(catalog_selecting(str(BIN / "tap-adobe-vipmp"), {"customers"})))
+        for workers in (1, 8):
+            (work / "tap.json").write_text(json.dumps({
+                "api_url": f"{sandbox.url}/adobe", "ims_url": f"{sandbox.url}/adobe", "client_id": "sandbox-adobe-client",
+                "client_secret": "sandbox-adobe-secret", "max_concurrency": workers}))
+            urlopen(Request(f"{sandbox.url}/_control/stats/reset", method="POST")).read()
+            output = work / "out.singer"
+            with output.open("wb") as out:
+                seconds, _ = timed([str(BIN / "tap-adobe-vipmp"), "--config", str(work / "tap.json"), "--catalog",
+                                    str(work / "catalog.json")], stdout=out)
+            served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())["adobe"]
+            records = sum(1 for line in output.open("rb") if line.startswith(b'{"type":"RECORD"'))
+            figures[f"customers, {workers} in flight"] = {"seconds": round(seconds, 1), "requests": sum(served.values()),
+                                                          "records": records}
+    finally:
+        sandbox.stop()
+    speedup = round(figures["customers, 1 in flight"]["seconds"] / figures["customers, 8 in flight"]["seconds"], 2)
+    print(f"\nAdobe customer details at {latency_ms} ms latency")
+    for label, values in figures.items():
+        print(f"  {label:<28} {values['seconds']:>7} s  {values['requests']:>5} requests  {values['records']:>6} records")
+    print(f"  speedup, customers            {speedup:>7}x")
+    return {"latency_ms": latency_ms, "runs": figures, "speedup_8_over_1": speedup}
 
 
 def zuora_throughput(arguments: argparse.Namespace) -> dict:

@@ -12,6 +12,7 @@ local sandbox, twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -25,6 +26,7 @@ import duckdb
 
 from commerce_sandbox import SandboxControl
 from commerce_sandbox.reconcile import compare_table
+from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -61,6 +63,11 @@ TAPS = (
         "subscription_versions": ("subscription_number", "version"), "billing_documents": "document_number",
         "invoices": "invoice_number", "catalog_offers": ("offer_id", "currency"), "price_book": "price_list_charge_id"},
             {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"}),
+    DemoTap("tap-adobe-vipmp", "adobe", {
+        "resellers": "resellerId", "customers": "customerId", "orders": "orderId", "subscriptions": "subscriptionId",
+        "deployments": "deploymentId", "flex_discounts": "id",
+        "price_lists": ("priceListMonth", "region", "marketSegment", "currency", "priceListType", "offerId",
+                        "firstOrderDate")}, {"api_url": "/adobe", "ims_url": "/adobe"}),
 )
 
 
@@ -130,6 +137,9 @@ def main() -> None:
         try:
             control = SandboxControl(url)
             env = {name: value for tap in TAPS for name, value in tap.env(url).items()}
+            # Adobe's price lists from the first month the sandbox's world published.
+            history_start = dt.date.fromisoformat(control.now()[:10]) - dt.timedelta(days=ADOBE_HISTORY_DAYS)
+            env["TAP_ADOBE_VIPMP_PRICE_LIST_START_MONTH"] = history_start.strftime("%Y%m")
             print(f"demo: sandbox at {url}, clock {control.now()}")
 
             started = time.monotonic()
