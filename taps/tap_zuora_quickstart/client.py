@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-import requests
 from singer_sdk.streams.rest import HTTPRequest, PageContext
 
 from commerce_taps_common.pagination import CursorPaginator
