@@ -32,6 +32,9 @@ def _flatten_collection(record: dict[str, Any], key: str) -> dict[str, Any]:
 RESHAPES: dict[tuple[str, str], Reshape] = {
     # Zuora nests expanded collections as {"next_page", "data"}; the tap keeps the list.
     ("zuora", "orders"): lambda record: _flatten_collection(record, "line_items"),
+    # The Zoho tap lifts the nested ids of a commission to top-level columns, for joins.
+    ("zoho", "commissions"): lambda record: {**record, "subscription_id": record["subscription"]["subscription_id"],
+                                             "transaction_id": record["transaction"]["transaction_id"]},
 }
 
 
