@@ -53,6 +53,16 @@ def test_faults_mid_run_still_end_equal_to_truth(faults, tmp_path):
         assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
 
 
+def test_retries_carry_new_correlation_ids_so_a_stored_failure_is_not_replayed(tmp_path):
+    """Adobe stores every answer, a 500 too, under its correlation id: a retry that reused the id
+    would get the same 500 until its retries ran out."""
+    with SandboxServer(seed=34, scale=20) as sandbox:
+        sandbox.control.configure("adobe", internal_errors=3, internal_error_path="/orders")
+        run = run_pipeline(tmp_path / "run", "tap-adobe-vipmp", tap_config(sandbox), target_config(tmp_path)).check()
+        assert run.tap_log.count('"http_status_code":500') == 3
+        assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
+
+
 def test_a_partition_outside_the_contract_fails_with_adobes_error_verbatim(tmp_path):
     with SandboxServer(seed=33, scale=5) as sandbox:
         config = tap_config(sandbox, price_list_partitions=[

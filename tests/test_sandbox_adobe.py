@@ -60,6 +60,15 @@ def test_a_reused_correlation_id_gets_the_stored_stale_page(sandbox, token):
     assert second_page.json() == first.json()  # page 2 asked, page 1 answered: the trap
 
 
+def test_a_stored_failure_is_replayed_for_its_correlation_id(sandbox, token):
+    sandbox.control.configure("adobe", internal_errors=1, internal_error_path="/v3/resellers")
+    intent = str(uuid.uuid4())
+    first = call(sandbox, token, "/v3/resellers", correlation=intent)
+    again = call(sandbox, token, "/v3/resellers", correlation=intent)
+    fresh = call(sandbox, token, "/v3/resellers")
+    assert first.status_code == again.status_code == 500 and fresh.status_code == 200
+
+
 def test_lists_are_summaries_of_active_accounts_by_default(sandbox, token):
     resellers = sandbox.control.truth("adobe", "resellers")
     listed = call(sandbox, token, "/v3/resellers", params={"limit": 50}).json()

@@ -82,7 +82,10 @@ def _links(path: str, query: dict[str, list[str]], offset: int, limit: int, tota
 
 class Adobe(Vendor):
     prefix = "adobe"
-    default_settings = {"latency_ms": 0, "token_ttl_seconds": 86399, "list_key": "accounts"}
+    default_settings = {"latency_ms": 0, "token_ttl_seconds": 86399, "list_key": "accounts",
+                        # The next N requests whose path holds `internal_error_path` fail with a 500
+                        # that, like any answer, is stored under their correlation id.
+                        "internal_errors": 0, "internal_error_path": ""}
 
     def __init__(self, seed: int, scale: int, clock: Clock) -> None:
         super().__init__(seed, scale, clock)
@@ -157,6 +160,9 @@ class Adobe(Vendor):
             if correlation in self._replies:  # Adobe answers a known intent with its stored response
                 return self._replies[correlation]
             try:
+                if int(self.settings["internal_errors"]) > 0 and self.settings["internal_error_path"] in request.path:
+                    self.settings["internal_errors"] = int(self.settings["internal_errors"]) - 1
+                    raise ApiError(500, "1124", "Internal error")
                 response = Response(200, handler(request))
             except ApiError as error:
                 response = Response(error.status, error.body)
