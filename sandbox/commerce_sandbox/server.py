@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import logging
@@ -180,6 +181,8 @@ class Handler(BaseHTTPRequestHandler):
             fault = slot.faults.take(path)
             if fault and fault.kind == "expire_token":
                 slot.vendor.expire_token(request)
+            if fault and fault.kind == "200_error" and not slot.vendor.errors_inside_200:
+                fault = dataclasses.replace(fault, kind="500")
             if fault and fault.kind in STATUS_KINDS:
                 response = slot.vendor.fault_response(fault)
             else:

@@ -4,6 +4,7 @@ bodies checked before they are trusted, errors that name the endpoint and the ve
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Generator, Iterable
 from functools import cached_property
@@ -16,8 +17,9 @@ from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
+from commerce_taps_common.concurrency import map_bounded
+from commerce_taps_common.normalise import record_normaliser, to_iso_date
 from commerce_taps_common.pacing import Pacer, retry_after_seconds
-from commerce_taps_common.normalise import record_normaliser
 
 MAX_BACKOFF_SECONDS = 60
 
@@ -29,6 +31,8 @@ class CommerceRESTStream(RESTStream):
     backoff_base_seconds: float = 1.0
     #: Name of the header holding the seconds until the rate-limit window resets.
     rate_limit_reset_header = "ratelimit-reset"
+    #: Days re-read behind a bookmark when the tap's `lookback_days` setting is not given.
+    default_lookback_days = 0
 
     @property
     def timeout(self) -> int:
@@ -52,6 +56,28 @@ class CommerceRESTStream(RESTStream):
     def _request(self, prepared_request: requests.PreparedRequest, context: Any) -> requests.Response:
         self.pacer_for(prepared_request).before_request()
         return super()._request(prepared_request, context)
+
+    def first_day(self, context: Any, origin: dt.date) -> dt.date:
+        """The first whole day a date-filtered read asks for: on a later run the bookmark less
+        `lookback_days`, on the first run `start_date`, and `origin` when neither is set."""
+        bookmark = self.get_starting_replication_key_value(context)
+        if not bookmark:
+            return origin
+        first = dt.date.fromisoformat(to_iso_date(str(bookmark)))
+        if self.get_context_state(context).get("replication_key_value"):
+            first -= dt.timedelta(days=int(self.config.get("lookback_days", self.default_lookback_days)))
+        return first
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """One GET outside the stream's own listing (a detail), paced, retried and checked like
+        the listing's; the parsed body."""
+        request = self.build_prepared_request(method="GET", url=f"{self.url_base}{path}", params=params or {},
+                                              headers=self.http_headers)
+        return self.request_decorator(self._request)(request, None).parsed_body
+
+    def concurrently(self, function: Any, items: Any) -> Any:
+        """`function` over `items`, `max_concurrency` calls in flight (default 8), in order."""
+        return map_bounded(function, items, int(self.config.get("max_concurrency", 8)))
 
     def vendor_error_text(self, body: Any) -> str | None:
         """The vendor's own error message from a response body, if it holds one."""

@@ -12,6 +12,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.pacing import Pacer
+from commerce_taps_common.timestamps import parse_instant
 
 
 class CommerceTap(Tap):
@@ -43,14 +44,16 @@ class CommerceTap(Tap):
 
     @staticmethod
     def check_start_date(config: dict[str, Any]) -> None:
-        """`start_date`, a day, if set: readable and not in the future."""
+        """`start_date`, if set: an ISO-8601 date or timestamp, not in the future."""
         if start := config.get("start_date"):
             try:
-                first = dt.date.fromisoformat(str(start)[:10])
+                instant = parse_instant(str(start))
             except ValueError:
-                raise ConfigError("start_date", f"{start!r} is not a date", "use e.g. 2024-01-01") from None
-            if first > dt.date.today():
-                raise ConfigError("start_date", f"{start} is in the future", "use a past date")
+                raise ConfigError("start_date", f"{start!r} is not an ISO-8601 date or timestamp",
+                                  "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z") from None
+            if instant > dt.datetime.now(dt.timezone.utc):
+                raise ConfigError("start_date", f"{start} is in the future",
+                                  "use a date in the past (the first run reads from it)")
 
     @cached_property
     def pacer(self) -> Pacer:

@@ -9,6 +9,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 
+def tomorrow_utc() -> dt.date:
+    """The last day a run asks for: the vendors' calendar days (their organisations' time zones)
+    can be a day ahead of UTC, and asking for a day with no rows yet costs nothing."""
+    return dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+
+
 def date_windows(start: dt.date, end: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]]:
     """(first, last) day of each window of at most `days` days covering start..end inclusive;
     nothing when start is after end."""

@@ -9,6 +9,7 @@ Sources: shared/seeds/004 and shared/apis/adobe-notes.md."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,6 @@ import requests
 from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams.rest import HTTPRequest, PageContext
 
-from commerce_taps_common.concurrency import map_bounded
 from commerce_taps_common.rest import CommerceRESTStream
 from commerce_taps_common.schemas import schema_directory
 
@@ -63,6 +63,7 @@ class AdobeStream(CommerceRESTStream):
 
     #: Rows per page (the endpoint's maximum).
     limit = 50
+    default_lookback_days = 3
 
     @property
     def url_base(self) -> str:
@@ -103,14 +104,6 @@ class AdobeStream(CommerceRESTStream):
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         yield from rows_of(response.parsed_body)
 
-    def get(self, path: str) -> Any:
-        """One GET outside the stream's own listing (a detail), paced, retried and checked."""
-        request = self.build_prepared_request(method="GET", url=f"{self.url_base}{path}", headers=self.http_headers)
-        return self.request_decorator(self._request)(request, None).parsed_body
-
-    def concurrently(self, function: Any, items: Iterable[Any]) -> Iterator[Any]:
-        yield from map_bounded(function, items, int(self.config.get("max_concurrency", 8)))
-
     def all_pages(self, path: str, params: dict[str, Any] | None = None) -> list[dict]:
         """Every row of one listing (one customer's orders, say), for use from worker threads."""
         return list(self.request_records({"path": path, "params": params or {}}))
@@ -135,8 +128,7 @@ class CustomerDirectory:
             return
         self._read = True
         params = {"from-created-date": self.created_from} if self.created_from else {}
-        resellers = [row["resellerId"] for status in ACCOUNT_STATUSES
-                     for row in self.stream.all_pages("/v3/resellers", {"status": status})]
+        resellers = self.reseller_ids
         for rows in self.stream.concurrently(
                 lambda reseller: [row for status in ACCOUNT_STATUSES for row in self.stream.all_pages(
                     f"/v3/resellers/{reseller}/customers", {**params, "status": status})], resellers):
@@ -144,6 +136,12 @@ class CustomerDirectory:
                 if row["customerId"] not in self.known:
                     self._new.append(row)
                 self.known[row["customerId"]] = row["resellerId"]
+
+    @functools.cached_property
+    def reseller_ids(self) -> list[str]:
+        """Every reseller of every status (the list's default is active only): read once a run."""
+        return [row["resellerId"] for status in ACCOUNT_STATUSES
+                for row in self.stream.all_pages("/v3/resellers", {"status": status})]
 
     def ids(self) -> list[str]:
         self.read()

@@ -9,7 +9,7 @@ from typing import Any
 
 from singer_sdk import StreamSchema
 
-from tap_adobe_vipmp.client import ACCOUNT_STATUSES, SCHEMAS, AdobeStream, month_after, months
+from tap_adobe_vipmp.client import SCHEMAS, AdobeStream, month_after, months
 
 # What the price list returns only when asked (every attribute the API documents).
 OFFER_ATTRIBUTES = ["productType", "productTypeDetail", "additionalDetail", "operatingSystem", "language", "version",
@@ -28,8 +28,8 @@ class ResellersStream(AdobeStream):
     schema = StreamSchema(SCHEMAS)
 
     def get_records(self, context: Any) -> Iterable[dict]:
-        ids = [row["resellerId"] for status in ACCOUNT_STATUSES for row in self.all_pages(self.path, {"status": status})]
-        yield from self.concurrently(lambda reseller: self.get(f"/v3/resellers/{reseller}"), ids)
+        ids = self._tap.customer_directory.reseller_ids  # listed once a run, shared with the directory
+        yield from self.concurrently(self.get, (f"/v3/resellers/{reseller}" for reseller in ids))
 
 
 class CustomersStream(AdobeStream):
@@ -52,7 +52,7 @@ class CustomersStream(AdobeStream):
         refresh = not refreshed or (today - dt.date.fromisoformat(refreshed)).days >= int(
             self.config.get("customer_detail_refresh", 1))
         wanted = directory.ids() if refresh else directory.new_ids()
-        yield from self.concurrently(lambda customer: self.get(f"/v3/customers/{customer}"), wanted)
+        yield from self.concurrently(self.get, (f"/v3/customers/{customer}" for customer in wanted))
         state["known_customers"] = directory.known
         if refresh:
             state["last_detail_refresh"] = today.isoformat()
@@ -88,10 +88,7 @@ class OrdersStream(PerCustomerStream):
     schema = StreamSchema(SCHEMAS)
 
     def params(self, context: Any) -> dict[str, Any]:
-        bookmark = self.get_starting_replication_key_value(context)
-        first = dt.date.fromisoformat(str(bookmark)[:10]) if bookmark else dt.date(2017, 1, 1)
-        if self.stream_state.get("replication_key_value"):
-            first -= dt.timedelta(days=int(self.config.get("lookback_days", 3)))
+        first = self.first_day(context, dt.date(2017, 1, 1))  # VIP Marketplace opened in 2017
         return {"start-date": f"{first.isoformat()}T00:00:00Z"}
 
 

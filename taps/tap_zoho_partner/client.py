@@ -22,7 +22,7 @@ from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.normalise import to_iso_date
 from commerce_taps_common.rest import CommerceRESTStream
 from commerce_taps_common.schemas import schema_directory
-from commerce_taps_common.windows import date_windows
+from commerce_taps_common.windows import date_windows, tomorrow_utc
 
 SCHEMAS = schema_directory("tap-zoho-partner")
 logger = logging.getLogger(__name__)
@@ -152,6 +152,8 @@ def records_of(body: Any, resource: str | None) -> list[dict]:
 class ZohoStream(CommerceRESTStream):
     """A partner list endpoint: `page`/`per_page`, the envelope or a bare array."""
 
+    default_lookback_days = 30
+
     #: The envelope's key holding the rows.
     resource: str
     rate_limit_reset_header = "X-Rate-Limit-Reset"  # Zoho Books' name; Retry-After is read first
@@ -219,32 +221,25 @@ class DateFilteredStream(ZohoStream):
     window_days = 365
     #: Earliest day the API serves.
     floor: dt.date | None = None
-
-    def first_day(self, context: Any) -> dt.date:
-        bookmark = self.get_starting_replication_key_value(context)  # the bookmark, else start_date
-        if not bookmark:  # neither: everything the API serves
-            return self.floor or dt.date(2000, 1, 1)
-        first = dt.date.fromisoformat(to_iso_date(str(bookmark))[:10])
-        if self.stream_state.get("replication_key_value"):
-            first -= dt.timedelta(days=int(self.config.get("lookback_days", 30)))
-        if self.floor and first < self.floor:
-            if self.stream_state.get("replication_key_value") is None:
-                self.logger.warning("start_date %s is before %s, the earliest %s the API serves: reading from %s",
-                                    first, self.floor, self.name, self.floor)
-            first = self.floor
-        return first
-
-    @staticmethod
-    def last_day() -> dt.date:
-        # Zoho dates are the partner organisation's calendar days, which can be a day ahead of UTC.
-        return dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+    #: A filtered view of the same rows that adds fields (the invoiced view of transactions):
+    #: read over the same window and its extra fields folded into each row.
+    folded_path: str | None = None
 
     def windows(self, first: dt.date) -> Iterator[dict[str, Any]]:
-        for start, end in date_windows(first, self.last_day(), self.window_days):
+        for start, end in date_windows(first, tomorrow_utc(), self.window_days):
             yield {"params": {f"{self.date_filter}_from": start.isoformat(), f"{self.date_filter}_to": end.isoformat()}}
 
     def get_records(self, context: Any) -> Iterable[dict]:
-        first = self.first_day(context)
+        first = self.first_day(context, self.floor or dt.date(2000, 1, 1))  # no date set: all it serves
+        if self.floor and first < self.floor:
+            if not self.get_context_state(context).get("replication_key_value"):  # start_date, not a bookmark
+                self.logger.warning("start_date %s is before %s, the earliest %s the API serves: reading from %s",
+                                    first, self.floor, self.name, self.floor)
+            first = self.floor
+        yield from self.read(first)
+
+    def read(self, first: dt.date) -> Iterator[dict]:
+        """Every row of every window from `first`."""
         for window in self.windows(first):
             if self.folded_path is None:
                 yield from self.request_records(window)
@@ -254,10 +249,6 @@ class DateFilteredStream(ZohoStream):
             for row in self.request_records(window):
                 extra = folded.get(row.get(self.primary_keys[0]), {})
                 yield {**row, **{key: value for key, value in extra.items() if key not in row}}
-
-    #: A filtered view of the same rows that adds fields (the invoiced view of transactions):
-    #: read over the same window and its extra fields folded into each row.
-    folded_path: str | None = None
 
 
 class DayFilteredStream(DateFilteredStream):
@@ -274,18 +265,17 @@ class DayFilteredStream(DateFilteredStream):
     partition_filter: str | None = None
 
     def windows(self, first: dt.date) -> Iterator[dict[str, Any]]:
-        days = (self.last_day() - first).days + 1
+        days = (tomorrow_utc() - first).days + 1
         partitions = (self.config.get(self.partition_setting) if self.partition_setting else None) or [None]
         for value in partitions:
             partition = {self.partition_filter: value} if value else {}
             if days > self.max_days_one_by_one:
                 yield {"params": partition}
                 continue
-            for start, _ in date_windows(first, self.last_day(), 1):
+            for start, _ in date_windows(first, tomorrow_utc(), 1):
                 yield {"params": {self.day_filter: start.isoformat(), **partition}}
 
-    def get_records(self, context: Any) -> Iterable[dict]:
-        first = self.first_day(context).isoformat()
-        for row in super().get_records(context):
-            if to_iso_date(str(row.get(self.replication_key) or "")) >= first:
+    def read(self, first: dt.date) -> Iterator[dict]:
+        for row in super().read(first):
+            if to_iso_date(str(row.get(self.replication_key) or "")) >= first.isoformat():
                 yield row

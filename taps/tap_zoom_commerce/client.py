@@ -18,13 +18,12 @@ from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import PageNumberPaginator
 
 from commerce_taps_common.auth import OAuthTokenAuth, TokenFile
-from commerce_taps_common.concurrency import map_bounded
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.pacing import Pacer, retry_after_instant
 from commerce_taps_common.pagination import CursorPaginator
 from commerce_taps_common.rest import CommerceRESTStream
 from commerce_taps_common.schemas import schema_directory
-from commerce_taps_common.windows import date_windows
+from commerce_taps_common.windows import date_windows, tomorrow_utc
 
 SCHEMAS = schema_directory("tap-zoom-commerce")
 logger = logging.getLogger(__name__)
@@ -35,6 +34,7 @@ OAUTH_URL = "https://zoom.us/oauth/token"
 WINDOW_DAYS = 3 * 365 - 1
 NO_RECORDS = 5009  # a detail lookup found nothing: the one 4xx that is not an error
 PAGE_TOKEN_RESTARTS = 3
+ORIGIN = dt.date(2010, 1, 1)  # where a read starts with neither bookmark nor start_date
 
 
 class DailyLimitReached(Exception):
@@ -108,6 +108,7 @@ class ZoomStream(CommerceRESTStream):
 
     #: The rate-limit category of the stream's own endpoint (details are LIGHT, lists MEDIUM).
     category = "MEDIUM"
+    default_lookback_days = 7
     #: Another key the rows may come under (where the spec contradicts itself).
     records_key_alias: str | None = None
 
@@ -151,16 +152,6 @@ class ZoomStream(CommerceRESTStream):
                 return
         super().validate_response(response)
 
-    def get(self, path: str, params: dict[str, Any] | None = None) -> dict | None:
-        """One GET outside the stream's own listing (a detail): paced, retried, checked; None when
-        Zoom says the record does not exist (5009)."""
-        request = self.build_prepared_request(method="GET", url=f"{self.url_base}{path}", params=params or {},
-                                              headers=self.http_headers)
-        return self.request_decorator(self._request)(request, None).parsed_body
-
-    def details(self, paths: Iterable[str]) -> Iterator[dict | None]:
-        """Detail GETs with at most `max_concurrency` in flight, results in order."""
-        yield from map_bounded(self.get, paths, int(self.config.get("max_concurrency", 8)))
 
 
 class ListStream(ZoomStream):
@@ -193,19 +184,9 @@ class DateFilteredListStream(ListStream):
     type_parameter: str
     types = ("sale", "trial")
 
-    def first_day(self, context: Any) -> dt.date:
-        bookmark = self.get_starting_replication_key_value(context)
-        if not bookmark:
-            return dt.date(2010, 1, 1)
-        first = dt.date.fromisoformat(str(bookmark)[:10])
-        if self.stream_state.get("replication_key_value"):
-            first -= dt.timedelta(days=int(self.config.get("lookback_days", 7)))
-        return first
-
     def get_records(self, context: Any) -> Iterable[dict]:
-        last = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
         for kind in self.types:
-            for first, end in date_windows(self.first_day(context), last, WINDOW_DAYS):
+            for first, end in date_windows(self.first_day(context, ORIGIN), tomorrow_utc(), WINDOW_DAYS):
                 yield from self.request_records({"params": {
                     self.type_parameter: kind, "date_filter_option": "updatedDate", "from": first.isoformat(),
                     "to": end.isoformat(), "sort": "updatedDate.asc"}})

@@ -16,6 +16,7 @@ import requests
 from singer_sdk import StreamSchema
 
 from tap_zoom_commerce.client import (
+    ORIGIN,
     SCHEMAS,
     WINDOW_DAYS,
     DateFilteredListStream,
@@ -23,11 +24,10 @@ from tap_zoom_commerce.client import (
     TokenListStream,
     ZoomStream,
 )
-from commerce_taps_common.windows import date_windows
+from commerce_taps_common.windows import date_windows, tomorrow_utc
 
 #: Records whose details are fetched together (concurrently) before they are emitted.
 DETAIL_BATCH = 100
-ORIGIN = dt.date(2010, 1, 1)
 
 
 def batches(records: Iterable[dict], size: int = DETAIL_BATCH) -> Iterator[list[dict]]:
@@ -44,10 +44,6 @@ def batches(records: Iterable[dict], size: int = DETAIL_BATCH) -> Iterator[list[
 def digest(row: dict) -> str:
     """A short fingerprint of a list row, kept in the state to tell which rows changed."""
     return hashlib.sha1(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:12]
-
-
-def tomorrow() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
 
 
 class AccountsStream(ListStream):
@@ -102,7 +98,7 @@ class OrdersStream(DateFilteredListStream):
     def get_records(self, context: Any) -> Iterable[dict]:
         for batch in batches(super().get_records(context)):
             paths = [f"/commerce/orders/{order['order_reference_id']}" for order in batch]
-            for order, detail in zip(batch, self.details(paths)):
+            for order, detail in zip(batch, self.concurrently(self.get, paths)):
                 detail = detail or {}
                 for key in ("create_subscription", "amend_subscriptions"):
                     order[key] = detail.get(key) or []
@@ -142,9 +138,9 @@ class SubscriptionsStream(TokenListStream):
                         or number in self._tap.touched_subscriptions)
         versions = self._tap.streams["subscription_versions"].selected
         for batch in batches(wanted):
-            details = self.details(f"/commerce/subscriptions/{number}" for number in batch)
-            history = self.details(f"/commerce/subscriptions/{number}/versions" for number in batch) if versions \
-                else [None] * len(batch)
+            details = self.concurrently(self.get, (f"/commerce/subscriptions/{number}" for number in batch))
+            history = (self.concurrently(self.get, (f"/commerce/subscriptions/{number}/versions" for number in batch))
+                       if versions else [None] * len(batch))
             for number, detail, past in zip(batch, details, history):
                 if detail is not None:
                     self._tap.subscription_versions[number] = past
@@ -189,27 +185,18 @@ class BillingDocumentsStream(TokenListStream):
     document_types = ("invoice", "credit_memo", "debit_memo")
     schema = StreamSchema(SCHEMAS)
 
-    def first_day(self, context: Any) -> dt.date:
-        bookmark = self.get_starting_replication_key_value(context)
-        if not bookmark:
-            return ORIGIN
-        first = dt.date.fromisoformat(str(bookmark)[:10])
-        if self.stream_state.get("replication_key_value"):
-            first -= dt.timedelta(days=int(self.config.get("lookback_days", 7)))
-        return first
-
     def windowed(self, params: dict[str, Any], first: dt.date, last: dt.date) -> Iterator[dict]:
         for start, end in date_windows(first, last, WINDOW_DAYS):
             yield from self.listing({**params, "document_date_start": start.isoformat(),
                                      "document_date_end": end.isoformat()})
 
     def documents(self, context: Any, tracked: dict[str, list[str]]) -> Iterator[dict]:
-        first = self.first_day(context)
+        first = self.first_day(context, ORIGIN)
         origin = dt.date.fromisoformat(self.config["start_date"][:10]) if self.config.get("start_date") else ORIGIN
         seen: set[str] = set()
         for kind in self.document_types:
             for status in ("Paid", "Unpaid"):
-                for row in self.windowed({"document_type": kind, "payment_status": status}, first, tomorrow()):
+                for row in self.windowed({"document_type": kind, "payment_status": status}, first, tomorrow_utc()):
                     seen.add(row["document_number"])
                     yield row
             if first > origin:
@@ -234,7 +221,7 @@ class BillingDocumentsStream(TokenListStream):
             # An invoice's detail is read when its list row is new or changed since the last run.
             wanted = [row["document_number"] for row in batch if invoices and row["document_type"] == "invoice"
                       and read_before.get(row["document_number"]) != digests[row["document_number"]]]
-            self._tap.invoice_details.update(zip(wanted, self.details(f"/commerce/invoices/{n}" for n in wanted)))
+            self._tap.invoice_details.update(zip(wanted, self.concurrently(self.get, (f"/commerce/invoices/{n}" for n in wanted))))
             for row in batch:
                 if row.get("payment_status") == "Unpaid":
                     unpaid[row["document_number"]] = [row["document_type"], str(row["document_date"])[:10]]

@@ -3,7 +3,6 @@ Quickstart API (v2), incrementally on `updated_time`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cached_property
 from typing import Any
 
@@ -13,7 +12,6 @@ from commerce_taps_common.auth import ClientCredentialsAuth
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.tap import CommerceTap
-from commerce_taps_common.timestamps import parse_instant
 from tap_zuora_quickstart.client import DATA_CENTERS, DraftInvoices, host_url
 from tap_zuora_quickstart.streams import STREAMS
 
@@ -47,15 +45,7 @@ class TapZuoraQuickstart(CommerceTap):
         if not config.get("base_url") and not config.get("data_center"):
             raise ConfigError("base_url", "neither base_url nor data_center is set",
                               f"set data_center to one of {', '.join(DATA_CENTERS)}, or base_url")
-        if start := config.get("start_date"):
-            try:
-                instant = parse_instant(start)
-            except ValueError:
-                raise ConfigError("start_date", f"{start!r} is not an ISO-8601 date or timestamp",
-                                  "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z") from None
-            if instant > dt.datetime.now(dt.timezone.utc):
-                raise ConfigError("start_date", f"{start} is in the future",
-                                  "use a date in the past (the first run reads from it)")
+        self.check_start_date(config)
 
     @cached_property
     def authenticator(self) -> ClientCredentialsAuth:

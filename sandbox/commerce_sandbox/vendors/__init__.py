@@ -9,6 +9,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs
 
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
@@ -26,6 +27,14 @@ class Request:
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
+
+    def params(self) -> dict[str, str]:
+        """Query parameters, the last value of each."""
+        return {key: values[-1] for key, values in self.query.items()}
+
+    def form(self) -> dict[str, str]:
+        """A form-encoded body's fields, the last value of each."""
+        return {key: values[-1] for key, values in parse_qs(self.body.decode(errors="replace")).items()}
 
     def bearer_token(self) -> str | None:
         scheme, _, token = (self.header("authorization") or "").partition(" ")
@@ -48,6 +57,9 @@ StreamCounts = dict[str, dict[str, int]]  # stream -> {"created": n, "changed": 
 class Vendor(abc.ABC):
     prefix: str
     default_settings: dict[str, Any] = {"latency_ms": 0}
+    #: Whether the vendor reports errors inside HTTP 200 bodies; an injected `200_error` is a 500
+    #: for a vendor that does not.
+    errors_inside_200 = False
 
     def __init__(self, seed: int, scale: int, clock: Clock) -> None:
         self.seed, self.scale, self.clock = seed, scale, clock
@@ -72,7 +84,7 @@ class Vendor(abc.ABC):
 
     @abc.abstractmethod
     def fault_response(self, fault: Fault) -> Response:
-        """The vendor's own answer for an injected 429/500/502/503/200_error."""
+        """The vendor's own answer for an injected 400/404/429/500/502/503 (or 200_error)."""
 
     @functools.cached_property
     def _route_table(self) -> dict[tuple[str, str], Handler]:

@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
@@ -124,15 +124,15 @@ class Adobe(Vendor):
         return list(records[stream].values()) if stream in records else None
 
     def fault_response(self, fault: Fault) -> Response:
-        codes = {400: "1132", 404: "1116", 429: "4118", 500: "1124", 502: "1124", 503: "1124", 200: "1124"}
-        status = 500 if fault.status == 200 else fault.status  # Adobe has no errors inside a 200
+        codes = {400: "1132", 404: "1116", 429: "4118", 500: "1124", 502: "1124", 503: "1124"}
+        status = fault.status
         headers = {"Retry-After": str(max(1, round(fault.seconds)))} if status == 429 and fault.reset_header else {}
         return Response(status, {"code": str(fault.code or codes[status]), "message": "Injected failure",
                                  "additionalDetails": []}, headers)
 
     # ---- IMS ------------------------------------------------------------------------------------
     def _token(self, request: Request) -> Response:
-        form = {key: values[-1] for key, values in parse_qs(request.body.decode(errors="replace")).items()}
+        form = request.form()
         if form.get("grant_type") != "client_credentials":
             return Response(400, {"error": "unsupported_grant_type"})
         if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:

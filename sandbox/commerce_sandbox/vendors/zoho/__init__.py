@@ -21,7 +21,6 @@ from collections import deque
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qs
 
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
@@ -79,6 +78,7 @@ def _nested(outer: str, inner: str) -> Callable[[dict], Any]:
 
 class Zoho(Vendor):
     prefix = "zoho"
+    errors_inside_200 = True
     default_settings = {
         "latency_ms": 0,
         "envelope": "has_more",
@@ -148,8 +148,7 @@ class Zoho(Vendor):
     # ---- OAuth at the accounts server ---------------------------------------------------------
     def _token(self, request: Request) -> Response:
         # The vendor's page sends everything in the query string; a form body works too.
-        params = {**parse_qs(request.body.decode(errors="replace")), **request.query}
-        value = {key: values[-1] for key, values in params.items()}
+        value = {**request.form(), **request.params()}
         if value.get("grant_type") != "refresh_token":
             return Response(200, {"error": "unsupported_grant_type"})
         if value.get("client_id") != CLIENT_ID:
@@ -246,7 +245,7 @@ class Zoho(Vendor):
         def list_view(request: Request) -> Response:
             if refusal := self._authorised(request):
                 return refusal
-            query = {key: values[-1] for key, values in request.query.items()}
+            query = request.params()
             try:
                 page, per_page = _positive(query, "page", 1), _positive(query, "per_page", MAX_PER_PAGE)
                 if per_page > MAX_PER_PAGE:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
 
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.encoding import encode
@@ -164,13 +163,13 @@ class Zuora(Vendor):
         return [self._shape(stream, table.records[key], query) for key in sorted(table.records)]
 
     def fault_response(self, fault: Fault) -> Response:
-        # Zuora has no errors inside HTTP 200 bodies: a 200_error is answered as a 500.
-        status = 500 if fault.status == 200 else fault.status
+        status = fault.status
         headers = {"zuora-request-id": secrets.token_hex(16)}
         if status == 429 and fault.reset_header:
             limit = int(self.settings["rate_limit_per_minute"])
             headers.update(self._rate_headers(WindowState(limit, 0, max(1, round(fault.seconds)), False)))
-        return Response(status, error_body(status, ERROR_TYPES[status], FAULT_MESSAGES[status], retryable=status == 429 or status >= 500),
+        retryable = status == 429 or status >= 500
+        return Response(status, error_body(status, ERROR_TYPES[status], FAULT_MESSAGES[status], retryable=retryable),
                         headers)
 
     # ---- HTTP ------------------------------------------------------------------------------
@@ -188,7 +187,7 @@ class Zuora(Vendor):
 
     def _token(self, request: Request) -> Response:
         headers = self._request_headers(request)
-        form = {key: values[-1] for key, values in parse_qs(request.body.decode(errors="replace")).items()}
+        form = request.form()
         grant_type = form.get("grant_type")
         if grant_type != "client_credentials":
             message = "grant_type is required" if not grant_type else f"unsupported grant_type '{grant_type}'"
