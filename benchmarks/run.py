@@ -56,8 +56,21 @@ class Sandbox:
     def __init__(self, scale: int, *options: str) -> None:
         self.ready = Path(tempfile.mkdtemp()) / "url"
         started = time.monotonic()
-        self.process = subprocess.Popen([str(BIN / "commerce-sandbox"), "serve", "--port", "0", "--seed", "1",
-                                         "--scale", str(scale), "--ready-file", str(self.ready), *options])
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "commerce-sandbox"),
+                "serve",
+                "--port",
+                "0",
+                "--seed",
+                "1",
+                "--scale",
+                str(scale),
+                "--ready-file",
+                str(self.ready),
+                *options,
+            ]
+        )
         while not (self.ready.exists() and self.ready.read_text()):
             if self.process.poll() is not None:
                 sys.exit("bench: the sandbox did not start")
@@ -72,16 +85,31 @@ class Sandbox:
 
 def tap_files(workdir: Path, url: str, stream: str) -> list[str]:
     config = workdir / "tap.json"
-    config.write_text(json.dumps({"base_url": f"{url}/zuora", "client_id": "sandbox-zuora-client",
-                                  "client_secret": "sandbox-zuora-secret", "start_date": "2020-01-01"}))
+    config.write_text(
+        json.dumps(
+            {
+                "base_url": f"{url}/zuora",
+                "client_id": "sandbox-zuora-client",
+                "client_secret": "sandbox-zuora-secret",
+                "start_date": "2020-01-01",
+            }
+        )
+    )
     catalog = catalog_selecting(str(BIN / "tap-zuora-quickstart"), {stream})
     (workdir / "catalog.json").write_text(json.dumps(catalog))
-    return [str(BIN / "tap-zuora-quickstart"), "--config", str(config), "--catalog", str(workdir / "catalog.json")]
+    return [
+        str(BIN / "tap-zuora-quickstart"),
+        "--config",
+        str(config),
+        "--catalog",
+        str(workdir / "catalog.json"),
+    ]
 
 
 def our_loader(workdir: Path, name: str, schema: str = "zuora") -> list[str]:
-    (workdir / f"{name}.json").write_text(json.dumps({"database": str(workdir / f"{name}.duckdb"),
-                                                      "default_target_schema": schema}))
+    (workdir / f"{name}.json").write_text(
+        json.dumps({"database": str(workdir / f"{name}.duckdb"), "default_target_schema": schema})
+    )
     return [str(BIN / "target-commerce-duckdb"), "--config", str(workdir / f"{name}.json")]
 
 
@@ -94,7 +122,9 @@ def count_rows(database: Path, table: str) -> int:
 
 def timed(command: list[str], stdin=None, stdout=None) -> tuple[float, int]:
     started = time.monotonic()
-    process = subprocess.Popen(command, stdin=stdin, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, stdin=stdin, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     code, memory = wait(process)
     if code != 0:
         sys.exit(f"bench: {command[0]} exited {code}")
@@ -104,8 +134,9 @@ def timed(command: list[str], stdin=None, stdout=None) -> tuple[float, int]:
 def pipeline(tap: list[str], target: list[str]) -> tuple[float, int, int]:
     started = time.monotonic()
     tap_process = subprocess.Popen(tap, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    target_process = subprocess.Popen(target, stdin=tap_process.stdout, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL)
+    target_process = subprocess.Popen(
+        target, stdin=tap_process.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     tap_process.stdout.close()
     (tap_code, tap_memory), (target_code, target_memory) = wait(tap_process), wait(target_process)
     if tap_code or target_code:
@@ -131,11 +162,22 @@ def rekeyed(source: Path, destination: Path, copies: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--suite", choices=("all", "zuora", "zoho", "zoom", "adobe"), default="all")
-    parser.add_argument("--invoices-scale", type=int, default=8600, help="sandbox accounts (~23 invoices each)")
-    parser.add_argument("--million-scale", type=int, default=17000, help="accounts giving ~1M invoice items")
+    parser.add_argument(
+        "--invoices-scale", type=int, default=8600, help="sandbox accounts (~23 invoices each)"
+    )
+    parser.add_argument(
+        "--million-scale", type=int, default=17000, help="accounts giving ~1M invoice items"
+    )
     parser.add_argument("--skip-million", action="store_true")
-    parser.add_argument("--zoho-scale", type=int, default=300, help="Zoho customers (~35 transactions each)")
-    parser.add_argument("--zoom-scale", type=int, default=40, help="Zoom customers (~1.4 subscriptions, ~10 invoices each)")
+    parser.add_argument(
+        "--zoho-scale", type=int, default=300, help="Zoho customers (~35 transactions each)"
+    )
+    parser.add_argument(
+        "--zoom-scale",
+        type=int,
+        default=40,
+        help="Zoom customers (~1.4 subscriptions, ~10 invoices each)",
+    )
     parser.add_argument("--adobe-scale", type=int, default=200, help="Adobe customers")
     arguments = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
@@ -160,18 +202,33 @@ def zoho_rate_limited_backfill(scale: int) -> dict:
     sandbox = Sandbox(scale, "--rate-limit-per-minute", str(limit))
     try:
         config = work / "tap.json"
-        config.write_text(json.dumps({
-            "base_url": f"{sandbox.url}/zoho/api/v1/partner", "accounts_url": f"{sandbox.url}/zoho/accounts",
-            "client_id": "1000.SANDBOXZOHOPARTNERCLIENT", "client_secret": "sandbox-zoho-secret",
-            "refresh_token": "1000.sandbox-zoho-refresh-token", "start_date": "2019-01-01",
-            "requests_per_minute": limit}))
+        config.write_text(
+            json.dumps(
+                {
+                    "base_url": f"{sandbox.url}/zoho/api/v1/partner",
+                    "accounts_url": f"{sandbox.url}/zoho/accounts",
+                    "client_id": "1000.SANDBOXZOHOPARTNERCLIENT",
+                    "client_secret": "sandbox-zoho-secret",
+                    "refresh_token": "1000.sandbox-zoho-refresh-token",
+                    "start_date": "2019-01-01",
+                    "requests_per_minute": limit,
+                }
+            )
+        )
         log = work / "tap.log"
         started = time.monotonic()
         with log.open("w") as stderr:
-            tap = subprocess.Popen([str(BIN / "tap-zoho-partner"), "--config", str(config)], stdout=subprocess.PIPE,
-                                   stderr=stderr)
-            target = subprocess.Popen(our_loader(work, "zoho", "zoho"), stdin=tap.stdout, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL)
+            tap = subprocess.Popen(
+                [str(BIN / "tap-zoho-partner"), "--config", str(config)],
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+            )
+            target = subprocess.Popen(
+                our_loader(work, "zoho", "zoho"),
+                stdin=tap.stdout,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             tap.stdout.close()
             if wait(tap)[0] or wait(target)[0]:
                 sys.exit(f"bench: the Zoho backfill failed; see {log}")
@@ -187,10 +244,19 @@ def zoho_rate_limited_backfill(scale: int) -> dict:
     busiest = max(sum(1 for other in times if moment <= other < moment + 60) for moment in times)
     api_requests = len(times)
     ideal = api_requests * 60 / limit
-    figures = {"scale": scale, "api_requests": api_requests, "token_requests": served.get("POST /accounts/oauth/v2/token"),
-               "requests_served": sum(served.values()), "http_429": statuses.count(429), "busiest_60s": busiest,
-               "limit_per_minute": limit, "wall_seconds": round(seconds, 1), "ideal_seconds": ideal,
-               "wall_over_ideal": round(seconds / ideal, 3), "utilisation": round(api_requests / (seconds / 60) / limit, 3)}
+    figures = {
+        "scale": scale,
+        "api_requests": api_requests,
+        "token_requests": served.get("POST /accounts/oauth/v2/token"),
+        "requests_served": sum(served.values()),
+        "http_429": statuses.count(429),
+        "busiest_60s": busiest,
+        "limit_per_minute": limit,
+        "wall_seconds": round(seconds, 1),
+        "ideal_seconds": ideal,
+        "wall_over_ideal": round(seconds / ideal, 3),
+        "utilisation": round(api_requests / (seconds / 60) / limit, 3),
+    }
     print("\nZoho backfill under the rate limit")
     for name, value in figures.items():
         print(f"  {name:<20} {value}")
@@ -209,27 +275,58 @@ def zoom_concurrency(scale: int, latency_ms: int = 100) -> dict:
             (work / "catalog.json").write_text(json.dumps(catalog))
             for workers in (1, 8):
                 config = work / "tap.json"
-                config.write_text(json.dumps({
-                    "api_url": f"{sandbox.url}/zoom/v2", "oauth_url": f"{sandbox.url}/zoom/oauth/token",
-                    "client_id": "sandbox-zoom-client", "client_secret": "sandbox-zoom-secret",
-                    "account_id": "sandbox-zoom-account", "start_date": "2020-01-01", "max_concurrency": workers,
-                    "light_requests_per_second": 75, "medium_requests_per_second": 55}))
+                config.write_text(
+                    json.dumps(
+                        {
+                            "api_url": f"{sandbox.url}/zoom/v2",
+                            "oauth_url": f"{sandbox.url}/zoom/oauth/token",
+                            "client_id": "sandbox-zoom-client",
+                            "client_secret": "sandbox-zoom-secret",
+                            "account_id": "sandbox-zoom-account",
+                            "start_date": "2020-01-01",
+                            "max_concurrency": workers,
+                            "light_requests_per_second": 75,
+                            "medium_requests_per_second": 55,
+                        }
+                    )
+                )
                 urlopen(Request(f"{sandbox.url}/_control/stats/reset", method="POST")).read()
                 output = work / "out.singer"
                 with output.open("wb") as out:
-                    seconds, _ = timed([str(BIN / "tap-zoom-commerce"), "--config", str(config), "--catalog",
-                                        str(work / "catalog.json")], stdout=out)
+                    seconds, _ = timed(
+                        [
+                            str(BIN / "tap-zoom-commerce"),
+                            "--config",
+                            str(config),
+                            "--catalog",
+                            str(work / "catalog.json"),
+                        ],
+                        stdout=out,
+                    )
                 served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())["zoom"]
-                records = sum(1 for line in output.open("rb") if line.startswith(b'{"type":"RECORD"'))
+                records = sum(
+                    1 for line in output.open("rb") if line.startswith(b'{"type":"RECORD"')
+                )
                 figures[f"{'+'.join(streams)}, {workers} in flight"] = {
-                    "seconds": round(seconds, 1), "requests": sum(served.values()), "records": records}
+                    "seconds": round(seconds, 1),
+                    "requests": sum(served.values()),
+                    "records": records,
+                }
     finally:
         sandbox.stop()
-    speedups = {streams: round(figures[f"{streams}, 1 in flight"]["seconds"] / figures[f"{streams}, 8 in flight"]["seconds"], 2)
-                for streams in ("subscriptions", "invoices")}
+    speedups = {
+        streams: round(
+            figures[f"{streams}, 1 in flight"]["seconds"]
+            / figures[f"{streams}, 8 in flight"]["seconds"],
+            2,
+        )
+        for streams in ("subscriptions", "invoices")
+    }
     print(f"\nZoom detail requests at {latency_ms} ms latency")
     for label, values in figures.items():
-        print(f"  {label:<28} {values['seconds']:>7} s  {values['requests']:>5} requests  {values['records']:>6} records")
+        print(
+            f"  {label:<28} {values['seconds']:>7} s  {values['requests']:>5} requests  {values['records']:>6} records"
+        )
     for streams, speedup in speedups.items():
         print(f"  speedup, {streams:<19} {speedup:>7}x")
     return {"latency_ms": latency_ms, "runs": figures, "speedup_8_over_1": speedups}
@@ -242,26 +339,52 @@ def adobe_concurrency(scale: int, latency_ms: int = 100) -> dict:
     sandbox = Sandbox(scale, "--latency-ms", str(latency_ms))
     figures: dict[str, dict] = {}
     try:
-        (work / "catalog.json").write_text(json.dumps(catalog_selecting(str(BIN / "tap-adobe-vipmp"), {"customers"})))
+        (work / "catalog.json").write_text(
+            json.dumps(catalog_selecting(str(BIN / "tap-adobe-vipmp"), {"customers"}))
+        )
         for workers in (1, 8):
-            (work / "tap.json").write_text(json.dumps({
-                "api_url": f"{sandbox.url}/adobe", "ims_url": f"{sandbox.url}/adobe", "client_id": "sandbox-adobe-client",
-                "client_secret": "sandbox-adobe-secret", "max_concurrency": workers}))
+            (work / "tap.json").write_text(
+                json.dumps(
+                    {
+                        "api_url": f"{sandbox.url}/adobe",
+                        "ims_url": f"{sandbox.url}/adobe",
+                        "client_id": "sandbox-adobe-client",
+                        "client_secret": "sandbox-adobe-secret",
+                        "max_concurrency": workers,
+                    }
+                )
+            )
             urlopen(Request(f"{sandbox.url}/_control/stats/reset", method="POST")).read()
             output = work / "out.singer"
             with output.open("wb") as out:
-                seconds, _ = timed([str(BIN / "tap-adobe-vipmp"), "--config", str(work / "tap.json"), "--catalog",
-                                    str(work / "catalog.json")], stdout=out)
+                seconds, _ = timed(
+                    [
+                        str(BIN / "tap-adobe-vipmp"),
+                        "--config",
+                        str(work / "tap.json"),
+                        "--catalog",
+                        str(work / "catalog.json"),
+                    ],
+                    stdout=out,
+                )
             served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())["adobe"]
             records = sum(1 for line in output.open("rb") if line.startswith(b'{"type":"RECORD"'))
-            figures[f"customers, {workers} in flight"] = {"seconds": round(seconds, 1), "requests": sum(served.values()),
-                                                          "records": records}
+            figures[f"customers, {workers} in flight"] = {
+                "seconds": round(seconds, 1),
+                "requests": sum(served.values()),
+                "records": records,
+            }
     finally:
         sandbox.stop()
-    speedup = round(figures["customers, 1 in flight"]["seconds"] / figures["customers, 8 in flight"]["seconds"], 2)
+    speedup = round(
+        figures["customers, 1 in flight"]["seconds"] / figures["customers, 8 in flight"]["seconds"],
+        2,
+    )
     print(f"\nAdobe customer details at {latency_ms} ms latency")
     for label, values in figures.items():
-        print(f"  {label:<28} {values['seconds']:>7} s  {values['requests']:>5} requests  {values['records']:>6} records")
+        print(
+            f"  {label:<28} {values['seconds']:>7} s  {values['requests']:>5} requests  {values['records']:>6} records"
+        )
     print(f"  speedup, customers            {speedup:>7}x")
     return {"latency_ms": latency_ms, "runs": figures, "speedup_8_over_1": speedup}
 
@@ -276,36 +399,68 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
         tap = tap_files(work, sandbox.url, "invoices")
         seconds, tap_memory, target_memory = pipeline(tap, our_loader(work, "e2e"))
         rows = count_rows(work / "e2e.duckdb", "zuora.invoices")
-        results["tap+loader end to end"] = {"records": rows, "seconds": seconds, "tap_peak_mib": tap_memory,
-                                            "loader_peak_mib": target_memory}
+        results["tap+loader end to end"] = {
+            "records": rows,
+            "seconds": seconds,
+            "tap_peak_mib": tap_memory,
+            "loader_peak_mib": target_memory,
+        }
         captured = work / "invoices.singer"
         with captured.open("wb") as out:
             seconds, memory = timed(tap, stdout=out)
-        results["tap alone (to a file)"] = {"records": rows, "seconds": seconds, "tap_peak_mib": memory}
+        results["tap alone (to a file)"] = {
+            "records": rows,
+            "seconds": seconds,
+            "tap_peak_mib": memory,
+        }
         for label, command, database, table in (
-            ("our loader (from the file)", our_loader(work, "ours"), work / "ours.duckdb", "zuora.invoices"),
-            ("target-duckdb 0.8.0 (from the file)",
-             [str(target_duckdb / "target-duckdb"), "--config", str(work / "td.json")], work / "td.duckdb",
-             "zuora.invoices"),
+            (
+                "our loader (from the file)",
+                our_loader(work, "ours"),
+                work / "ours.duckdb",
+                "zuora.invoices",
+            ),
+            (
+                "target-duckdb 0.8.0 (from the file)",
+                [str(target_duckdb / "target-duckdb"), "--config", str(work / "td.json")],
+                work / "td.duckdb",
+                "zuora.invoices",
+            ),
         ):
-            (work / "td.json").write_text(json.dumps({"filepath": str(work / "td.duckdb"),
-                                                      "default_target_schema": "zuora"}))
+            (work / "td.json").write_text(
+                json.dumps({"filepath": str(work / "td.duckdb"), "default_target_schema": "zuora"})
+            )
             with captured.open("rb") as stdin:
                 seconds, memory = timed(command, stdin=stdin)
-            results[label] = {"records": rows, "seconds": seconds, "loader_peak_mib": memory,
-                              "rows_stored": count_rows(database, table)}
+            results[label] = {
+                "records": rows,
+                "seconds": seconds,
+                "loader_peak_mib": memory,
+                "rows_stored": count_rows(database, table),
+            }
         for file_format in ("default", "parquet"):
             directory = work / f"dlt-{file_format}"
             directory.mkdir()
             started = time.monotonic()
-            output = subprocess.run([str(dlt_python), str(ROOT / "benchmarks" / "dlt_zuora_invoices.py"),
-                                     f"{sandbox.url}/zuora", file_format, str(directory)],
-                                    capture_output=True, text=True)
+            output = subprocess.run(
+                [
+                    str(dlt_python),
+                    str(ROOT / "benchmarks" / "dlt_zuora_invoices.py"),
+                    f"{sandbox.url}/zuora",
+                    file_format,
+                    str(directory),
+                ],
+                capture_output=True,
+                text=True,
+            )
             if output.returncode != 0:
                 sys.exit(f"bench: dlt failed: {output.stderr[-2000:]}")
             stored = int(output.stdout.split()[-2])
-            results[f"dlt rest_api ({file_format} format)"] = {"records": rows, "rows_stored": stored,
-                                                               "seconds": time.monotonic() - started}
+            results[f"dlt rest_api ({file_format} format)"] = {
+                "records": rows,
+                "rows_stored": stored,
+                "seconds": time.monotonic() - started,
+            }
     finally:
         sandbox.stop()
 
@@ -313,7 +468,11 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
     million = rekeyed(captured, loader_1m, max(1, round(1_000_000 / rows)))
     with loader_1m.open("rb") as stdin:
         seconds, memory = timed(our_loader(work, "million"), stdin=stdin)
-    results["our loader, 1M records"] = {"records": million, "seconds": seconds, "loader_peak_mib": memory}
+    results["our loader, 1M records"] = {
+        "records": million,
+        "seconds": seconds,
+        "loader_peak_mib": memory,
+    }
     if not arguments.skip_million:
         sandbox = Sandbox(arguments.million_scale)
         try:
@@ -322,8 +481,12 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
                 seconds, memory = timed(tap_files(work, sandbox.url, "invoice_items"), stdout=out)
             with output.open("rb") as singer:
                 items = sum(1 for line in singer if line.startswith(b'{"type":"RECORD"'))
-            results["tap alone, ~1M invoice items"] = {"records": items, "seconds": seconds, "tap_peak_mib": memory,
-                                                       "sandbox_startup_seconds": sandbox.startup_seconds}
+            results["tap alone, ~1M invoice items"] = {
+                "records": items,
+                "seconds": seconds,
+                "tap_peak_mib": memory,
+                "sandbox_startup_seconds": sandbox.startup_seconds,
+            }
         finally:
             sandbox.stop()
 
@@ -331,17 +494,21 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
         figures["records_per_second"] = round(figures["records"] / figures["seconds"])
     rate = {label: figures["records_per_second"] for label, figures in results.items()}
     ratios = {
-        "our loader / target-duckdb 0.8.0 (records/s)":
-            rate["our loader (from the file)"] / rate["target-duckdb 0.8.0 (from the file)"],
-        "tap+loader / dlt rest_api default (records/s)":
-            rate["tap+loader end to end"] / rate["dlt rest_api (default format)"],
-        "tap+loader / dlt rest_api parquet (records/s)":
-            rate["tap+loader end to end"] / rate["dlt rest_api (parquet format)"],
+        "our loader / target-duckdb 0.8.0 (records/s)": rate["our loader (from the file)"]
+        / rate["target-duckdb 0.8.0 (from the file)"],
+        "tap+loader / dlt rest_api default (records/s)": rate["tap+loader end to end"]
+        / rate["dlt rest_api (default format)"],
+        "tap+loader / dlt rest_api parquet (records/s)": rate["tap+loader end to end"]
+        / rate["dlt rest_api (parquet format)"],
     }
-    print(f"\n{'measurement':<38} {'records':>9} {'seconds':>8} {'rec/s':>8} {'stored':>8} {'tap MiB':>8} {'load MiB':>8}")
+    print(
+        f"\n{'measurement':<38} {'records':>9} {'seconds':>8} {'rec/s':>8} {'stored':>8} {'tap MiB':>8} {'load MiB':>8}"
+    )
     for label, figures in results.items():
-        print(f"{label:<38} {figures['records']:>9} {figures['seconds']:>8.1f} {figures['records_per_second']:>8}"
-              f" {figures.get('rows_stored', ''):>8} {figures.get('tap_peak_mib', ''):>8} {figures.get('loader_peak_mib', ''):>8}")
+        print(
+            f"{label:<38} {figures['records']:>9} {figures['seconds']:>8.1f} {figures['records_per_second']:>8}"
+            f" {figures.get('rows_stored', ''):>8} {figures.get('tap_peak_mib', ''):>8} {figures.get('loader_peak_mib', ''):>8}"
+        )
     print()
     for label, ratio in ratios.items():
         print(f"{label:<50} {ratio:6.2f}x")

@@ -48,26 +48,69 @@ class DemoTap:
 
     def env(self, url: str) -> dict[str, str]:
         prefix = self.name.upper().replace("-", "_")
-        return {f"{prefix}_{setting.upper()}": f"{url}{path}" for setting, path in self.urls.items()}
+        return {
+            f"{prefix}_{setting.upper()}": f"{url}{path}" for setting, path in self.urls.items()
+        }
 
 
 TAPS = (
-    DemoTap("tap-zuora-quickstart", "zuora", dict.fromkeys(
-        ("accounts", "subscriptions", "orders", "invoices", "invoice_items"), "id"), {"base_url": "/zuora"}),
-    DemoTap("tap-zoho-partner", "zoho", {"transactions": "transaction_id", "commissions": "commission_id",
-                                         "subscriptions": "subscription_id", "leads": "lead_id"},
-            {"base_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"}),
-    DemoTap("tap-zoom-commerce", "zoom", {
-        "accounts": "crm_account_number", "deal_registrations": "create_reference_id", "trials": "trial_id",
-        "quotes": "quote_reference_id", "orders": "order_reference_id", "subscriptions": "subscription_number",
-        "subscription_versions": ("subscription_number", "version"), "billing_documents": "document_number",
-        "invoices": "invoice_number", "catalog_offers": ("offer_id", "currency"), "price_book": "price_list_charge_id"},
-            {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"}),
-    DemoTap("tap-adobe-vipmp", "adobe", {
-        "resellers": "resellerId", "customers": "customerId", "orders": "orderId", "subscriptions": "subscriptionId",
-        "deployments": "deploymentId", "flex_discounts": "id",
-        "price_lists": ("priceListMonth", "region", "marketSegment", "currency", "priceListType", "offerId",
-                        "firstOrderDate")}, {"api_url": "/adobe", "ims_url": "/adobe"}),
+    DemoTap(
+        "tap-zuora-quickstart",
+        "zuora",
+        dict.fromkeys(("accounts", "subscriptions", "orders", "invoices", "invoice_items"), "id"),
+        {"base_url": "/zuora"},
+    ),
+    DemoTap(
+        "tap-zoho-partner",
+        "zoho",
+        {
+            "transactions": "transaction_id",
+            "commissions": "commission_id",
+            "subscriptions": "subscription_id",
+            "leads": "lead_id",
+        },
+        {"base_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"},
+    ),
+    DemoTap(
+        "tap-zoom-commerce",
+        "zoom",
+        {
+            "accounts": "crm_account_number",
+            "deal_registrations": "create_reference_id",
+            "trials": "trial_id",
+            "quotes": "quote_reference_id",
+            "orders": "order_reference_id",
+            "subscriptions": "subscription_number",
+            "subscription_versions": ("subscription_number", "version"),
+            "billing_documents": "document_number",
+            "invoices": "invoice_number",
+            "catalog_offers": ("offer_id", "currency"),
+            "price_book": "price_list_charge_id",
+        },
+        {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"},
+    ),
+    DemoTap(
+        "tap-adobe-vipmp",
+        "adobe",
+        {
+            "resellers": "resellerId",
+            "customers": "customerId",
+            "orders": "orderId",
+            "subscriptions": "subscriptionId",
+            "deployments": "deploymentId",
+            "flex_discounts": "id",
+            "price_lists": (
+                "priceListMonth",
+                "region",
+                "marketSegment",
+                "currency",
+                "priceListType",
+                "offerId",
+                "firstOrderDate",
+            ),
+        },
+        {"api_url": "/adobe", "ims_url": "/adobe"},
+    ),
 )
 
 
@@ -91,8 +134,18 @@ def meltano(*args: str, env: dict[str, str] | None = None, check: bool = True) -
 
 def start_sandbox(ready_file: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
-        [str(BIN / "commerce-sandbox"), "serve", "--port", "0", "--seed", "1", "--scale", "50",
-         "--ready-file", str(ready_file)],
+        [
+            str(BIN / "commerce-sandbox"),
+            "serve",
+            "--port",
+            "0",
+            "--seed",
+            "1",
+            "--scale",
+            "50",
+            "--ready-file",
+            str(ready_file),
+        ],
         cwd=ROOT,
     )
     deadline = time.monotonic() + 60
@@ -114,10 +167,14 @@ def report(title: str, control: SandboxControl, seconds: float) -> None:
         for tap in TAPS:
             print(f"   {tap.name}: {sum(stats.get(tap.vendor, {}).values())} requests")
             for stream in tap.keys:
-                (count,) = connection.execute(f'SELECT count(*) FROM "{tap.vendor}"."{stream}"').fetchone()
+                (count,) = connection.execute(
+                    f'SELECT count(*) FROM "{tap.vendor}"."{stream}"'
+                ).fetchone()
                 print(f"     {tap.vendor}.{stream:<14} {count:>7} rows")
             state = json.loads(meltano("state", "get", tap.state_id) or "{}")
-            for stream, bookmark in sorted(state.get("singer_state", {}).get("bookmarks", {}).items()):
+            for stream, bookmark in sorted(
+                state.get("singer_state", {}).get("bookmarks", {}).items()
+            ):
                 if bookmark.get("replication_key_value"):
                     print(f"     bookmark {stream:<14} {bookmark['replication_key_value']}")
 
@@ -138,7 +195,9 @@ def main() -> None:
             control = SandboxControl(url)
             env = {name: value for tap in TAPS for name, value in tap.env(url).items()}
             # Adobe's price lists from the first month the sandbox's world published.
-            history_start = dt.date.fromisoformat(control.now()[:10]) - dt.timedelta(days=ADOBE_HISTORY_DAYS)
+            history_start = dt.date.fromisoformat(control.now()[:10]) - dt.timedelta(
+                days=ADOBE_HISTORY_DAYS
+            )
             env["TAP_ADOBE_VIPMP_PRICE_LIST_START_MONTH"] = history_start.strftime("%Y%m")
             print(f"demo: sandbox at {url}, clock {control.now()}")
 
@@ -156,9 +215,16 @@ def main() -> None:
             print("\n== warehouse versus sandbox truth")
             with duckdb.connect(str(WAREHOUSE), read_only=True) as connection:
                 diffs = [
-                    compare_table(connection, tap.vendor, stream, control.truth(tap.vendor, stream),
-                                  vendor=tap.vendor, key=key)
-                    for tap in TAPS for stream, key in tap.keys.items()
+                    compare_table(
+                        connection,
+                        tap.vendor,
+                        stream,
+                        control.truth(tap.vendor, stream),
+                        vendor=tap.vendor,
+                        key=key,
+                    )
+                    for tap in TAPS
+                    for stream, key in tap.keys.items()
                 ]
             for diff in diffs:
                 print(f"   {diff.summary()}")

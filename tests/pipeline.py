@@ -72,29 +72,51 @@ def run_pipeline(
 
 
 def target_config(tmp_path: Path, schema: str) -> dict[str, Any]:
-    return {"database": str(tmp_path / "warehouse.duckdb"), "default_target_schema": schema, "hard_delete": True}
+    return {
+        "database": str(tmp_path / "warehouse.duckdb"),
+        "default_target_schema": schema,
+        "hard_delete": True,
+    }
 
 
-def assert_tables_equal_truth(sandbox: Any, database: Path, vendor: str, keys: dict[str, Any]) -> None:
+def assert_tables_equal_truth(
+    sandbox: Any, database: Path, vendor: str, keys: dict[str, Any]
+) -> None:
     """Every table of `keys` (stream -> primary key) in schema `vendor` equals the sandbox's truth."""
     import duckdb
 
     from commerce_sandbox.reconcile import compare_table
 
     with duckdb.connect(str(database), read_only=True) as connection:
-        diffs = [compare_table(connection, vendor, stream, sandbox.control.truth(vendor, stream), vendor=vendor,
-                               key=key) for stream, key in keys.items()]
+        diffs = [
+            compare_table(
+                connection,
+                vendor,
+                stream,
+                sandbox.control.truth(vendor, stream),
+                vendor=vendor,
+                key=key,
+            )
+            for stream, key in keys.items()
+        ]
     assert all(diff.equal for diff in diffs), "\n".join(diff.summary() for diff in diffs)
 
 
-def run_tap(tmp_path: Path, tap: str, config: dict[str, Any], *args: str,
-            timeout: float = 300) -> subprocess.CompletedProcess:
+def run_tap(
+    tmp_path: Path, tap: str, config: dict[str, Any], *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """The tap's command line with `config`, output captured."""
-    return subprocess.run([str(BIN / tap), "--config", _write_json(tmp_path / "config.json", config), *args],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(BIN / tap), "--config", _write_json(tmp_path / "config.json", config), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
-def assert_one_line_config_error(result: subprocess.CompletedProcess, setting: str, secret: str) -> None:
+def assert_one_line_config_error(
+    result: subprocess.CompletedProcess, setting: str, secret: str
+) -> None:
     """A user's mistake: one line naming the setting, exit code 2, no traceback, no secret."""
     errors = [line for line in result.stderr.splitlines() if "config error" in line]
     assert result.returncode == 2, result.stderr[-2000:]

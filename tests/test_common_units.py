@@ -8,15 +8,16 @@ from types import SimpleNamespace
 
 import pytest
 
+from commerce_taps_common.normalise import record_normaliser
 from commerce_taps_common.pacing import Pacer, retry_after_seconds
 from commerce_taps_common.pagination import CursorPaginator, RepeatedCursorError
-from commerce_taps_common.normalise import record_normaliser
 from commerce_taps_common.timestamps import to_utc_text
 
 
 def fake_response(cursor):
-    return SimpleNamespace(parsed_body={"next_page": cursor},
-                           request=SimpleNamespace(path_url="/v2/invoices?cursor=x"))
+    return SimpleNamespace(
+        parsed_body={"next_page": cursor}, request=SimpleNamespace(path_url="/v2/invoices?cursor=x")
+    )
 
 
 def test_cursor_paginator_stops_on_null_and_rejects_any_earlier_cursor():
@@ -48,14 +49,28 @@ def test_retry_after_prefers_retry_after_then_reset_header():
 
 
 def test_date_times_become_utc_at_any_depth():
-    schema = {"type": "object", "properties": {
-        "updated_time": {"type": ["string", "null"], "format": "date-time"},
-        "order_date": {"type": ["string", "null"], "format": "date"},
-        "line_items": {"type": ["array", "null"], "items": {"type": "object", "properties": {
-            "created_time": {"type": ["string", "null"], "format": "date-time"}}}},
-    }}
-    record = {"updated_time": "2023-01-31T05:22:16-08:00", "order_date": "2023-01-31",
-              "line_items": [{"created_time": "2023-07-01T00:00:00-07:00"}], "amount": Decimal("1.10")}
+    schema = {
+        "type": "object",
+        "properties": {
+            "updated_time": {"type": ["string", "null"], "format": "date-time"},
+            "order_date": {"type": ["string", "null"], "format": "date"},
+            "line_items": {
+                "type": ["array", "null"],
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "created_time": {"type": ["string", "null"], "format": "date-time"}
+                    },
+                },
+            },
+        },
+    }
+    record = {
+        "updated_time": "2023-01-31T05:22:16-08:00",
+        "order_date": "2023-01-31",
+        "line_items": [{"created_time": "2023-07-01T00:00:00-07:00"}],
+        "amount": Decimal("1.10"),
+    }
     fixed = record_normaliser(schema)(record)
     assert fixed["updated_time"] == "2023-01-31T13:22:16+00:00"
     assert fixed["line_items"][0]["created_time"] == "2023-07-01T07:00:00+00:00"
@@ -64,12 +79,15 @@ def test_date_times_become_utc_at_any_depth():
 
 
 def test_msgspec_writer_keeps_money_digits_exact():
-    from singer_sdk.contrib.msgspec import serialize_jsonl
-
     import json
 
-    money = {"total": Decimal("0.10"), "tiny": Decimal("0.000000001"),
-             "big": Decimal("12345678901234567890.12")}
+    from singer_sdk.contrib.msgspec import serialize_jsonl
+
+    money = {
+        "total": Decimal("0.10"),
+        "tiny": Decimal("0.000000001"),
+        "big": Decimal("12345678901234567890.12"),
+    }
     line = bytes(serialize_jsonl(money)).decode()
     assert json.loads(line, parse_float=Decimal) == money  # exact digits (1E-9 is exact too)
     assert '"total":0.10' in line
@@ -105,6 +123,8 @@ def test_map_bounded_keeps_order_bounds_calls_in_flight_and_stops_after_an_error
 def test_retry_after_reads_seconds_and_instants():
     import datetime as dt
 
-    later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
     assert 25 <= retry_after_seconds({"Retry-After": later}) <= 31
     assert retry_after_seconds({"Retry-After": "2"}) == 2

@@ -6,8 +6,6 @@ leave the listing), and under faults."""
 from __future__ import annotations
 
 import pytest
-
-from commerce_sandbox import SandboxServer
 from pipeline import run_pipeline
 from zoho import (
     KEYS,
@@ -18,6 +16,8 @@ from zoho import (
     target_config,
 )
 
+from commerce_sandbox import SandboxServer
+
 
 @pytest.mark.parametrize("envelope", ["has_more", "has_more_page", "array"])
 def test_backfill_and_incremental_equal_truth_under_each_envelope(envelope, tmp_path):
@@ -25,12 +25,17 @@ def test_backfill_and_incremental_equal_truth_under_each_envelope(envelope, tmp_
         fast_sandbox(sandbox, envelope=envelope)
         # Small pages so every stream pages, and a bare array must stop on a short page.
         config = tap_config(sandbox, per_page=25)
-        run = run_pipeline(tmp_path / "backfill", "tap-zoho-partner", config, target_config(tmp_path)).check()
+        run = run_pipeline(
+            tmp_path / "backfill", "tap-zoho-partner", config, target_config(tmp_path)
+        ).check()
         assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
-        assert "reading from 2019-01-01" in run.tap_log  # start_date 2018 is clamped, with a warning
+        assert (
+            "reading from 2019-01-01" in run.tap_log
+        )  # start_date 2018 is clamped, with a warning
         sandbox.control.advance(days=2)
-        run = run_pipeline(tmp_path / "next", "tap-zoho-partner", config, target_config(tmp_path),
-                           state=run.state).check()
+        run = run_pipeline(
+            tmp_path / "next", "tap-zoho-partner", config, target_config(tmp_path), state=run.state
+        ).check()
         assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
 
 
@@ -38,7 +43,9 @@ def test_a_month_of_nightly_runs_catches_status_changes_invoices_and_ended_subsc
     with SandboxServer(seed=5, scale=300) as sandbox:
         fast_sandbox(sandbox)
         config = tap_config(sandbox)
-        run = run_pipeline(tmp_path / "backfill", "tap-zoho-partner", config, target_config(tmp_path)).check()
+        run = run_pipeline(
+            tmp_path / "backfill", "tap-zoho-partner", config, target_config(tmp_path)
+        ).check()
         assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
         backfill = requests_served(sandbox)
         changed = {stream: {"created": 0, "changed": 0, "deleted": 0} for stream in KEYS}
@@ -47,8 +54,13 @@ def test_a_month_of_nightly_runs_catches_status_changes_invoices_and_ended_subsc
                 for what, count in counts.items():
                     changed[stream][what] += count
             sandbox.control.reset_stats()
-            run = run_pipeline(tmp_path / f"after-{days}", "tap-zoho-partner", config, target_config(tmp_path),
-                               state=run.state).check()
+            run = run_pipeline(
+                tmp_path / f"after-{days}",
+                "tap-zoho-partner",
+                config,
+                target_config(tmp_path),
+                state=run.state,
+            ).check()
             assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
             served = requests_served(sandbox)
             # One token; one page per window of the date-filtered streams; commissions one request
@@ -72,11 +84,20 @@ def test_a_month_of_nightly_runs_catches_status_changes_invoices_and_ended_subsc
         [{"kind": "expire_token", "count": 1, "path": "/commissions"}],
         [{"kind": "truncate", "count": 1, "path": "/transactions"}],
     ],
-    ids=["429-storm-retry-after", "429-no-header", "error-in-200", "5xx", "token-revoked", "cut-body"],
+    ids=[
+        "429-storm-retry-after",
+        "429-no-header",
+        "error-in-200",
+        "5xx",
+        "token-revoked",
+        "cut-body",
+    ],
 )
 def test_faults_mid_run_still_end_equal_to_truth(faults, tmp_path):
     with SandboxServer(seed=3, scale=40) as sandbox:
         fast_sandbox(sandbox, rate_window_seconds=1)
         sandbox.control.inject("zoho", faults)
-        run_pipeline(tmp_path / "run", "tap-zoho-partner", tap_config(sandbox), target_config(tmp_path)).check()
+        run_pipeline(
+            tmp_path / "run", "tap-zoho-partner", tap_config(sandbox), target_config(tmp_path)
+        ).check()
         assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")

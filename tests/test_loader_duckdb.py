@@ -11,16 +11,18 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-
 from pipeline import BIN
 
-SCHEMA = {"type": "object", "properties": {
-    "id": {"type": "integer"},
-    "amount": {"type": ["number", "null"]},
-    "payload": {"type": ["object", "null"]},
-    "day": {"type": ["string", "null"], "format": "date"},
-    "at": {"type": ["string", "null"], "format": "date-time"},
-}}
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "amount": {"type": ["number", "null"]},
+        "payload": {"type": ["object", "null"]},
+        "day": {"type": ["string", "null"], "format": "date"},
+        "at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
 
 
 def schema_message(stream="items", schema=SCHEMA, keys=("id",)):
@@ -42,10 +44,17 @@ def write_lines(path, messages):
 def load(tmp_path, messages, **config):
     config = {"database": str(tmp_path / "w.duckdb"), "default_target_schema": "s", **config}
     (tmp_path / "target.json").write_text(json.dumps(config))
-    source = messages if not isinstance(messages, list) else write_lines(tmp_path / "in.jsonl", messages)
+    source = (
+        messages if not isinstance(messages, list) else write_lines(tmp_path / "in.jsonl", messages)
+    )
     with source.open() as stdin:
-        result = subprocess.run([str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
-                                stdin=stdin, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
@@ -62,12 +71,18 @@ def test_repeated_keys_in_one_batch_keep_exactly_one_row_each_the_last(tmp_path)
     with path.open("w") as handle:
         handle.write(json.dumps(schema_message()) + "\n")
         for i in range(100_000):
-            handle.write(f'{{"type":"RECORD","stream":"items","record":{{"id":{i % 90000},'
-                         f'"amount":{i}.01,"payload":{{"n":{i}}}}}}}\n')
+            handle.write(
+                f'{{"type":"RECORD","stream":"items","record":{{"id":{i % 90000},'
+                f'"amount":{i}.01,"payload":{{"n":{i}}}}}}}\n'
+            )
     load(tmp_path, path)
     assert query(tmp_path, "SELECT count(*), count(DISTINCT id) FROM s.items") == [(90_000, 90_000)]
-    assert query(tmp_path, "SELECT amount, payload->>'n' FROM s.items WHERE id = 5") == [(Decimal("90005.01"), "90005")]
-    assert query(tmp_path, "SELECT amount FROM s.items WHERE id = 89999") == [(Decimal("89999.01"),)]
+    assert query(tmp_path, "SELECT amount, payload->>'n' FROM s.items WHERE id = 5") == [
+        (Decimal("90005.01"), "90005")
+    ]
+    assert query(tmp_path, "SELECT amount FROM s.items WHERE id = 89999") == [
+        (Decimal("89999.01"),)
+    ]
 
 
 def test_money_is_exact_to_the_cent_over_a_million_cents(tmp_path):
@@ -75,37 +90,76 @@ def test_money_is_exact_to_the_cent_over_a_million_cents(tmp_path):
     with path.open("w") as handle:
         handle.write(json.dumps(schema_message()) + "\n")
         for i in range(100_000):  # 0.10 ten times over (float sums drift) and one awkward cent
-            handle.write(f'{{"type":"RECORD","stream":"items","record":{{"id":{i},"amount":{"0.10" if i % 10 else "0.01"}}}}}\n')
+            handle.write(
+                f'{{"type":"RECORD","stream":"items","record":{{"id":{i},"amount":{"0.10" if i % 10 else "0.01"}}}}}\n'
+            )
     load(tmp_path, path, batch_size_rows=30_000)
     (total,) = query(tmp_path, "SELECT sum(amount) FROM s.items")[0]
     assert total == Decimal("9000.00") + Decimal("100.00")
-    assert float(sum(0.10 if i % 10 else 0.01 for i in range(100_000))) != 9100.0  # what DOUBLE would give
-    load(tmp_path, [schema_message(),  # as raw text: a Python float could not even write them
-                    '{"type":"RECORD","stream":"items","record":{"id":1,"amount":0.000000001}}',
-                    '{"type":"RECORD","stream":"items","record":{"id":2,"amount":12345678901234567890.12}}'])
+    assert (
+        float(sum(0.10 if i % 10 else 0.01 for i in range(100_000))) != 9100.0
+    )  # what DOUBLE would give
+    load(
+        tmp_path,
+        [
+            schema_message(),  # as raw text: a Python float could not even write them
+            '{"type":"RECORD","stream":"items","record":{"id":1,"amount":0.000000001}}',
+            '{"type":"RECORD","stream":"items","record":{"id":2,"amount":12345678901234567890.12}}',
+        ],
+    )
     assert query(tmp_path, "SELECT amount FROM s.items WHERE id IN (1, 2) ORDER BY id") == [
-        (Decimal("0.000000001"),), (Decimal("12345678901234567890.12"),)]
+        (Decimal("0.000000001"),),
+        (Decimal("12345678901234567890.12"),),
+    ]
 
 
 def test_dates_and_offsets_are_honoured(tmp_path):
-    load(tmp_path, [schema_message(), record({"id": 1, "day": "2024-02-29", "at": "2024-01-01T00:00:00+02:00"}),
-                    record({"id": 2, "at": "2023-01-31T05:22:16-08:00"})])
-    rows = query(tmp_path, """SELECT id, day, strftime("at", '%Y-%m-%dT%H:%M:%S') FROM s.items ORDER BY id""")
+    load(
+        tmp_path,
+        [
+            schema_message(),
+            record({"id": 1, "day": "2024-02-29", "at": "2024-01-01T00:00:00+02:00"}),
+            record({"id": 2, "at": "2023-01-31T05:22:16-08:00"}),
+        ],
+    )
+    rows = query(
+        tmp_path, """SELECT id, day, strftime("at", '%Y-%m-%dT%H:%M:%S') FROM s.items ORDER BY id"""
+    )
     assert rows[0][1].isoformat() == "2024-02-29" and rows[0][2] == "2023-12-31T22:00:00"
     assert rows[1][2] == "2023-01-31T13:22:16"
-    types = dict(query(tmp_path, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name='items'"))
-    assert types["day"] == "DATE" and types["at"] == "TIMESTAMP WITH TIME ZONE" and types["amount"].startswith("DECIMAL")
+    types = dict(
+        query(
+            tmp_path,
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name='items'",
+        )
+    )
+    assert (
+        types["day"] == "DATE"
+        and types["at"] == "TIMESTAMP WITH TIME ZONE"
+        and types["amount"].startswith("DECIMAL")
+    )
     assert types["payload"] == "JSON"
 
 
 def test_schema_evolution_adds_and_widens_columns_and_loses_nothing(tmp_path):
-    narrow = {"type": "object", "properties": {"id": {"type": "integer"}, "qty": {"type": ["integer", "null"]}}}
+    narrow = {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "qty": {"type": ["integer", "null"]}},
+    }
     load(tmp_path, [schema_message(schema=narrow), record({"id": 1, "qty": 3})])
-    wide = {"type": "object", "properties": {"id": {"type": "integer"}, "qty": {"type": ["number", "null"]},
-                                             "note": {"type": ["string", "null"]}}}
+    wide = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "qty": {"type": ["number", "null"]},
+            "note": {"type": ["string", "null"]},
+        },
+    }
     load(tmp_path, [schema_message(schema=wide), record({"id": 2, "qty": 2.5, "note": "new"})])
     assert query(tmp_path, "SELECT id, qty, note FROM s.items ORDER BY id") == [
-        (1, Decimal("3"), None), (2, Decimal("2.5"), "new")]
+        (1, Decimal("3"), None),
+        (2, Decimal("2.5"), "new"),
+    ]
 
 
 def test_duplicate_keys_across_batches_and_runs_merge(tmp_path):
@@ -125,19 +179,35 @@ def test_no_key_appends(tmp_path):
 
 @pytest.mark.parametrize("hard_delete", [True, False])
 def test_tombstones_delete_or_mark(tmp_path, hard_delete):
-    load(tmp_path, [schema_message(), record({"id": 1, "amount": 1}), record({"id": 2, "amount": 2})],
-         hard_delete=hard_delete)
-    load(tmp_path, [schema_message(), record({"id": 1, "_sdc_deleted_at": "2025-01-01T00:00:00+00:00"})],
-         hard_delete=hard_delete)
-    rows = query(tmp_path, "SELECT id, amount, _sdc_deleted_at IS NOT NULL FROM s.items ORDER BY id")
-    assert rows == ([(2, Decimal("2"), False)] if hard_delete else [(1, Decimal("1"), True), (2, Decimal("2"), False)])
+    load(
+        tmp_path,
+        [schema_message(), record({"id": 1, "amount": 1}), record({"id": 2, "amount": 2})],
+        hard_delete=hard_delete,
+    )
+    load(
+        tmp_path,
+        [schema_message(), record({"id": 1, "_sdc_deleted_at": "2025-01-01T00:00:00+00:00"})],
+        hard_delete=hard_delete,
+    )
+    rows = query(
+        tmp_path, "SELECT id, amount, _sdc_deleted_at IS NOT NULL FROM s.items ORDER BY id"
+    )
+    assert rows == (
+        [(2, Decimal("2"), False)]
+        if hard_delete
+        else [(1, Decimal("1"), True), (2, Decimal("2"), False)]
+    )
 
 
 def test_activate_version_drops_rows_the_source_no_longer_has(tmp_path):
     def version(number, ids):
-        return [schema_message(), {"type": "ACTIVATE_VERSION", "stream": "items", "version": number},
-                *[record({"id": i}, version=number) for i in ids],
-                {"type": "ACTIVATE_VERSION", "stream": "items", "version": number}]
+        return [
+            schema_message(),
+            {"type": "ACTIVATE_VERSION", "stream": "items", "version": number},
+            *[record({"id": i}, version=number) for i in ids],
+            {"type": "ACTIVATE_VERSION", "stream": "items", "version": number},
+        ]
+
     load(tmp_path, version(1, [1, 2, 3]), hard_delete=True)
     load(tmp_path, version(2, [1, 3]), hard_delete=True)
     assert query(tmp_path, "SELECT id FROM s.items ORDER BY id") == [(1,), (3,)]
@@ -148,14 +218,27 @@ def test_state_comes_out_only_after_its_data_is_committed_and_a_kill_loses_nothi
     with path.open("w") as handle:
         handle.write(json.dumps(schema_message()) + "\n")
         for i in range(300_000):
-            handle.write(f'{{"type":"RECORD","stream":"items","record":{{"id":{i},"amount":1.00}}}}\n')
+            handle.write(
+                f'{{"type":"RECORD","stream":"items","record":{{"id":{i},"amount":1.00}}}}\n'
+            )
             if i % 20_000 == 19_999:
                 handle.write(json.dumps({"type": "STATE", "value": {"last": i}}) + "\n")
-    (tmp_path / "target.json").write_text(json.dumps(
-        {"database": str(tmp_path / "w.duckdb"), "default_target_schema": "s", "batch_size_rows": 20_000}))
+    (tmp_path / "target.json").write_text(
+        json.dumps(
+            {
+                "database": str(tmp_path / "w.duckdb"),
+                "default_target_schema": "s",
+                "batch_size_rows": 20_000,
+            }
+        )
+    )
     with path.open() as stdin:
-        process = subprocess.Popen([str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
-                                   stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         os.set_blocking(process.stdout.fileno(), False)
         output = b""
         deadline = time.monotonic() + 120
@@ -173,18 +256,33 @@ def test_state_comes_out_only_after_its_data_is_committed_and_a_kill_loses_nothi
 
 def test_a_locked_file_is_one_clear_line_not_a_hang(tmp_path):
     database = tmp_path / "w.duckdb"
-    holder = subprocess.Popen([str(BIN / "python"), "-c",
-                               f"import duckdb,time; c=duckdb.connect({str(database)!r}); print('ready', flush=True); time.sleep(60)"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            str(BIN / "python"),
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(database)!r}); print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         (tmp_path / "target.json").write_text(json.dumps({"database": str(database)}))
         started = time.monotonic()
-        result = subprocess.run([str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
-                                input=json.dumps(schema_message()) + "\n", capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
+            input=json.dumps(schema_message()) + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert time.monotonic() - started < 30
         assert result.returncode == 1
-        errors = [line for line in result.stderr.splitlines() if line.startswith("target-commerce-duckdb: error")]
+        errors = [
+            line
+            for line in result.stderr.splitlines()
+            if line.startswith("target-commerce-duckdb: error")
+        ]
         assert len(errors) == 1 and "locked" in errors[0] and "Traceback" not in result.stderr
     finally:
         holder.kill()
@@ -192,8 +290,15 @@ def test_a_locked_file_is_one_clear_line_not_a_hang(tmp_path):
 
 def test_a_file_named_like_its_schema_loads_and_merges(tmp_path):
     """`w.duckdb` holding schema `w`: DuckDB would read `w.items` as catalog or schema."""
-    messages = [schema_message(), record({"id": 1, "amount": 1}), record({"id": 1, "amount": 2}),
-                record({"id": 2, "amount": 3})]
+    messages = [
+        schema_message(),
+        record({"id": 1, "amount": 1}),
+        record({"id": 1, "amount": 2}),
+        record({"id": 2, "amount": 3}),
+    ]
     load(tmp_path, messages, default_target_schema="w")
     load(tmp_path, [schema_message(), record({"id": 2, "amount": 4})], default_target_schema="w")
-    assert query(tmp_path, "SELECT id, amount FROM w.w.items ORDER BY id") == [(1, Decimal("2")), (2, Decimal("4"))]
+    assert query(tmp_path, "SELECT id, amount FROM w.w.items ORDER BY id") == [
+        (1, Decimal("2")),
+        (2, Decimal("4")),
+    ]

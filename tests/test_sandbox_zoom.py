@@ -16,8 +16,15 @@ from jsonschema import Draft7Validator
 from commerce_sandbox import SandboxServer
 from commerce_sandbox.vendors.zoom import ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, FIRST_REFRESH_TOKEN
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "apis" / "zoom-commerce-openapi-2026-02-07.json"
-BASIC = {"Authorization": "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()}
+SPEC = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "apis"
+    / "zoom-commerce-openapi-2026-02-07.json"
+)
+BASIC = {
+    "Authorization": "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,36 +35,56 @@ def sandbox():
 
 @pytest.fixture(scope="module")
 def api(sandbox):
-    token = requests.post(f"{sandbox.url}/zoom/oauth/token", headers=BASIC, timeout=10,
-                          data={"grant_type": "account_credentials", "account_id": ACCOUNT_ID}).json()["access_token"]
+    token = requests.post(
+        f"{sandbox.url}/zoom/oauth/token",
+        headers=BASIC,
+        timeout=10,
+        data={"grant_type": "account_credentials", "account_id": ACCOUNT_ID},
+    ).json()["access_token"]
 
     def call(path, method="GET", **params):
         body = params.pop("json", None)
-        return requests.request(method, f"{sandbox.url}/zoom/v2/commerce{path}", params=params, json=body,
-                                headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        return requests.request(
+            method,
+            f"{sandbox.url}/zoom/v2/commerce{path}",
+            params=params,
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
 
     return call
 
 
 @pytest.fixture(scope="module")
 def spec():
-    assert SPEC.exists(), f"Zoom's OpenAPI document is expected at {SPEC} (shared/ beside the checkout)"
+    assert SPEC.exists(), (
+        f"Zoom's OpenAPI document is expected at {SPEC} (shared/ beside the checkout)"
+    )
     return json.loads(SPEC.read_text())
 
 
 def validator(spec, path, method="get"):
-    schema = dict(spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"])
+    schema = dict(
+        spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+    )
     # The deal registrations schema requires `dealReg`, a property it never defines (its list is
     # `deal_registrations`): a slip in the document, left out of the check; the tap reads either.
-    schema["required"] = [name for name in schema.get("required", []) if name in schema.get("properties", {})]
+    schema["required"] = [
+        name for name in schema.get("required", []) if name in schema.get("properties", {})
+    ]
     return Draft7Validator(without_stray_quotes(schema))  # no $ref and no nullable in this document
 
 
 def without_stray_quotes(node):
     """The catalog's product_type enum reads `["base", "add-on'"]`: a stray quote, taken out."""
     if isinstance(node, dict):
-        return {key: [value.rstrip("'") if isinstance(value, str) else value for value in child]
-                if key == "enum" else without_stray_quotes(child) for key, child in node.items()}
+        return {
+            key: [value.rstrip("'") if isinstance(value, str) else value for value in child]
+            if key == "enum"
+            else without_stray_quotes(child)
+            for key, child in node.items()
+        }
     if isinstance(node, list):
         return [without_stray_quotes(child) for child in node]
     return node
@@ -69,34 +96,74 @@ def sample(truth, key):
 
 def test_every_answer_the_tap_reads_validates_against_the_spec(sandbox, api, spec):
     wide = {"document_date_start": "2024-01-01", "document_date_end": "2026-12-31"}
-    truth = {stream: sandbox.control.truth("zoom", stream) for stream in
-             ("subscriptions", "invoices", "orders", "quotes", "accounts", "trials")}
+    truth = {
+        stream: sandbox.control.truth("zoom", stream)
+        for stream in ("subscriptions", "invoices", "orders", "quotes", "accounts", "trials")
+    }
     checks = [
-        ("/commerce/subscriptions", api("/subscriptions", status="active", start="2000-01-01", page_size=99)),
-        ("/commerce/billing_documents", api("/billing_documents", document_type="invoice", payment_status="Paid",
-                                            page_size=99, **wide)),
-        ("/commerce/billing_documents", api("/billing_documents", document_type="credit_memo",
-                                            payment_status="Unpaid", **wide)),
-        ("/commerce/orders", api("/orders", date_filter_option="updatedDate", **{"from": "2024-01-01"})),
+        (
+            "/commerce/subscriptions",
+            api("/subscriptions", status="active", start="2000-01-01", page_size=99),
+        ),
+        (
+            "/commerce/billing_documents",
+            api(
+                "/billing_documents",
+                document_type="invoice",
+                payment_status="Paid",
+                page_size=99,
+                **wide,
+            ),
+        ),
+        (
+            "/commerce/billing_documents",
+            api("/billing_documents", document_type="credit_memo", payment_status="Unpaid", **wide),
+        ),
+        (
+            "/commerce/orders",
+            api("/orders", date_filter_option="updatedDate", **{"from": "2024-01-01"}),
+        ),
         ("/commerce/quotes", api("/quotes", quote_type="trial")),
         ("/commerce/deal_registrations", api("/deal_registrations")),
         ("/commerce/accounts", api("/accounts", page_size=100)),
         ("/commerce/trials", api("/trials")),
-        ("/commerce/subscriptions/{subscriptionNumber}",
-         api(f"/subscriptions/{sample(truth['subscriptions'], 'subscription_number')}")),
-        ("/commerce/subscriptions/{subscriptionNumber}/versions",
-         api(f"/subscriptions/{sample(truth['subscriptions'], 'subscription_number')}/versions")),
-        ("/commerce/invoices/{invoiceNumber}", api(f"/invoices/{sample(truth['invoices'], 'invoice_number')}")),
-        ("/commerce/orders/{orderReferenceId}", api(f"/orders/{sample(truth['orders'], 'order_reference_id')}")),
-        ("/commerce/quotes/{quoteReferenceId}", api(f"/quotes/{sample(truth['quotes'], 'quote_reference_id')}")),
-        ("/commerce/accounts/{accountKey}", api(f"/accounts/{sample(truth['accounts'], 'crm_account_number')}")),
+        (
+            "/commerce/subscriptions/{subscriptionNumber}",
+            api(f"/subscriptions/{sample(truth['subscriptions'], 'subscription_number')}"),
+        ),
+        (
+            "/commerce/subscriptions/{subscriptionNumber}/versions",
+            api(f"/subscriptions/{sample(truth['subscriptions'], 'subscription_number')}/versions"),
+        ),
+        (
+            "/commerce/invoices/{invoiceNumber}",
+            api(f"/invoices/{sample(truth['invoices'], 'invoice_number')}"),
+        ),
+        (
+            "/commerce/orders/{orderReferenceId}",
+            api(f"/orders/{sample(truth['orders'], 'order_reference_id')}"),
+        ),
+        (
+            "/commerce/quotes/{quoteReferenceId}",
+            api(f"/quotes/{sample(truth['quotes'], 'quote_reference_id')}"),
+        ),
+        (
+            "/commerce/accounts/{accountKey}",
+            api(f"/accounts/{sample(truth['accounts'], 'crm_account_number')}"),
+        ),
     ]
     for path, answer in checks:
         assert answer.status_code == 200, (path, answer.text[:300])
-        errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
-                  for error in validator(spec, path).iter_errors(answer.json())]
+        errors = [
+            f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+            for error in validator(spec, path).iter_errors(answer.json())
+        ]
         assert not errors, (path, errors[:5])
-    catalog = api("/catalog", "POST", json={"filter_options": [{"filter_by": "offerType", "filter_value": "addon"}]})
+    catalog = api(
+        "/catalog",
+        "POST",
+        json={"filter_options": [{"filter_by": "offerType", "filter_value": "addon"}]},
+    )
     assert not list(validator(spec, "/commerce/catalog", "post").iter_errors(catalog.json()))
     assert {offer["offer_type"] for offer in catalog.json()["offers"]} == {"addon"}
 
@@ -109,23 +176,40 @@ def test_defaults_narrow_what_a_list_returns(sandbox, api):
     assert {row["payment_status"] for row in default} <= {"Unpaid"}
     subscriptions = sandbox.control.truth("zoom", "subscriptions")
     assert len(api("/subscriptions", page_size=99).json()["subscription_list"]) < len(subscriptions)
-    assert {row["order_type"] for row in api("/orders", page_size=100).json()["order_list"]} == {"sale"}
+    assert {row["order_type"] for row in api("/orders", page_size=100).json()["order_list"]} == {
+        "sale"
+    }
 
 
 def test_windows_over_three_years_are_refused_with_5505(api):
-    answer = api("/billing_documents", document_date_start="2020-01-01", document_date_end="2024-01-01")
+    answer = api(
+        "/billing_documents", document_date_start="2020-01-01", document_date_end="2024-01-01"
+    )
     assert answer.status_code == 400 and answer.json()["code"] == 5505
     assert answer.headers["x-zm-trackingid"]
 
 
 def test_page_tokens_page_through_and_expire(sandbox, api):
-    first = api("/billing_documents", document_type="invoice", payment_status="Paid", page_size=5,
-                document_date_start="2024-01-01", document_date_end="2026-12-31").json()
+    first = api(
+        "/billing_documents",
+        document_type="invoice",
+        payment_status="Paid",
+        page_size=5,
+        document_date_start="2024-01-01",
+        document_date_end="2026-12-31",
+    ).json()
     token = first["next_page_token"]
     assert token and len(first["billing_documents"]) == 5
     sandbox.control.configure("zoom", expire_page_tokens=1)
-    expired = api("/billing_documents", document_type="invoice", payment_status="Paid", page_size=5,
-                  document_date_start="2024-01-01", document_date_end="2026-12-31", next_page_token=token)
+    expired = api(
+        "/billing_documents",
+        document_type="invoice",
+        payment_status="Paid",
+        page_size=5,
+        document_date_start="2024-01-01",
+        document_date_end="2026-12-31",
+        next_page_token=token,
+    )
     assert expired.status_code == 400
     other_query = api("/billing_documents", document_type="credit_memo", next_page_token=token)
     assert other_query.status_code == 400  # a token belongs to its own query
@@ -133,9 +217,15 @@ def test_page_tokens_page_through_and_expire(sandbox, api):
 
 def test_refresh_tokens_rotate_and_work_once():
     with SandboxServer(seed=1, scale=3) as sandbox:
+
         def refresh(token):
-            return requests.post(f"{sandbox.url}/zoom/oauth/token", headers=BASIC, timeout=10,
-                                 data={"grant_type": "refresh_token", "refresh_token": token})
+            return requests.post(
+                f"{sandbox.url}/zoom/oauth/token",
+                headers=BASIC,
+                timeout=10,
+                data={"grant_type": "refresh_token", "refresh_token": token},
+            )
+
         first = refresh(FIRST_REFRESH_TOKEN).json()
         assert first["refresh_token"] != FIRST_REFRESH_TOKEN
         assert refresh(FIRST_REFRESH_TOKEN).status_code == 400  # used up
@@ -145,14 +235,26 @@ def test_refresh_tokens_rotate_and_work_once():
 def test_per_second_and_daily_limits_answer_429_as_zoom_does():
     with SandboxServer(seed=1, scale=3) as sandbox:
         sandbox.control.configure("zoom", medium_per_second=2, daily_limit=5)
-        token = requests.post(f"{sandbox.url}/zoom/oauth/token", headers=BASIC, timeout=10, data={
-            "grant_type": "account_credentials", "account_id": ACCOUNT_ID}).json()["access_token"]
-        answers = [requests.get(f"{sandbox.url}/zoom/v2/commerce/accounts", timeout=10,
-                                headers={"Authorization": f"Bearer {token}"}) for _ in range(7)]
+        token = requests.post(
+            f"{sandbox.url}/zoom/oauth/token",
+            headers=BASIC,
+            timeout=10,
+            data={"grant_type": "account_credentials", "account_id": ACCOUNT_ID},
+        ).json()["access_token"]
+        answers = [
+            requests.get(
+                f"{sandbox.url}/zoom/v2/commerce/accounts",
+                timeout=10,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            for _ in range(7)
+        ]
     statuses = [answer.status_code for answer in answers]
     assert statuses[:2] == [200, 200] and 429 in statuses[2:5]
     qps = next(answer for answer in answers if answer.status_code == 429)
-    assert qps.headers["X-RateLimit-Type"] == "QPS" and qps.headers["X-RateLimit-Category"] == "Medium"
+    assert (
+        qps.headers["X-RateLimit-Type"] == "QPS" and qps.headers["X-RateLimit-Category"] == "Medium"
+    )
     daily = answers[-1]
     assert daily.status_code == 429 and daily.headers["X-RateLimit-Type"] == "Daily-limit"
     assert daily.headers["Retry-After"].endswith("Z")  # an instant, not seconds

@@ -3,11 +3,11 @@ setting, exit code 2, no traceback, no secret."""
 
 from __future__ import annotations
 
-import pytest
-
 import pipeline
-from commerce_sandbox import SandboxServer
+import pytest
 from adobe import tap_config
+
+from commerce_sandbox import SandboxServer
 
 SECRET = "s3cr3t-value-never-printed"
 BASE = {"client_id": "id", "client_secret": SECRET}
@@ -17,18 +17,28 @@ BASE = {"client_id": "id", "client_secret": SECRET}
     ("change", "setting"),
     [
         ({"client_secret": None}, "client_secret"),
-        ({"price_list_partitions": [{"region": "XX", "market_segment": "COM", "currency": "USD"}]},
-         "price_list_partitions.0.region"),
+        (
+            {
+                "price_list_partitions": [
+                    {"region": "XX", "market_segment": "COM", "currency": "USD"}
+                ]
+            },
+            "price_list_partitions.0.region",
+        ),
         ({"price_list_start_month": "2025-13"}, "price_list_start_month"),
         ({"start_date": "2999-01-01"}, "start_date"),
     ],
 )
 def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
     config = {key: value for key, value in {**BASE, **change}.items() if value is not None}
-    pipeline.assert_one_line_config_error(pipeline.run_tap(tmp_path, "tap-adobe-vipmp", config), setting, SECRET)
+    pipeline.assert_one_line_config_error(
+        pipeline.run_tap(tmp_path, "tap-adobe-vipmp", config), setting, SECRET
+    )
 
 
 def test_a_refused_secret_is_one_line_naming_client_secret(tmp_path):
     with SandboxServer(seed=1, scale=3) as sandbox:
-        result = pipeline.run_tap(tmp_path, "tap-adobe-vipmp", tap_config(sandbox, client_secret=SECRET))
+        result = pipeline.run_tap(
+            tmp_path, "tap-adobe-vipmp", tap_config(sandbox, client_secret=SECRET)
+        )
         pipeline.assert_one_line_config_error(result, "client_secret", SECRET)

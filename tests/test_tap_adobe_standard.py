@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import atexit
 
+from adobe import tap_config
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
 from commerce_sandbox import SandboxServer
 from tap_adobe_vipmp.tap import TapAdobeVipmp
-from adobe import tap_config
 
 # The test class is built at import time, so the sandbox it reads from starts here too.
 _sandbox = SandboxServer(seed=5, scale=12)

@@ -4,11 +4,11 @@ mistakes reported as one line."""
 
 from __future__ import annotations
 
+import pipeline
 import pytest
+from zoho import fast_sandbox, requests_served, tap_config
 
 from commerce_sandbox import SandboxServer
-import pipeline
-from zoho import fast_sandbox, requests_served, tap_config
 
 SECRET = "s3cr3t-value-never-printed"
 TOKEN = "POST /accounts/oauth/v2/token"
@@ -45,7 +45,9 @@ def test_a_throttle_that_does_not_clear_ends_the_run_with_one_line(sandbox, tmp_
     result = run_tap(tmp_path, tap_config(sandbox, token_throttle_wait_seconds=1))
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("tap-zoho-partner: error:")]
+    errors = [
+        line for line in result.stderr.splitlines() if line.startswith("tap-zoho-partner: error:")
+    ]
     assert len(errors) == 1 and "10 per 10 minutes" in errors[0], result.stderr[-2000:]
     assert requests_served(sandbox)[TOKEN] == 3  # the first ask and two after waiting
 
@@ -64,11 +66,20 @@ def test_an_error_inside_a_200_that_is_not_transient_fails_the_run(sandbox, tmp_
     sandbox.control.inject("zoho", [{"kind": "200_error", "code": 57, "path": "/leads"}])
     result = run_tap(tmp_path, tap_config(sandbox))
     assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("tap-zoho-partner: error:")]
-    assert len(errors) == 1 and "code 57" in errors[0] and "HTTP 200" in errors[0], result.stderr[-2000:]
+    errors = [
+        line for line in result.stderr.splitlines() if line.startswith("tap-zoho-partner: error:")
+    ]
+    assert len(errors) == 1 and "code 57" in errors[0] and "HTTP 200" in errors[0], result.stderr[
+        -2000:
+    ]
 
 
-BASE = {"data_center": "us", "client_id": "1000.CLIENT", "client_secret": SECRET, "refresh_token": SECRET + "r"}
+BASE = {
+    "data_center": "us",
+    "client_id": "1000.CLIENT",
+    "client_secret": SECRET,
+    "refresh_token": SECRET + "r",
+}
 
 
 def assert_one_line_error(result, setting):

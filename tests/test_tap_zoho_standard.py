@@ -5,10 +5,10 @@ from __future__ import annotations
 import atexit
 
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
+from zoho import fast_sandbox, tap_config
 
 from commerce_sandbox import SandboxServer
 from tap_zoho_partner.tap import TapZohoPartner
-from zoho import fast_sandbox, tap_config
 
 # The test class is built at import time, so the sandbox it reads from starts here too.
 _sandbox = SandboxServer(seed=5, scale=15)

@@ -3,11 +3,11 @@ setting, exit code 2, no traceback, no secret."""
 
 from __future__ import annotations
 
+import pipeline
 import pytest
+from zoom import tap_config
 
 from commerce_sandbox import SandboxServer
-import pipeline
-from zoom import tap_config
 
 SECRET = "s3cr3t-value-never-printed"
 BASE = {"client_id": "id", "client_secret": SECRET, "account_id": "acct"}
@@ -42,11 +42,19 @@ def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
     [
         ({"client_secret": SECRET}, "client_secret"),
         ({"account_id": SECRET}, "account_id"),
-        ({"account_id": None, "refresh_token": SECRET, "token_file": "TOKEN_FILE"}, "refresh_token"),
+        (
+            {"account_id": None, "refresh_token": SECRET, "token_file": "TOKEN_FILE"},
+            "refresh_token",
+        ),
     ],
 )
 def test_refused_credentials_are_one_line_naming_the_setting(tmp_path, change, setting):
     with SandboxServer(seed=1, scale=3) as sandbox:
-        change = {key: str(tmp_path / "token.json") if value == "TOKEN_FILE" else value for key, value in change.items()}
-        config = {key: value for key, value in tap_config(sandbox, **change).items() if value is not None}
+        change = {
+            key: str(tmp_path / "token.json") if value == "TOKEN_FILE" else value
+            for key, value in change.items()
+        }
+        config = {
+            key: value for key, value in tap_config(sandbox, **change).items() if value is not None
+        }
         assert_one_line_error(run_tap(tmp_path, config), setting)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import atexit
 
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
+from zoom import tap_config
 
 from commerce_sandbox import SandboxServer
 from tap_zoom_commerce.tap import TapZoomCommerce
-from zoom import tap_config
 
 # The test class is built at import time, so the sandbox it reads from starts here too.
 _sandbox = SandboxServer(seed=5, scale=8)

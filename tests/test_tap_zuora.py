@@ -9,10 +9,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from pipeline import BIN
 
 from commerce_sandbox import SandboxServer
 from commerce_taps_common.catalog import catalog_selecting
-from pipeline import BIN
 
 
 def run_tap(tmp_path, config, state=None, timeout=300):
@@ -32,9 +32,13 @@ def run_tap(tmp_path, config, state=None, timeout=300):
 
 
 def config_for(sandbox, **overrides):
-    return {"base_url": f"{sandbox.url}/zuora", "client_id": "sandbox-zuora-client",
-            "client_secret": "sandbox-zuora-secret", "start_date": "2020-01-01T00:00:00Z",
-            **overrides}
+    return {
+        "base_url": f"{sandbox.url}/zuora",
+        "client_id": "sandbox-zuora-client",
+        "client_secret": "sandbox-zuora-secret",
+        "start_date": "2020-01-01T00:00:00Z",
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -67,8 +71,10 @@ def test_rerun_with_state_emits_only_the_lookback(sandbox, tmp_path):
 
 def test_changes_after_the_clock_moves_are_emitted_and_nothing_else(sandbox, tmp_path):
     _, _, state = run_tap(tmp_path, config_for(sandbox))
-    before = {stream: {r["id"]: r["updated_time"] for r in sandbox.control.truth("zuora", stream)}
-              for stream in ("invoices", "orders", "accounts")}
+    before = {
+        stream: {r["id"]: r["updated_time"] for r in sandbox.control.truth("zuora", stream)}
+        for stream in ("invoices", "orders", "accounts")
+    }
     sandbox.control.advance(days=1)
     result, records, _ = run_tap(tmp_path, config_for(sandbox, lookback=0), state)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -84,8 +90,9 @@ def test_token_is_renewed_before_expiry_and_after_an_early_401(sandbox, tmp_path
     sandbox.control.inject("zuora", [{"kind": "expire_token", "count": 1, "path": "/v2/orders"}])
     result, records, _ = run_tap(tmp_path, config_for(sandbox, page_size=10))
     assert result.returncode == 0, result.stderr[-3000:]
-    tokens = sum(count for endpoint, count in sandbox.control.stats()["zuora"].items()
-                 if "oauth" in endpoint)
+    tokens = sum(
+        count for endpoint, count in sandbox.control.stats()["zuora"].items() if "oauth" in endpoint
+    )
     assert tokens >= 3  # the first, one after the 401, one or more on the short TTL
     assert len(records["orders"]) == len(sandbox.control.truth("zuora", "orders"))
 
@@ -122,10 +129,28 @@ class _StubZuora(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.startswith("/v2/accounts"):  # a cursor loop: A -> B -> A
             cursor = "B" if "cursor=A" in self.path else "A"
-            self._send(200, {"next_page": cursor, "data": [{"id": cursor, "updated_time": "2024-01-01T00:00:00-08:00"}]})
+            self._send(
+                200,
+                {
+                    "next_page": cursor,
+                    "data": [{"id": cursor, "updated_time": "2024-01-01T00:00:00-08:00"}],
+                },
+            )
         else:
-            self._send(400, {"type": "bad_request", "retryable": False, "errors": [
-                {"code": "invalid_parameter", "parameter": "filter[]", "message": "unknown field updated_time"}]})
+            self._send(
+                400,
+                {
+                    "type": "bad_request",
+                    "retryable": False,
+                    "errors": [
+                        {
+                            "code": "invalid_parameter",
+                            "parameter": "filter[]",
+                            "message": "unknown field updated_time",
+                        }
+                    ],
+                },
+            )
 
 
 @pytest.fixture
@@ -139,15 +164,29 @@ def stub_url():
 def run_one_stream(base_url, tmp_path, stream):
     catalog = catalog_selecting(str(BIN / "tap-zuora-quickstart"), {stream})
     (tmp_path / "catalog.json").write_text(json.dumps(catalog))
-    (tmp_path / "config.json").write_text(json.dumps(
-        {"base_url": base_url, "client_id": "x", "client_secret": "y"}))
-    return subprocess.run([str(BIN / "tap-zuora-quickstart"), "--config", str(tmp_path / "config.json"),
-                           "--catalog", str(tmp_path / "catalog.json")],
-                          capture_output=True, text=True, timeout=60)
+    (tmp_path / "config.json").write_text(
+        json.dumps({"base_url": base_url, "client_id": "x", "client_secret": "y"})
+    )
+    return subprocess.run(
+        [
+            str(BIN / "tap-zuora-quickstart"),
+            "--config",
+            str(tmp_path / "config.json"),
+            "--catalog",
+            str(tmp_path / "catalog.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def error_line(result):
-    lines = [line for line in result.stderr.splitlines() if line.startswith("tap-zuora-quickstart: error")]
+    lines = [
+        line
+        for line in result.stderr.splitlines()
+        if line.startswith("tap-zuora-quickstart: error")
+    ]
     assert result.returncode == 1 and len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr
     return lines[0]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import pipeline
 import pytest
 
 from commerce_sandbox import SandboxServer
-import pipeline
 
 SECRET = "s3cr3t-value-never-printed"
 BASE = {"client_id": "sandbox-zuora-client", "client_secret": SECRET, "data_center": "us-test"}

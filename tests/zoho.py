@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pipeline
+
 from commerce_sandbox import SandboxServer
 from commerce_sandbox.vendors.zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 
-KEYS = {"transactions": "transaction_id", "commissions": "commission_id", "subscriptions": "subscription_id",
-        "leads": "lead_id"}
+KEYS = {
+    "transactions": "transaction_id",
+    "commissions": "commission_id",
+    "subscriptions": "subscription_id",
+    "leads": "lead_id",
+}
 SCHEMA = "zoho"
 # Tests scale time down: the sandbox allows this many requests a minute and the tap keeps under it.
 FAST_RATE = 60000

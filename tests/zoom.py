@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import pipeline
+
 from commerce_sandbox import SandboxServer
 from commerce_sandbox.vendors.zoom import ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET
 
-KEYS = {"accounts": "crm_account_number", "deal_registrations": "create_reference_id", "trials": "trial_id",
-        "quotes": "quote_reference_id", "orders": "order_reference_id", "subscriptions": "subscription_number",
-        "subscription_versions": ("subscription_number", "version"), "billing_documents": "document_number",
-        "invoices": "invoice_number", "catalog_offers": ("offer_id", "currency"), "price_book": "price_list_charge_id"}
+KEYS = {
+    "accounts": "crm_account_number",
+    "deal_registrations": "create_reference_id",
+    "trials": "trial_id",
+    "quotes": "quote_reference_id",
+    "orders": "order_reference_id",
+    "subscriptions": "subscription_number",
+    "subscription_versions": ("subscription_number", "version"),
+    "billing_documents": "document_number",
+    "invoices": "invoice_number",
+    "catalog_offers": ("offer_id", "currency"),
+    "price_book": "price_list_charge_id",
+}
 SCHEMA = "zoom"
 
 

@@ -44,8 +44,13 @@ def arrow_column(values: list[Any], duckdb_type: str) -> pa.Array:
     refuses, rather than rounds, what does not fit); mixed or unexpected values go as text."""
     try:
         if duckdb_type == "JSON":
-            return pa.array([None if value is None else json_encoder.encode(value).decode() for value in values],
-                            pa.string())
+            return pa.array(
+                [
+                    None if value is None else json_encoder.encode(value).decode()
+                    for value in values
+                ],
+                pa.string(),
+            )
         return pa.array(values, ARROW_TYPES.get(duckdb_type, pa.string()))
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         return pa.array([_text(value) for value in values], pa.string())
@@ -62,7 +67,9 @@ class DuckDBSink(BatchSink):
         # `zoho.table` ambiguous between the catalog and the schema.
         (self.catalog,) = self.connection.execute("SELECT current_database()").fetchone()
         self.table_name = stream_name.lower().replace("-", "_")
-        self.table = ".".join(quote(part) for part in (self.catalog, target.schema_name, self.table_name))
+        self.table = ".".join(
+            quote(part) for part in (self.catalog, target.schema_name, self.table_name)
+        )
         self.columns = self._prepare_table()
 
     @property
@@ -82,7 +89,9 @@ class DuckDBSink(BatchSink):
         nothing is dropped."""
         connection = self.connection
         schema_name = self._target.schema_name
-        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.catalog)}.{quote(schema_name)}")
+        connection.execute(
+            f"CREATE SCHEMA IF NOT EXISTS {quote(self.catalog)}.{quote(schema_name)}"
+        )
         existing = {
             name: normalise(kind)
             for name, kind in connection.execute(
@@ -101,8 +110,12 @@ class DuckDBSink(BatchSink):
                 connection.execute(f"ALTER TABLE {self.table} ADD COLUMN {quote(name)} {kind}")
                 existing[name] = kind
             elif (widened := wider(existing[name], kind)) != existing[name]:
-                self.logger.info("Widening %s.%s from %s to %s", self.table, name, existing[name], widened)
-                connection.execute(f"ALTER TABLE {self.table} ALTER COLUMN {quote(name)} TYPE {widened}")
+                self.logger.info(
+                    "Widening %s.%s from %s to %s", self.table, name, existing[name], widened
+                )
+                connection.execute(
+                    f"ALTER TABLE {self.table} ALTER COLUMN {quote(name)} TYPE {widened}"
+                )
                 existing[name] = widened
         return existing
 
@@ -112,12 +125,17 @@ class DuckDBSink(BatchSink):
             return
         names = list(self.columns)
         arrow = pa.table(
-            {f"c{position}": arrow_column([record.get(name) for record in records], self.columns[name])
-             for position, name in enumerate(names)}
+            {
+                f"c{position}": arrow_column(
+                    [record.get(name) for record in records], self.columns[name]
+                )
+                for position, name in enumerate(names)
+            }
             | {ARRIVAL: pa.array(range(len(records)), pa.int64())}
         )
         casts = ", ".join(
-            f"CAST(c{position} AS {self.columns[name]}) AS {quote(name)}" for position, name in enumerate(names)
+            f"CAST(c{position} AS {self.columns[name]}) AS {quote(name)}"
+            for position, name in enumerate(names)
         )
         column_list = ", ".join(quote(name) for name in names)
         keys = [quote(key) for key in self.key_properties]
@@ -127,7 +145,9 @@ class DuckDBSink(BatchSink):
         try:
             connection.execute("BEGIN TRANSACTION")
             if not keys:
-                connection.execute(f"INSERT INTO {self.table} ({column_list}) SELECT {casts} FROM incoming_batch")
+                connection.execute(
+                    f"INSERT INTO {self.table} ({column_list}) SELECT {casts} FROM incoming_batch"
+                )
             else:
                 match = " AND ".join(f"loaded.{key} = staged.{key}" for key in keys)
                 connection.execute(
@@ -135,9 +155,15 @@ class DuckDBSink(BatchSink):
                     f"QUALIFY row_number() OVER (PARTITION BY {', '.join(f'CAST(c{names.index(k)} AS VARCHAR)' for k in self.key_properties)} "
                     f"ORDER BY {ARRIVAL} DESC) = 1"
                 )
-                deleted = '"_sdc_deleted_at" IS NOT NULL' if "_sdc_deleted_at" in self.columns else "false"
+                deleted = (
+                    '"_sdc_deleted_at" IS NOT NULL'
+                    if "_sdc_deleted_at" in self.columns
+                    else "false"
+                )
                 if hard_delete:
-                    connection.execute(f"DELETE FROM {self.table} AS loaded USING staged WHERE {match}")
+                    connection.execute(
+                        f"DELETE FROM {self.table} AS loaded USING staged WHERE {match}"
+                    )
                 else:
                     # A tombstone marks the row it deletes; the row's data stays queryable.
                     connection.execute(

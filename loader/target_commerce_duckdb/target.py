@@ -28,20 +28,47 @@ class TargetCommerceDuckDB(Target):
     message_reader_class = MsgSpecReader
 
     config_jsonschema = th.PropertiesList(
-        th.Property("database", th.StringType, description="Path of the DuckDB file (created if missing)."),
+        th.Property(
+            "database", th.StringType, description="Path of the DuckDB file (created if missing)."
+        ),
         th.Property("filepath", th.StringType, description="Alias of database."),
         th.Property("path", th.StringType, description="Alias of database."),
-        th.Property("default_target_schema", th.StringType, default="main",
-                    description="Schema the tables land in."),
-        th.Property("hard_delete", th.BooleanType, default=False, description=(
-            "Delete rows the source deleted (tombstones, ACTIVATE_VERSION) instead of setting _sdc_deleted_at.")),
-        th.Property("batch_size_rows", th.IntegerType, default=100000, minimum=1,
-                    description="Rows per bulk load and merge; bounds memory."),
-        th.Property("add_record_metadata", th.BooleanType, default=True,
-                    description="Add the _sdc_* metadata columns."),
-        th.Property("validate_records", th.BooleanType, default=False, description=(
-            "Validate each record against its JSON Schema in Python; off by default because "
-            "DuckDB's casts reject what does not fit the column type anyway.")),
+        th.Property(
+            "default_target_schema",
+            th.StringType,
+            default="main",
+            description="Schema the tables land in.",
+        ),
+        th.Property(
+            "hard_delete",
+            th.BooleanType,
+            default=False,
+            description=(
+                "Delete rows the source deleted (tombstones, ACTIVATE_VERSION) instead of setting _sdc_deleted_at."
+            ),
+        ),
+        th.Property(
+            "batch_size_rows",
+            th.IntegerType,
+            default=100000,
+            minimum=1,
+            description="Rows per bulk load and merge; bounds memory.",
+        ),
+        th.Property(
+            "add_record_metadata",
+            th.BooleanType,
+            default=True,
+            description="Add the _sdc_* metadata columns.",
+        ),
+        th.Property(
+            "validate_records",
+            th.BooleanType,
+            default=False,
+            description=(
+                "Validate each record against its JSON Schema in Python; off by default because "
+                "DuckDB's casts reject what does not fit the column type anyway."
+            ),
+        ),
     ).to_dict()
 
     @property
@@ -60,16 +87,19 @@ class TargetCommerceDuckDB(Target):
             if "lock" in str(error).lower():
                 raise LoaderError(
                     f"{path} is locked by another process ({str(error).splitlines()[0]}); close that "
-                    "connection (a notebook, a BI tool, another load) and rerun") from None
+                    "connection (a notebook, a BI tool, another load) and rerun"
+                ) from None
             raise LoaderError(f"cannot open {path}: {error}") from None
         except OSError as error:
-            raise LoaderError(f"cannot create {path}: {error.strerror}; check the database setting") from None
+            raise LoaderError(
+                f"cannot create {path}: {error.strerror}; check the database setting"
+            ) from None
         connection.execute("SET TimeZone = 'UTC'")
         return connection
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not kwargs.get("validate_config") is False:
+        if kwargs.get("validate_config") is not False:
             self.connection  # open (and lock) the file now: fail before reading any input
 
 

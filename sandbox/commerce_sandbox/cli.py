@@ -19,20 +19,29 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     serve.add_argument("--seed", type=int, default=1)
-    serve.add_argument("--scale", type=int, default=50, help="accounts (customers) per vendor world")
+    serve.add_argument(
+        "--scale", type=int, default=50, help="accounts (customers) per vendor world"
+    )
     serve.add_argument("--latency-ms", type=int, default=0, help="delay added to every API answer")
     serve.add_argument("--rate-limit-per-minute", type=int, help="requests per minute before 429s")
     serve.add_argument("--ready-file", type=Path, help="write the base URL here once listening")
     serve.add_argument("--verbose", action="store_true", help="log one line per request")
     arguments = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.DEBUG if arguments.verbose else logging.INFO,
-                        format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if arguments.verbose else logging.INFO,
+        format="%(asctime)s %(name)s %(message)s",
+    )
     settings = {"latency_ms": arguments.latency_ms}
     if arguments.rate_limit_per_minute is not None:
         settings["rate_limit_per_minute"] = arguments.rate_limit_per_minute
-    server = SandboxServer(seed=arguments.seed, scale=arguments.scale, host=arguments.host, port=arguments.port,
-                           setting_defaults={vendor.prefix: settings for vendor in vendor_classes()})
+    server = SandboxServer(
+        seed=arguments.seed,
+        scale=arguments.scale,
+        host=arguments.host,
+        port=arguments.port,
+        setting_defaults={vendor.prefix: settings for vendor in vendor_classes()},
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if arguments.ready_file:
         arguments.ready_file.write_text(server.url)

@@ -14,9 +14,9 @@ START_DAYS_BEFORE_TODAY = 40
 
 
 def clock_start(today: dt.date | None = None) -> dt.datetime:
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     start_day = today - dt.timedelta(days=START_DAYS_BEFORE_TODAY)
-    return dt.datetime.combine(start_day, dt.time(20), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(start_day, dt.time(20), tzinfo=dt.UTC)
 
 
 class Clock:
@@ -28,4 +28,4 @@ class Clock:
         return start, self.now
 
     def iso(self) -> str:
-        return dt.datetime.fromtimestamp(self.now, dt.timezone.utc).isoformat()
+        return dt.datetime.fromtimestamp(self.now, dt.UTC).isoformat()

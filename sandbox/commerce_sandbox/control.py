@@ -14,7 +14,9 @@ class SandboxControl:
         self._session = requests.Session()
 
     def _call(self, method: str, path: str, body: dict | None = None) -> Any:
-        response = self._session.request(method, f"{self.url}/_control/{path}", json=body, timeout=600)
+        response = self._session.request(
+            method, f"{self.url}/_control/{path}", json=body, timeout=600
+        )
         response.raise_for_status()
         return response.json(parse_float=decimal.Decimal)
 

@@ -19,8 +19,12 @@ class Fault:
     path: str = ""  # a substring of the request path (without the vendor prefix); empty hits all
     reset_header: bool = True  # 429 only: whether the rate-limit reset headers come with it
     seconds: float = 10  # stall: how long; 429 with reset_header: the wait its headers ask for
-    code: int | None = None  # the vendor's error code in the body (its default for the status when None)
-    retry_after: str = "seconds"  # 429 with reset_header: "seconds", or "date" (an instant, as Zoom sends)
+    code: int | None = (
+        None  # the vendor's error code in the body (its default for the status when None)
+    )
+    retry_after: str = (
+        "seconds"  # 429 with reset_header: "seconds", or "date" (an instant, as Zoom sends)
+    )
 
     @property
     def status(self) -> int:
@@ -31,7 +35,11 @@ class Fault:
         kind = str(body["kind"])
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
-        known = {name: body[name] for name in ("count", "path", "reset_header", "seconds", "code", "retry_after") if name in body}
+        known = {
+            name: body[name]
+            for name in ("count", "path", "reset_header", "seconds", "code", "retry_after")
+            if name in body
+        }
         fault = cls(kind=kind, **known)
         fault.seconds = min(float(fault.seconds), MAX_STALL_SECONDS)
         return fault

@@ -33,8 +33,11 @@ RESHAPES: dict[tuple[str, str], Reshape] = {
     # Zuora nests expanded collections as {"next_page", "data"}; the tap keeps the list.
     ("zuora", "orders"): lambda record: _flatten_collection(record, "line_items"),
     # The Zoho tap lifts the nested ids of a commission to top-level columns, for joins.
-    ("zoho", "commissions"): lambda record: {**record, "subscription_id": record["subscription"]["subscription_id"],
-                                             "transaction_id": record["transaction"]["transaction_id"]},
+    ("zoho", "commissions"): lambda record: {
+        **record,
+        "subscription_id": record["subscription"]["subscription_id"],
+        "transaction_id": record["transaction"]["transaction_id"],
+    },
 }
 
 
@@ -76,7 +79,7 @@ def _parse_instant(text: str) -> dt.datetime | None:
         return None
     if value.tzinfo is None:
         return None
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 def canonical(value: Any) -> Any:
@@ -88,8 +91,8 @@ def canonical(value: Any) -> Any:
         return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):

@@ -37,7 +37,9 @@ class Sandbox:
     `setting_defaults` (per vendor prefix) survive resets: they are how the command line sets
     a server's baseline (latency, rate limit)."""
 
-    def __init__(self, seed: int, scale: int, setting_defaults: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, seed: int, scale: int, setting_defaults: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         self.lock = threading.RLock()
         self.setting_defaults = setting_defaults or {}
         self.reset(seed, scale)
@@ -50,7 +52,10 @@ class Sandbox:
             # collector would rescan them over and over while they are built, and after.
             gc.disable()
             try:
-                self.slots = {vendor.prefix: VendorSlot(vendor) for vendor in all_vendors(seed, scale, self.clock)}
+                self.slots = {
+                    vendor.prefix: VendorSlot(vendor)
+                    for vendor in all_vendors(seed, scale, self.clock)
+                }
             finally:
                 gc.enable()
             gc.collect()
@@ -84,7 +89,9 @@ def _control(sandbox: Sandbox, method: str, action: str, body: bytes) -> Respons
 
     match method, parts:
         case "POST", ["reset"]:
-            sandbox.reset(int(arguments.get("seed", sandbox.seed)), int(arguments.get("scale", sandbox.scale)))
+            sandbox.reset(
+                int(arguments.get("seed", sandbox.seed)), int(arguments.get("scale", sandbox.scale))
+            )
             return Response(200, {"now": sandbox.clock.iso()})
         case "POST", ["advance"]:
             seconds = float(arguments.get("days", 0)) * 86400 + float(arguments.get("seconds", 0))
@@ -99,7 +106,9 @@ def _control(sandbox: Sandbox, method: str, action: str, body: bytes) -> Respons
                 raise ControlError(404, f"no stream {stream!r} at {prefix}")
             return Response(200, {"records": records})
         case "GET", ["stats"]:
-            return Response(200, {prefix: dict(each.requests) for prefix, each in sandbox.slots.items()})
+            return Response(
+                200, {prefix: dict(each.requests) for prefix, each in sandbox.slots.items()}
+            )
         case "POST", ["stats", "reset"]:
             for each in sandbox.slots.values():
                 each.requests.clear()
@@ -145,7 +154,8 @@ class Handler(BaseHTTPRequestHandler):
             self.headers[name.strip().lower()] = value.strip()
         connection = self.headers.get("connection", "").lower()
         self.close_connection = connection == "close" or (
-            self.request_version == "HTTP/1.0" and connection != "keep-alive")
+            self.request_version == "HTTP/1.0" and connection != "keep-alive"
+        )
         if self.headers.get("expect", "").lower() == "100-continue":
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         return True
@@ -175,7 +185,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(Response(404, {"error": f"no vendor at /{prefix}"}))
             return
         path = "/" + rest
-        request = Request(method, path, parse_qs(url.query, keep_blank_values=True), self.headers, body)
+        request = Request(
+            method, path, parse_qs(url.query, keep_blank_values=True), self.headers, body
+        )
         with sandbox.lock:
             slot.requests[f"{method} {path}"] += 1
             fault = slot.faults.take(path)
@@ -198,8 +210,12 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, response: Response, truncate: bool = False) -> None:
         payload = response.raw if response.raw is not None else encode(response.body)
         reason = self.responses.get(response.status, ("",))[0]
-        head = [f"HTTP/1.1 {response.status} {reason}", f"Content-Type: {response.content_type}",
-                f"Content-Length: {len(payload)}", *(f"{name}: {value}" for name, value in response.headers.items())]
+        head = [
+            f"HTTP/1.1 {response.status} {reason}",
+            f"Content-Type: {response.content_type}",
+            f"Content-Length: {len(payload)}",
+            *(f"{name}: {value}" for name, value in response.headers.items()),
+        ]
         if self.close_connection or truncate:
             head.append("Connection: close")
         if access_log.isEnabledFor(logging.DEBUG):
@@ -229,8 +245,14 @@ class SandboxServer:
     """The sandbox on a local port; `with SandboxServer(seed=1, scale=50) as sandbox:` serves it
     from a background thread, `serve_forever()` from the calling one (the command line)."""
 
-    def __init__(self, seed: int = 1, scale: int = 50, host: str = "127.0.0.1", port: int = 0,
-                 setting_defaults: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        seed: int = 1,
+        scale: int = 50,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        setting_defaults: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.sandbox = Sandbox(seed, scale, setting_defaults)
         self.http = SandboxHTTPServer((host, port), self.sandbox)
         self.url = f"http://{host}:{self.http.server_port}"

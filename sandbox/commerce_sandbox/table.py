@@ -42,7 +42,9 @@ class Table:
             self._index = sorted((epoch, key) for key, epoch in self.stamps.items())
         return self._index
 
-    def encoded(self, record_ids: Iterable[str], variant: Hashable, view: Callable[[dict], dict]) -> list[bytes]:
+    def encoded(
+        self, record_ids: Iterable[str], variant: Hashable, view: Callable[[dict], dict]
+    ) -> list[bytes]:
         """The JSON of `view(record)` for each id, cached until the record changes; `variant`
         names the view (it must depend on the record alone)."""
         cache = self._encoded.setdefault(variant, {})

@@ -37,7 +37,9 @@ class OAuthTokenAuth(requests.auth.AuthBase, abc.ABC):
     #: The Authorization scheme the API expects in front of the token.
     scheme = "Bearer"
 
-    def __init__(self, token_url: str, *, timeout: float = 60, default_ttl_seconds: float = 3600) -> None:
+    def __init__(
+        self, token_url: str, *, timeout: float = 60, default_ttl_seconds: float = 3600
+    ) -> None:
         self.token_url = token_url
         self._timeout = timeout
         self._default_ttl = default_ttl_seconds
@@ -83,7 +85,9 @@ class OAuthTokenAuth(requests.auth.AuthBase, abc.ABC):
                 failure = f"HTTP {response.status_code}"
             time.sleep(min(2**attempt, 30))
         else:
-            raise TokenUnavailable(f"no token from {self.token_url} after {TOKEN_ATTEMPTS} attempts ({failure})")
+            raise TokenUnavailable(
+                f"no token from {self.token_url} after {TOKEN_ATTEMPTS} attempts ({failure})"
+            )
         ttl = float(body.get("expires_in") or self._default_ttl)
         self._token = body["access_token"]
         self._renew_at = time.monotonic() + max(ttl - RENEW_MARGIN_SECONDS, ttl / 2)
@@ -101,8 +105,16 @@ class OAuthTokenAuth(requests.auth.AuthBase, abc.ABC):
 class ClientCredentialsAuth(OAuthTokenAuth):
     """`grant_type=client_credentials` against a form-encoded token endpoint."""
 
-    def __init__(self, token_url: str, form: Mapping[str, str], *, refused_setting: str, refused_fix: str,
-                 timeout: float = 60, default_ttl_seconds: float = 3600) -> None:
+    def __init__(
+        self,
+        token_url: str,
+        form: Mapping[str, str],
+        *,
+        refused_setting: str,
+        refused_fix: str,
+        timeout: float = 60,
+        default_ttl_seconds: float = 3600,
+    ) -> None:
         super().__init__(token_url, timeout=timeout, default_ttl_seconds=default_ttl_seconds)
         self._form = {"grant_type": "client_credentials", **form}
         self._refused = (refused_setting, refused_fix)
@@ -113,8 +125,12 @@ class ClientCredentialsAuth(OAuthTokenAuth):
     def _accept(self, response: requests.Response) -> dict[str, Any] | None:
         if response.status_code in (400, 401, 403):
             setting, fix = self._refused
-            raise ConfigError(setting, f"the token endpoint {self.token_url} refused the credentials "
-                                       f"(HTTP {response.status_code})", fix)
+            raise ConfigError(
+                setting,
+                f"the token endpoint {self.token_url} refused the credentials "
+                f"(HTTP {response.status_code})",
+                fix,
+            )
         if response.status_code == 200:
             body = response.json()
             if "access_token" in body:
@@ -136,16 +152,24 @@ class TokenFile:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as error:
-            raise ConfigError("token_file", f"{self.path} is not readable JSON ({type(error).__name__})",
-                              "delete it and set refresh_token again") from None
+            raise ConfigError(
+                "token_file",
+                f"{self.path} is not readable JSON ({type(error).__name__})",
+                "delete it and set refresh_token again",
+            ) from None
 
     def write(self, refresh_token: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
         try:
             with os.fdopen(descriptor, "w") as handle:
-                json.dump({"refresh_token": refresh_token,
-                           "written_at": dt.datetime.now(dt.timezone.utc).isoformat()}, handle)
+                json.dump(
+                    {
+                        "refresh_token": refresh_token,
+                        "written_at": dt.datetime.now(dt.UTC).isoformat(),
+                    },
+                    handle,
+                )
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(temporary, 0o600)

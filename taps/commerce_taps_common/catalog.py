@@ -8,8 +8,11 @@ import subprocess
 
 def catalog_selecting(tap_executable: str, streams: set[str]) -> dict:
     """The tap's discovered catalog with exactly `streams` selected."""
-    catalog = json.loads(subprocess.run([tap_executable, "--discover"], capture_output=True, text=True,
-                                        check=True).stdout)
+    catalog = json.loads(
+        subprocess.run(
+            [tap_executable, "--discover"], capture_output=True, text=True, check=True
+        ).stdout
+    )
     for entry in catalog["streams"]:
         for metadata in entry["metadata"]:
             if metadata["breadcrumb"] == []:

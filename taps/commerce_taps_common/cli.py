@@ -22,7 +22,11 @@ def entry_point(tap_class: type, name: str) -> Callable[[], None]:
         except ConfigError as error:
             print(f"{name}: config error: {error}", file=sys.stderr)
             sys.exit(EXIT_CONFIG)
-        except (FatalAPIError, RetriableAPIError, TokenUnavailable) as error:  # retriable: retries ran out
+        except (
+            FatalAPIError,
+            RetriableAPIError,
+            TokenUnavailable,
+        ) as error:  # retriable: retries ran out
             print(f"{name}: error: {error}", file=sys.stderr)
             sys.exit(EXIT_API)
 

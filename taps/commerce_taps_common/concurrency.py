@@ -12,7 +12,9 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-def map_bounded(function: Callable[[Item], Result], items: Iterable[Item], workers: int) -> Iterator[Result]:
+def map_bounded(
+    function: Callable[[Item], Result], items: Iterable[Item], workers: int
+) -> Iterator[Result]:
     """`function` over `items`, at most `workers` calls in flight, results in input order. Items
     are handed out only as calls finish, so when one call raises (a daily limit, a fatal error)
     no more are started: the error is raised here once the calls already running end."""

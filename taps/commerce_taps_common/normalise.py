@@ -51,14 +51,22 @@ def _types(node: dict[str, Any]) -> set[str]:
 def _scalar_fix(node: dict[str, Any]) -> Fix | None:
     types, form = _types(node), node.get("format")
     if form == "date-time":
-        return lambda value: (to_utc_text(value) if value else None) if isinstance(value, str) else value
+        return lambda value: (
+            (to_utc_text(value) if value else None) if isinstance(value, str) else value
+        )
     if form == "date":
-        return lambda value: (to_iso_date(value) if value else None) if isinstance(value, str) else value
+        return lambda value: (
+            (to_iso_date(value) if value else None) if isinstance(value, str) else value
+        )
     if "string" in types:
         return None
     if types & {"number", "integer"}:
         integer = "number" not in types
-        return lambda value: (to_number(value, integer) if value.strip() else None) if isinstance(value, str) else value
+        return lambda value: (
+            (to_number(value, integer) if value.strip() else None)
+            if isinstance(value, str)
+            else value
+        )
     if types & {"boolean", "object", "array"}:
         return lambda value: None if value == "" else value
     return None
@@ -70,7 +78,9 @@ def record_normaliser(schema: dict[str, Any]) -> Callable[[dict], dict]:
     def build(node: dict[str, Any]) -> Fix | None:
         types = _types(node)
         if "object" in types and node.get("properties"):
-            fields = {name: fix for name, child in node["properties"].items() if (fix := build(child))}
+            fields = {
+                name: fix for name, child in node["properties"].items() if (fix := build(child))
+            }
             if not fields:
                 return _scalar_fix(node)
 
@@ -87,8 +97,11 @@ def record_normaliser(schema: dict[str, Any]) -> Callable[[dict], dict]:
         if "array" in types and isinstance(node.get("items"), dict):
             fix_item = build(node["items"])
             if fix_item:
-                return lambda value: [fix_item(item) for item in value] if isinstance(value, list) else (
-                    None if value == "" else value)
+                return lambda value: (
+                    [fix_item(item) for item in value]
+                    if isinstance(value, list)
+                    else (None if value == "" else value)
+                )
         return _scalar_fix(node)
 
     return build(schema) or (lambda record: record)

@@ -47,7 +47,9 @@ class Pacer:
         reserve: int = 2,
         max_wait_seconds: float = 120,
     ) -> None:
-        self._interval = 60 * SPACING_MARGIN / float(requests_per_minute) if requests_per_minute else 0.0
+        self._interval = (
+            60 * SPACING_MARGIN / float(requests_per_minute) if requests_per_minute else 0.0
+        )
         self._headers = (remaining_header, reset_header)
         self._reserve = reserve
         self._max_wait = max_wait_seconds
@@ -75,11 +77,13 @@ class Pacer:
             self._resume_at = max(self._resume_at, time.monotonic() + min(reset, self._max_wait))
 
 
-def retry_after_seconds(headers: Mapping[str, str], reset_header: str = "ratelimit-reset") -> float | None:
+def retry_after_seconds(
+    headers: Mapping[str, str], reset_header: str = "ratelimit-reset"
+) -> float | None:
     """Seconds a 429 asks us to wait: `Retry-After` (seconds, an ISO-8601 instant as Zoom sends, or
     an HTTP date), else the window reset header."""
     if (moment := retry_after_instant(headers)) is not None:
-        return max((moment - dt.datetime.now(dt.timezone.utc)).total_seconds(), 0.0)
+        return max((moment - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
     for name in ("Retry-After", reset_header):
         seconds = _first_number(headers.get(name))
         if seconds is not None:

@@ -53,7 +53,9 @@ class CommerceRESTStream(RESTStream):
         """The pacer a request waits on (vendors with limits per kind of endpoint override this)."""
         return self._tap.pacer
 
-    def _request(self, prepared_request: requests.PreparedRequest, context: Any) -> requests.Response:
+    def _request(
+        self, prepared_request: requests.PreparedRequest, context: Any
+    ) -> requests.Response:
         self.pacer_for(prepared_request).before_request()
         return super()._request(prepared_request, context)
 
@@ -65,14 +67,20 @@ class CommerceRESTStream(RESTStream):
             return origin
         first = dt.date.fromisoformat(to_iso_date(str(bookmark)))
         if self.get_context_state(context).get("replication_key_value"):
-            first -= dt.timedelta(days=int(self.config.get("lookback_days", self.default_lookback_days)))
+            first -= dt.timedelta(
+                days=int(self.config.get("lookback_days", self.default_lookback_days))
+            )
         return first
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """One GET outside the stream's own listing (a detail), paced, retried and checked like
         the listing's; the parsed body."""
-        request = self.build_prepared_request(method="GET", url=f"{self.url_base}{path}", params=params or {},
-                                              headers=self.http_headers)
+        request = self.build_prepared_request(
+            method="GET",
+            url=f"{self.url_base}{path}",
+            params=params or {},
+            headers=self.http_headers,
+        )
         return self.request_decorator(self._request)(request, None).parsed_body
 
     def concurrently(self, function: Any, items: Any) -> Any:

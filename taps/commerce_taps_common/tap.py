@@ -49,11 +49,17 @@ class CommerceTap(Tap):
             try:
                 instant = parse_instant(str(start))
             except ValueError:
-                raise ConfigError("start_date", f"{start!r} is not an ISO-8601 date or timestamp",
-                                  "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z") from None
-            if instant > dt.datetime.now(dt.timezone.utc):
-                raise ConfigError("start_date", f"{start} is in the future",
-                                  "use a date in the past (the first run reads from it)")
+                raise ConfigError(
+                    "start_date",
+                    f"{start!r} is not an ISO-8601 date or timestamp",
+                    "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z",
+                ) from None
+            if instant > dt.datetime.now(dt.UTC):
+                raise ConfigError(
+                    "start_date",
+                    f"{start} is in the future",
+                    "use a date in the past (the first run reads from it)",
+                )
 
     @cached_property
     def pacer(self) -> Pacer:

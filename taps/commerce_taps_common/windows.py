@@ -12,7 +12,7 @@ from collections.abc import Iterator
 def tomorrow_utc() -> dt.date:
     """The last day a run asks for: the vendors' calendar days (their organisations' time zones)
     can be a day ahead of UTC, and asking for a day with no rows yet costs nothing."""
-    return dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+    return dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
 
 
 def date_windows(start: dt.date, end: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]]:

@@ -71,9 +71,15 @@ class AdobeStream(CommerceRESTStream):
 
     @property
     def http_headers(self) -> dict[str, str]:
-        return {**super().http_headers, "X-Api-Key": self.config["client_id"], "Accept": "application/json"}
+        return {
+            **super().http_headers,
+            "X-Api-Key": self.config["client_id"],
+            "Accept": "application/json",
+        }
 
-    def _request(self, prepared_request: requests.PreparedRequest, context: Any) -> requests.Response:
+    def _request(
+        self, prepared_request: requests.PreparedRequest, context: Any
+    ) -> requests.Response:
         # New ids for every request and every retry: a reused correlation id gets Adobe's stored
         # answer to the first request that carried it (a stale page).
         prepared_request.headers["X-Request-Id"] = str(uuid.uuid4())
@@ -81,8 +87,12 @@ class AdobeStream(CommerceRESTStream):
         return super()._request(prepared_request, context)
 
     def vendor_error_text(self, body: Any) -> str | None:
-        if isinstance(body, dict) and "code" in body:  # {"code", "message", "additionalDetails"}, verbatim
-            return json.dumps({key: body[key] for key in ("code", "message", "additionalDetails") if key in body})
+        if (
+            isinstance(body, dict) and "code" in body
+        ):  # {"code", "message", "additionalDetails"}, verbatim
+            return json.dumps(
+                {key: body[key] for key in ("code", "message", "additionalDetails") if key in body}
+            )
         return None
 
     def get_new_paginator(self) -> NextPage:
@@ -92,10 +102,20 @@ class AdobeStream(CommerceRESTStream):
         request = super().get_http_request(page=page)
         token = page.next_page_token or {}
         if "uri" in token:
-            return HTTPRequest(url=self.url_base + token["uri"], method=request.method, headers=request.headers,
-                               params={}, data=request.data)
-        request.params.update({**((page.stream_context or {}).get("params") or {}), "offset": token.get("offset", 0),
-                               "limit": self.limit})
+            return HTTPRequest(
+                url=self.url_base + token["uri"],
+                method=request.method,
+                headers=request.headers,
+                params={},
+                data=request.data,
+            )
+        request.params.update(
+            {
+                **((page.stream_context or {}).get("params") or {}),
+                "offset": token.get("offset", 0),
+                "limit": self.limit,
+            }
+        )
         return request
 
     def get_url(self, context: Any) -> str:
@@ -117,9 +137,13 @@ class CustomerDirectory:
     def __init__(self, stream: AdobeStream) -> None:
         self.stream = stream
         state = stream.get_context_state(None)
-        self.known: dict[str, str] = dict(state.get("known_customers", {}))  # customer id -> reseller id
+        self.known: dict[str, str] = dict(
+            state.get("known_customers", {})
+        )  # customer id -> reseller id
         bookmark = state.get("replication_key_value") or stream.config.get("start_date")
-        self.created_from = str(bookmark)[:10] if bookmark and state.get("known_customers") is not None else None
+        self.created_from = (
+            str(bookmark)[:10] if bookmark and state.get("known_customers") is not None else None
+        )
         self._new: list[dict] = []
         self._read = False
 
@@ -130,8 +154,15 @@ class CustomerDirectory:
         params = {"from-created-date": self.created_from} if self.created_from else {}
         resellers = self.reseller_ids
         for rows in self.stream.concurrently(
-                lambda reseller: [row for status in ACCOUNT_STATUSES for row in self.stream.all_pages(
-                    f"/v3/resellers/{reseller}/customers", {**params, "status": status})], resellers):
+            lambda reseller: [
+                row
+                for status in ACCOUNT_STATUSES
+                for row in self.stream.all_pages(
+                    f"/v3/resellers/{reseller}/customers", {**params, "status": status}
+                )
+            ],
+            resellers,
+        ):
             for row in rows:
                 if row["customerId"] not in self.known:
                     self._new.append(row)
@@ -140,8 +171,11 @@ class CustomerDirectory:
     @functools.cached_property
     def reseller_ids(self) -> list[str]:
         """Every reseller of every status (the list's default is active only): read once a run."""
-        return [row["resellerId"] for status in ACCOUNT_STATUSES
-                for row in self.stream.all_pages("/v3/resellers", {"status": status})]
+        return [
+            row["resellerId"]
+            for status in ACCOUNT_STATUSES
+            for row in self.stream.all_pages("/v3/resellers", {"status": status})
+        ]
 
     def ids(self) -> list[str]:
         self.read()

@@ -12,10 +12,29 @@ from singer_sdk import StreamSchema
 from tap_adobe_vipmp.client import SCHEMAS, AdobeStream, month_after, months
 
 # What the price list returns only when asked (every attribute the API documents).
-OFFER_ATTRIBUTES = ["productType", "productTypeDetail", "additionalDetail", "operatingSystem", "language", "version",
-                    "users", "metric", "bridge", "upcEanCode", "gtinCode", "levelDetails", "estimatedStreetPrice",
-                    "estimatedShipDate", "publicAnnounceDate", "rmaRequestDeadline", "acdIndicator",
-                    "acdEffectiveDate", "acdDescription", "pool", "duration"]
+OFFER_ATTRIBUTES = [
+    "productType",
+    "productTypeDetail",
+    "additionalDetail",
+    "operatingSystem",
+    "language",
+    "version",
+    "users",
+    "metric",
+    "bridge",
+    "upcEanCode",
+    "gtinCode",
+    "levelDetails",
+    "estimatedStreetPrice",
+    "estimatedShipDate",
+    "publicAnnounceDate",
+    "rmaRequestDeadline",
+    "acdIndicator",
+    "acdEffectiveDate",
+    "acdDescription",
+    "pool",
+    "duration",
+]
 
 
 class ResellersStream(AdobeStream):
@@ -28,7 +47,9 @@ class ResellersStream(AdobeStream):
     schema = StreamSchema(SCHEMAS)
 
     def get_records(self, context: Any) -> Iterable[dict]:
-        ids = self._tap.customer_directory.reseller_ids  # listed once a run, shared with the directory
+        ids = (
+            self._tap.customer_directory.reseller_ids
+        )  # listed once a run, shared with the directory
         yield from self.concurrently(self.get, (f"/v3/resellers/{reseller}" for reseller in ids))
 
 
@@ -47,10 +68,11 @@ class CustomersStream(AdobeStream):
     def get_records(self, context: Any) -> Iterable[dict]:
         directory = self._tap.customer_directory
         state = self.get_context_state(context)
-        today = dt.datetime.now(dt.timezone.utc).date()
+        today = dt.datetime.now(dt.UTC).date()
         refreshed = state.get("last_detail_refresh")
         refresh = not refreshed or (today - dt.date.fromisoformat(refreshed)).days >= int(
-            self.config.get("customer_detail_refresh", 1))
+            self.config.get("customer_detail_refresh", 1)
+        )
         wanted = directory.ids() if refresh else directory.new_ids()
         yield from self.concurrently(self.get, (f"/v3/customers/{customer}" for customer in wanted))
         state["known_customers"] = directory.known
@@ -69,7 +91,9 @@ class PerCustomerStream(AdobeStream):
     def get_records(self, context: Any) -> Iterable[dict]:
         params = self.params(context)
         ids = self._tap.customer_directory.ids()
-        pages = self.concurrently(lambda customer: self.all_pages(self.path.format(customerId=customer), params), ids)
+        pages = self.concurrently(
+            lambda customer: self.all_pages(self.path.format(customerId=customer), params), ids
+        )
         for customer, rows in zip(ids, pages):
             for row in rows:
                 yield {**row, "customerId": customer}
@@ -121,8 +145,14 @@ class FlexDiscountsStream(AdobeStream):
 
     def get_records(self, context: Any) -> Iterable[dict]:
         for market in self.config.get("flex_discount_markets") or []:
-            yield from self.request_records({"params": {"market-segment": market["market_segment"],
-                                                        "country": market["country"]}})
+            yield from self.request_records(
+                {
+                    "params": {
+                        "market-segment": market["market_segment"],
+                        "country": market["country"],
+                    }
+                }
+            )
 
 
 class PriceListsStream(AdobeStream):
@@ -132,8 +162,15 @@ class PriceListsStream(AdobeStream):
 
     name = "price_lists"
     path = "/v3/pricelist"
-    primary_keys = ("priceListMonth", "region", "marketSegment", "currency", "priceListType", "offerId",
-                    "firstOrderDate")
+    primary_keys = (
+        "priceListMonth",
+        "region",
+        "marketSegment",
+        "currency",
+        "priceListType",
+        "offerId",
+        "firstOrderDate",
+    )
     replication_key = "priceListMonth"
     is_sorted = True  # months ascending within a partition
     limit = 100
@@ -146,13 +183,25 @@ class PriceListsStream(AdobeStream):
     @property
     def partitions(self) -> list[dict]:
         # Named as the rows' own fields: singer-sdk copies a partition's keys onto its records.
-        return [{"region": each["region"], "marketSegment": each["market_segment"], "currency": each["currency"],
-                 "priceListType": each.get("price_list_type", "STANDARD")}
-                for each in self.config.get("price_list_partitions") or []]
+        return [
+            {
+                "region": each["region"],
+                "marketSegment": each["market_segment"],
+                "currency": each["currency"],
+                "priceListType": each.get("price_list_type", "STANDARD"),
+            }
+            for each in self.config.get("price_list_partitions") or []
+        ]
 
     def prepare_request_payload(self, context: Any, next_page_token: Any) -> dict:
-        return {**{key: context[key] for key in ("region", "marketSegment", "currency", "priceListType")},
-                "priceListMonth": context["month"], "includeOfferAttributes": OFFER_ATTRIBUTES}
+        return {
+            **{
+                key: context[key]
+                for key in ("region", "marketSegment", "currency", "priceListType")
+            },
+            "priceListMonth": context["month"],
+            "includeOfferAttributes": OFFER_ATTRIBUTES,
+        }
 
     def validate_response(self, response: Any) -> None:
         if response.status_code == 404 and '"1162"' in response.text:  # not published (yet)
@@ -162,16 +211,28 @@ class PriceListsStream(AdobeStream):
 
     def get_records(self, context: Any) -> Iterable[dict]:
         loaded = self.get_starting_replication_key_value(context)
-        first = str(loaded) if loaded and self.get_context_state(context).get("replication_key_value") else str(
-            self.config.get("price_list_start_month") or dt.date.today().strftime("%Y%m"))
-        for month in months(first, month_after(dt.datetime.now(dt.timezone.utc).date())):
+        first = (
+            str(loaded)
+            if loaded and self.get_context_state(context).get("replication_key_value")
+            else str(self.config.get("price_list_start_month") or dt.date.today().strftime("%Y%m"))
+        )
+        for month in months(first, month_after(dt.datetime.now(dt.UTC).date())):
             rows = list(self.request_records({**context, "month": month}))
             if not rows:
-                self.logger.info("Price list %s %s not published yet: the partition stops here", month, context)
+                self.logger.info(
+                    "Price list %s %s not published yet: the partition stops here", month, context
+                )
                 return
             for row in rows:
                 yield {"priceListMonth": month, **context, **row}
 
 
-STREAMS = (ResellersStream, CustomersStream, OrdersStream, SubscriptionsStream, DeploymentsStream,
-           FlexDiscountsStream, PriceListsStream)
+STREAMS = (
+    ResellersStream,
+    CustomersStream,
+    OrdersStream,
+    SubscriptionsStream,
+    DeploymentsStream,
+    FlexDiscountsStream,
+    PriceListsStream,
+)

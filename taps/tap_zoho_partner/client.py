@@ -68,20 +68,39 @@ class ZohoRefreshTokenAuth(OAuthTokenAuth):
     #: Throttled answers waited out before the run gives up.
     throttle_waits = 2
     refusals = {
-        "invalid_code": ("refresh_token", "the accounts server does not know this refresh token (revoked, "
-                         "expired, or made in another data center)",
-                         "generate a new one from the Self Client in the same data center as data_center"),
-        "invalid_client": ("client_id", "the accounts server does not know this client",
-                           "copy the Self Client's client id, and check data_center"),
-        "invalid_client_secret": ("client_secret", "the accounts server refused the client secret",
-                                  "copy the Self Client's client secret"),
+        "invalid_code": (
+            "refresh_token",
+            "the accounts server does not know this refresh token (revoked, "
+            "expired, or made in another data center)",
+            "generate a new one from the Self Client in the same data center as data_center",
+        ),
+        "invalid_client": (
+            "client_id",
+            "the accounts server does not know this client",
+            "copy the Self Client's client id, and check data_center",
+        ),
+        "invalid_client_secret": (
+            "client_secret",
+            "the accounts server refused the client secret",
+            "copy the Self Client's client secret",
+        ),
     }
 
-    def __init__(self, token_url: str, config: dict[str, Any], *, throttle_wait_seconds: float,
-                 timeout: float) -> None:
+    def __init__(
+        self,
+        token_url: str,
+        config: dict[str, Any],
+        *,
+        throttle_wait_seconds: float,
+        timeout: float,
+    ) -> None:
         super().__init__(token_url, timeout=timeout)
-        self._params = {"refresh_token": config["refresh_token"], "client_id": config["client_id"],
-                        "client_secret": config["client_secret"], "grant_type": "refresh_token"}
+        self._params = {
+            "refresh_token": config["refresh_token"],
+            "client_id": config["client_id"],
+            "client_secret": config["client_secret"],
+            "grant_type": "refresh_token",
+        }
         self._throttle_wait = throttle_wait_seconds
         self._throttled = 0
 
@@ -106,14 +125,21 @@ class ZohoRefreshTokenAuth(OAuthTokenAuth):
                 raise TokenUnavailable(
                     f"{self.token_url} is throttling token refreshes for this refresh token ('Access Denied: "
                     f"{body.get('error_description', 'too many requests')}'): Zoho allows 10 per 10 minutes; "
-                    "run again later, and check that no other job refreshes with the same refresh_token")
-            logger.warning("Zoho's accounts server throttles token refreshes (at most 10 per refresh token per "
-                           "10 minutes); waiting %.0f s before asking again", self._throttle_wait)
+                    "run again later, and check that no other job refreshes with the same refresh_token"
+                )
+            logger.warning(
+                "Zoho's accounts server throttles token refreshes (at most 10 per refresh token per "
+                "10 minutes); waiting %.0f s before asking again",
+                self._throttle_wait,
+            )
             time.sleep(self._throttle_wait)
             return None
         if error:
-            raise ConfigError("refresh_token", f"the accounts server refused the refresh: {error}",
-                              "check client_id, client_secret, refresh_token and data_center")
+            raise ConfigError(
+                "refresh_token",
+                f"the accounts server refused the refresh: {error}",
+                "check client_id, client_secret, refresh_token and data_center",
+            )
         return None  # an answer without a token (5xx, a gateway page): ask again
 
 
@@ -193,14 +219,18 @@ class ZohoStream(CommerceRESTStream):
         if not isinstance(body, dict):
             return None
         if body.get("error"):
-            return " ".join(str(body[key]) for key in ("error", "error_description") if body.get(key))
+            return " ".join(
+                str(body[key]) for key in ("error", "error_description") if body.get(key)
+            )
         if "code" in body:
             return f"code {body['code']}: {body.get('message', '')}".strip()
         return None
 
     def check_success_body(self, response: requests.Response, body: Any) -> None:
         """Zoho reports some errors with HTTP 200: a `code` other than 0, or an `error` key."""
-        if not isinstance(body, dict) or (body.get("code") in (0, "0", None) and not body.get("error")):
+        if not isinstance(body, dict) or (
+            body.get("code") in (0, "0", None) and not body.get("error")
+        ):
             return
         message = f"{self._describe(response, body)} (an error inside an HTTP 200 answer)"
         if body.get("code") in TRANSIENT_CODES:
@@ -227,14 +257,28 @@ class DateFilteredStream(ZohoStream):
 
     def windows(self, first: dt.date) -> Iterator[dict[str, Any]]:
         for start, end in date_windows(first, tomorrow_utc(), self.window_days):
-            yield {"params": {f"{self.date_filter}_from": start.isoformat(), f"{self.date_filter}_to": end.isoformat()}}
+            yield {
+                "params": {
+                    f"{self.date_filter}_from": start.isoformat(),
+                    f"{self.date_filter}_to": end.isoformat(),
+                }
+            }
 
     def get_records(self, context: Any) -> Iterable[dict]:
-        first = self.first_day(context, self.floor or dt.date(2000, 1, 1))  # no date set: all it serves
+        first = self.first_day(
+            context, self.floor or dt.date(2000, 1, 1)
+        )  # no date set: all it serves
         if self.floor and first < self.floor:
-            if not self.get_context_state(context).get("replication_key_value"):  # start_date, not a bookmark
-                self.logger.warning("start_date %s is before %s, the earliest %s the API serves: reading from %s",
-                                    first, self.floor, self.name, self.floor)
+            if not self.get_context_state(context).get(
+                "replication_key_value"
+            ):  # start_date, not a bookmark
+                self.logger.warning(
+                    "start_date %s is before %s, the earliest %s the API serves: reading from %s",
+                    first,
+                    self.floor,
+                    self.name,
+                    self.floor,
+                )
             first = self.floor
         yield from self.read(first)
 
@@ -244,8 +288,10 @@ class DateFilteredStream(ZohoStream):
             if self.folded_path is None:
                 yield from self.request_records(window)
                 continue
-            folded = {row.get(self.primary_keys[0]): row
-                      for row in self.request_records({**window, "path": self.folded_path})}
+            folded = {
+                row.get(self.primary_keys[0]): row
+                for row in self.request_records({**window, "path": self.folded_path})
+            }
             for row in self.request_records(window):
                 extra = folded.get(row.get(self.primary_keys[0]), {})
                 yield {**row, **{key: value for key, value in extra.items() if key not in row}}
@@ -266,7 +312,9 @@ class DayFilteredStream(DateFilteredStream):
 
     def windows(self, first: dt.date) -> Iterator[dict[str, Any]]:
         days = (tomorrow_utc() - first).days + 1
-        partitions = (self.config.get(self.partition_setting) if self.partition_setting else None) or [None]
+        partitions = (
+            self.config.get(self.partition_setting) if self.partition_setting else None
+        ) or [None]
         for value in partitions:
             partition = {self.partition_filter: value} if value else {}
             if days > self.max_days_one_by_one:

@@ -39,8 +39,10 @@ class CommissionsStream(DayFilteredStream):
     replication_key = "date"
     day_filter = "date"
     partition_setting, partition_filter = "commission_entities", "entity"
-    lifted = {"subscription_id": ("subscription", "subscription_id"),
-              "transaction_id": ("transaction", "transaction_id")}
+    lifted = {
+        "subscription_id": ("subscription", "subscription_id"),
+        "transaction_id": ("transaction", "transaction_id"),
+    }
     schema = StreamSchema(SCHEMAS)
 
 

@@ -20,54 +20,140 @@ class TapZohoPartner(CommerceTap):
     name = "tap-zoho-partner"
 
     config_jsonschema = th.PropertiesList(
-        th.Property("data_center", th.StringType, allowed_values=sorted(DATA_CENTERS), description=(
-            "Where the partner store lives; sets both the store and the accounts host: "
-            + ", ".join(f"{name} ({hosts[0].removeprefix('https://')})" for name, hosts in DATA_CENTERS.items())
-            + ". Use this, or base_url with accounts_url.")),
-        th.Property("base_url", th.StringType, description=(
-            "Partner API root instead of data_center, e.g. https://store.zoho.eu/api/v1/partner.")),
-        th.Property("accounts_url", th.StringType, description=(
-            "Accounts server instead of data_center's, e.g. https://accounts.zoho.eu.")),
-        th.Property("client_id", th.StringType, required=True, description="The Self Client's client id."),
-        th.Property("client_secret", th.StringType, required=True, secret=True,
-                    description="The Self Client's client secret."),
-        th.Property("refresh_token", th.StringType, required=True, secret=True, description=(
-            "Refresh token made from the Self Client with the ZohoPayments scopes (see README).")),
-        th.Property("start_date", th.DateType, description=(
-            "First day read on the first run (transactions start at 2019-01-01 whatever this says).")),
-        th.Property("lookback_days", th.IntegerType, default=30, minimum=0, description=(
-            "Days re-read behind each bookmark, so commission status changes and late rows land.")),
-        th.Property("per_page", th.IntegerType, default=200, minimum=1, maximum=200,
-                    description="Rows per page, 1..200."),
-        th.Property("requests_per_minute", th.NumberType, default=100, minimum=1, description=(
-            "Requests per minute the tap spaces itself to; Zoho allows 100. Lower it when other jobs share "
-            "the partner store's limit.")),
-        th.Property("commission_entities", th.ArrayType(th.StringType), description=(
-            "Read commissions of these billing entities only (e.g. Zoho US); empty: all.")),
-        th.Property("token_throttle_wait_seconds", th.IntegerType, default=600, minimum=0, description=(
-            "Seconds to wait when Zoho throttles token refreshes, before asking again (twice at most); "
-            "0 fails at once.")),
-        th.Property("request_timeout", th.IntegerType, default=90, minimum=1,
-                    description="Seconds to wait for one HTTP response before retrying it."),
+        th.Property(
+            "data_center",
+            th.StringType,
+            allowed_values=sorted(DATA_CENTERS),
+            description=(
+                "Where the partner store lives; sets both the store and the accounts host: "
+                + ", ".join(
+                    f"{name} ({hosts[0].removeprefix('https://')})"
+                    for name, hosts in DATA_CENTERS.items()
+                )
+                + ". Use this, or base_url with accounts_url."
+            ),
+        ),
+        th.Property(
+            "base_url",
+            th.StringType,
+            description=(
+                "Partner API root instead of data_center, e.g. https://store.zoho.eu/api/v1/partner."
+            ),
+        ),
+        th.Property(
+            "accounts_url",
+            th.StringType,
+            description=(
+                "Accounts server instead of data_center's, e.g. https://accounts.zoho.eu."
+            ),
+        ),
+        th.Property(
+            "client_id", th.StringType, required=True, description="The Self Client's client id."
+        ),
+        th.Property(
+            "client_secret",
+            th.StringType,
+            required=True,
+            secret=True,
+            description="The Self Client's client secret.",
+        ),
+        th.Property(
+            "refresh_token",
+            th.StringType,
+            required=True,
+            secret=True,
+            description=(
+                "Refresh token made from the Self Client with the ZohoPayments scopes (see README)."
+            ),
+        ),
+        th.Property(
+            "start_date",
+            th.DateType,
+            description=(
+                "First day read on the first run (transactions start at 2019-01-01 whatever this says)."
+            ),
+        ),
+        th.Property(
+            "lookback_days",
+            th.IntegerType,
+            default=30,
+            minimum=0,
+            description=(
+                "Days re-read behind each bookmark, so commission status changes and late rows land."
+            ),
+        ),
+        th.Property(
+            "per_page",
+            th.IntegerType,
+            default=200,
+            minimum=1,
+            maximum=200,
+            description="Rows per page, 1..200.",
+        ),
+        th.Property(
+            "requests_per_minute",
+            th.NumberType,
+            default=100,
+            minimum=1,
+            description=(
+                "Requests per minute the tap spaces itself to; Zoho allows 100. Lower it when other jobs share "
+                "the partner store's limit."
+            ),
+        ),
+        th.Property(
+            "commission_entities",
+            th.ArrayType(th.StringType),
+            description=(
+                "Read commissions of these billing entities only (e.g. Zoho US); empty: all."
+            ),
+        ),
+        th.Property(
+            "token_throttle_wait_seconds",
+            th.IntegerType,
+            default=600,
+            minimum=0,
+            description=(
+                "Seconds to wait when Zoho throttles token refreshes, before asking again (twice at most); "
+                "0 fails at once."
+            ),
+        ),
+        th.Property(
+            "request_timeout",
+            th.IntegerType,
+            default=90,
+            minimum=1,
+            description="Seconds to wait for one HTTP response before retrying it.",
+        ),
     ).to_dict()
 
     def check_settings(self, config: dict[str, Any]) -> None:
-        if not config.get("data_center") and not (config.get("base_url") and config.get("accounts_url")):
-            raise ConfigError("data_center", "neither data_center nor base_url with accounts_url is set",
-                              f"set data_center to one of {', '.join(DATA_CENTERS)}")
+        if not config.get("data_center") and not (
+            config.get("base_url") and config.get("accounts_url")
+        ):
+            raise ConfigError(
+                "data_center",
+                "neither data_center nor base_url with accounts_url is set",
+                f"set data_center to one of {', '.join(DATA_CENTERS)}",
+            )
         self.check_start_date(config)
 
     @cached_property
     def authenticator(self) -> ZohoRefreshTokenAuth:
         return ZohoRefreshTokenAuth(
-            f"{accounts_root(self.config)}/oauth/v2/token", self.config,
+            f"{accounts_root(self.config)}/oauth/v2/token",
+            self.config,
             throttle_wait_seconds=self.config.get("token_throttle_wait_seconds", 600),
-            timeout=self.config.get("request_timeout", 90))
+            timeout=self.config.get("request_timeout", 90),
+        )
 
     @cached_property
     def pacer(self) -> Pacer:
         # Zoho Books sends X-Rate-Limit-* headers; if the store does too, they are obeyed as well.
-        return Pacer(self.config.get("requests_per_minute", 100), "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset")
+        return Pacer(
+            self.config.get("requests_per_minute", 100),
+            "X-Rate-Limit-Remaining",
+            "X-Rate-Limit-Reset",
+        )
 
     def discover_streams(self) -> list:
         return [stream(tap=self) for stream in STREAMS]

@@ -42,8 +42,10 @@ class DailyLimitReached(Exception):
 
     def __init__(self, resume_at: dt.datetime | None, category: str) -> None:
         when = resume_at.isoformat() if resume_at else "tomorrow (UTC)"
-        super().__init__(f"Zoom's daily request limit ({category or 'this category'}) is used up; the run stopped "
-                         f"with its bookmarks saved. Run again after {when}.")
+        super().__init__(
+            f"Zoom's daily request limit ({category or 'this category'}) is used up; the run stopped "
+            f"with its bookmarks saved. Run again after {when}."
+        )
 
 
 class PageTokenExpired(Exception):
@@ -56,21 +58,27 @@ class ZoomOAuth(OAuthTokenAuth):
     one stops working, so the newest is written to `token_file` before it is used."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__(config.get("oauth_url") or OAUTH_URL, timeout=config.get("request_timeout", 90))
+        super().__init__(
+            config.get("oauth_url") or OAUTH_URL, timeout=config.get("request_timeout", 90)
+        )
         self._client = (config["client_id"], config["client_secret"])
         self._account_id = config.get("account_id")
         self._token_file = TokenFile(config["token_file"]) if config.get("token_file") else None
         self._configured_refresh_token = config.get("refresh_token")
 
     def _refresh_token(self) -> str:
-        return (self._token_file.read() if self._token_file else None) or self._configured_refresh_token
+        return (
+            self._token_file.read() if self._token_file else None
+        ) or self._configured_refresh_token
 
     def _post(self) -> requests.Response:
         if self._account_id:
             form = {"grant_type": "account_credentials", "account_id": self._account_id}
         else:
             form = {"grant_type": "refresh_token", "refresh_token": self._refresh_token()}
-        return self._session.post(self.token_url, data=form, auth=self._client, timeout=self._timeout)
+        return self._session.post(
+            self.token_url, data=form, auth=self._client, timeout=self._timeout
+        )
 
     def _accept(self, response: requests.Response) -> dict[str, Any] | None:
         if response.status_code == HTTPStatus.OK:
@@ -82,14 +90,23 @@ class ZoomOAuth(OAuthTokenAuth):
         except ValueError:
             reason = response.reason
         if response.status_code == HTTPStatus.UNAUTHORIZED:
-            raise ConfigError("client_secret", f"Zoom refused the client id and secret ({reason})",
-                              "copy both from the app's App Credentials page")
+            raise ConfigError(
+                "client_secret",
+                f"Zoom refused the client id and secret ({reason})",
+                "copy both from the app's App Credentials page",
+            )
         if self._account_id:
-            raise ConfigError("account_id", f"Zoom refused the account credentials ({reason})",
-                              "copy the Account ID of the Server-to-Server OAuth app")
-        raise ConfigError("refresh_token", f"Zoom refused the refresh token ({reason})",
-                          "refresh tokens rotate on every use: authorise the app again and set the new one, "
-                          "and keep token_file where every run finds it")
+            raise ConfigError(
+                "account_id",
+                f"Zoom refused the account credentials ({reason})",
+                "copy the Account ID of the Server-to-Server OAuth app",
+            )
+        raise ConfigError(
+            "refresh_token",
+            f"Zoom refused the refresh token ({reason})",
+            "refresh tokens rotate on every use: authorise the app again and set the new one, "
+            "and keep token_file where every run finds it",
+        )
 
     def _accepted(self, body: dict[str, Any]) -> None:
         if body.get("refresh_token") and self._token_file:
@@ -137,21 +154,31 @@ class ZoomStream(CommerceRESTStream):
         return f"{text} (x-zm-trackingid {tracking})" if tracking else text
 
     def validate_response(self, response: requests.Response) -> None:
-        if response.status_code == HTTPStatus.TOO_MANY_REQUESTS and \
-                response.headers.get("X-RateLimit-Type", "").lower() == "daily-limit":
-            raise DailyLimitReached(retry_after_instant(response.headers), response.headers.get("X-RateLimit-Category"))
-        if response.status_code == HTTPStatus.BAD_REQUEST and "next_page_token" in (response.request.url or ""):
+        if (
+            response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+            and response.headers.get("X-RateLimit-Type", "").lower() == "daily-limit"
+        ):
+            raise DailyLimitReached(
+                retry_after_instant(response.headers), response.headers.get("X-RateLimit-Category")
+            )
+        if response.status_code == HTTPStatus.BAD_REQUEST and "next_page_token" in (
+            response.request.url or ""
+        ):
             raise PageTokenExpired(self._describe(response))
-        if response.status_code == HTTPStatus.NOT_FOUND and category_of(response.request.path_url) == "LIGHT":
+        if (
+            response.status_code == HTTPStatus.NOT_FOUND
+            and category_of(response.request.path_url) == "LIGHT"
+        ):
             try:
                 code = response.json().get("code")
             except ValueError:
                 code = None
-            if code == NO_RECORDS:  # a detail lookup of a record that is gone: nothing, not an error
+            if (
+                code == NO_RECORDS
+            ):  # a detail lookup of a record that is gone: nothing, not an error
                 response.parsed_body = None
                 return
         super().validate_response(response)
-
 
 
 class ListStream(ZoomStream):
@@ -167,8 +194,11 @@ class ListStream(ZoomStream):
         return PageCountPaginator(1)
 
     def get_url_params(self, context: Any, next_page_token: Any) -> dict[str, Any]:
-        return {"page_size": self.page_size, self.page_parameter: next_page_token or 1,
-                **((context or {}).get("params") or {})}
+        return {
+            "page_size": self.page_size,
+            self.page_parameter: next_page_token or 1,
+            **((context or {}).get("params") or {}),
+        }
 
 
 class DateFilteredListStream(ListStream):
@@ -186,10 +216,20 @@ class DateFilteredListStream(ListStream):
 
     def get_records(self, context: Any) -> Iterable[dict]:
         for kind in self.types:
-            for first, end in date_windows(self.first_day(context, ORIGIN), tomorrow_utc(), WINDOW_DAYS):
-                yield from self.request_records({"params": {
-                    self.type_parameter: kind, "date_filter_option": "updatedDate", "from": first.isoformat(),
-                    "to": end.isoformat(), "sort": "updatedDate.asc"}})
+            for first, end in date_windows(
+                self.first_day(context, ORIGIN), tomorrow_utc(), WINDOW_DAYS
+            ):
+                yield from self.request_records(
+                    {
+                        "params": {
+                            self.type_parameter: kind,
+                            "date_filter_option": "updatedDate",
+                            "from": first.isoformat(),
+                            "to": end.isoformat(),
+                            "sort": "updatedDate.asc",
+                        }
+                    }
+                )
 
 
 class TokenListStream(ZoomStream):
@@ -216,10 +256,21 @@ class TokenListStream(ZoomStream):
             except PageTokenExpired as error:
                 if attempt == PAGE_TOKEN_RESTARTS:
                     raise FatalAPIError(f"{error} ({PAGE_TOKEN_RESTARTS} restarts)") from None
-                logger.warning("%s: a next_page_token expired; reading this window again from its start", self.name)
+                logger.warning(
+                    "%s: a next_page_token expired; reading this window again from its start",
+                    self.name,
+                )
 
 
-LIGHT_DETAILS = {"subscriptions", "invoices", "orders", "quotes", "accounts", "trials", "deal_registrations"}
+LIGHT_DETAILS = {
+    "subscriptions",
+    "invoices",
+    "orders",
+    "quotes",
+    "accounts",
+    "trials",
+    "deal_registrations",
+}
 
 
 def category_of(path: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import requests
 from singer_sdk import StreamSchema
 
+from commerce_taps_common.windows import date_windows, tomorrow_utc
 from tap_zoom_commerce.client import (
     ORIGIN,
     SCHEMAS,
@@ -24,7 +25,6 @@ from tap_zoom_commerce.client import (
     TokenListStream,
     ZoomStream,
 )
-from commerce_taps_common.windows import date_windows, tomorrow_utc
 
 #: Records whose details are fetched together (concurrently) before they are emitted.
 DETAIL_BATCH = 100
@@ -103,7 +103,10 @@ class OrdersStream(DateFilteredListStream):
                 for key in ("create_subscription", "amend_subscriptions"):
                     order[key] = detail.get(key) or []
                     self._tap.touched_subscriptions.update(
-                        each["subscription_number"] for each in order[key] if each.get("subscription_number"))
+                        each["subscription_number"]
+                        for each in order[key]
+                        if each.get("subscription_number")
+                    )
                 yield order
 
 
@@ -125,22 +128,33 @@ class SubscriptionsStream(TokenListStream):
     def get_records(self, context: Any) -> Iterable[dict]:
         state = self.get_context_state(context)
         known: dict[str, str] = state.get("list_digests", {})
-        today = dt.datetime.now(dt.timezone.utc).date()
+        today = dt.datetime.now(dt.UTC).date()
         last_sweep = state.get("last_sweep")
         sweep = not last_sweep or (today - dt.date.fromisoformat(last_sweep)).days >= int(
-            self.config.get("subscription_sweep_days", 7))
+            self.config.get("subscription_sweep_days", 7)
+        )
         current: dict[str, str] = {}
         for status in self.statuses:
             # `start`/`end` filter on term dates; without them Zoom lists only last month's.
             for row in self.listing({"status": status, "start": "2000-01-01", "end": "2199-12-31"}):
                 current[row["subscription_number"]] = digest(row)
-        wanted = sorted(number for number, digest in current.items() if sweep or known.get(number) != digest
-                        or number in self._tap.touched_subscriptions)
+        wanted = sorted(
+            number
+            for number, digest in current.items()
+            if sweep or known.get(number) != digest or number in self._tap.touched_subscriptions
+        )
         versions = self._tap.streams["subscription_versions"].selected
         for batch in batches(wanted):
-            details = self.concurrently(self.get, (f"/commerce/subscriptions/{number}" for number in batch))
-            history = (self.concurrently(self.get, (f"/commerce/subscriptions/{number}/versions" for number in batch))
-                       if versions else [None] * len(batch))
+            details = self.concurrently(
+                self.get, (f"/commerce/subscriptions/{number}" for number in batch)
+            )
+            history = (
+                self.concurrently(
+                    self.get, (f"/commerce/subscriptions/{number}/versions" for number in batch)
+                )
+                if versions
+                else [None] * len(batch)
+            )
             for number, detail, past in zip(batch, details, history):
                 if detail is not None:
                     self._tap.subscription_versions[number] = past
@@ -187,27 +201,48 @@ class BillingDocumentsStream(TokenListStream):
 
     def windowed(self, params: dict[str, Any], first: dt.date, last: dt.date) -> Iterator[dict]:
         for start, end in date_windows(first, last, WINDOW_DAYS):
-            yield from self.listing({**params, "document_date_start": start.isoformat(),
-                                     "document_date_end": end.isoformat()})
+            yield from self.listing(
+                {
+                    **params,
+                    "document_date_start": start.isoformat(),
+                    "document_date_end": end.isoformat(),
+                }
+            )
 
     def documents(self, context: Any, tracked: dict[str, list[str]]) -> Iterator[dict]:
         first = self.first_day(context, ORIGIN)
-        origin = dt.date.fromisoformat(self.config["start_date"][:10]) if self.config.get("start_date") else ORIGIN
+        origin = (
+            dt.date.fromisoformat(self.config["start_date"][:10])
+            if self.config.get("start_date")
+            else ORIGIN
+        )
         seen: set[str] = set()
         for kind in self.document_types:
             for status in ("Paid", "Unpaid"):
-                for row in self.windowed({"document_type": kind, "payment_status": status}, first, tomorrow_utc()):
+                for row in self.windowed(
+                    {"document_type": kind, "payment_status": status}, first, tomorrow_utc()
+                ):
                     seen.add(row["document_number"])
                     yield row
             if first > origin:
-                for row in self.windowed({"document_type": kind, "payment_status": "Unpaid"}, origin,
-                                         first - dt.timedelta(days=1)):
+                for row in self.windowed(
+                    {"document_type": kind, "payment_status": "Unpaid"},
+                    origin,
+                    first - dt.timedelta(days=1),
+                ):
                     seen.add(row["document_number"])
                     yield row
         for number, (kind, date) in sorted(tracked.items()):
             if number not in seen:  # unpaid last run, not unpaid now: read it as it is
-                yield from self.listing({"document_type": kind, "payment_status": "Paid", "document_number": number,
-                                         "document_date_start": date[:10], "document_date_end": date[:10]})
+                yield from self.listing(
+                    {
+                        "document_type": kind,
+                        "payment_status": "Paid",
+                        "document_number": number,
+                        "document_date_start": date[:10],
+                        "document_date_end": date[:10],
+                    }
+                )
 
     def get_records(self, context: Any) -> Iterable[dict]:
         state = self.get_context_state(context)
@@ -219,18 +254,34 @@ class BillingDocumentsStream(TokenListStream):
             for row in batch:
                 digests[row["document_number"]] = digest(row)
             # An invoice's detail is read when its list row is new or changed since the last run.
-            wanted = [row["document_number"] for row in batch if invoices and row["document_type"] == "invoice"
-                      and read_before.get(row["document_number"]) != digests[row["document_number"]]]
-            self._tap.invoice_details.update(zip(wanted, self.concurrently(self.get, (f"/commerce/invoices/{n}" for n in wanted))))
+            wanted = [
+                row["document_number"]
+                for row in batch
+                if invoices
+                and row["document_type"] == "invoice"
+                and read_before.get(row["document_number"]) != digests[row["document_number"]]
+            ]
+            self._tap.invoice_details.update(
+                zip(
+                    wanted, self.concurrently(self.get, (f"/commerce/invoices/{n}" for n in wanted))
+                )
+            )
             for row in batch:
                 if row.get("payment_status") == "Unpaid":
-                    unpaid[row["document_number"]] = [row["document_type"], str(row["document_date"])[:10]]
+                    unpaid[row["document_number"]] = [
+                        row["document_type"],
+                        str(row["document_date"])[:10],
+                    ]
                 yield row
         state["unpaid"] = unpaid
         state["digests"] = digests
 
     def get_child_context(self, record: dict, context: Any) -> dict | None:
-        return {"invoice_number": record["document_number"]} if record["document_type"] == "invoice" else None
+        return (
+            {"invoice_number": record["document_number"]}
+            if record["document_type"] == "invoice"
+            else None
+        )
 
     def generate_child_contexts(self, record: dict, context: Any) -> Iterable[dict | None]:
         child = self.get_child_context(record, context)
@@ -275,8 +326,12 @@ class CatalogOffersStream(ZoomStream):
         return None
 
     def prepare_request_payload(self, context: Any, next_page_token: Any) -> dict:
-        return {"filter_options": [{"filter_by": "offerType", "filter_value": context["offer_type"], "operand": "in"},
-                                   {"filter_by": "currency", "filter_value": context["currency"], "operand": "in"}]}
+        return {
+            "filter_options": [
+                {"filter_by": "offerType", "filter_value": context["offer_type"], "operand": "in"},
+                {"filter_by": "currency", "filter_value": context["currency"], "operand": "in"},
+            ]
+        }
 
     def get_records(self, context: Any) -> Iterable[dict]:
         for currency in self.config.get("catalog_currencies") or ["USD"]:
@@ -303,11 +358,24 @@ class PriceBookStream(ZoomStream):
 
     def read_body(self, response: requests.Response) -> Any:
         rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
-        return [{"_".join(name.lower().split()): value for name, value in row.items()} for row in rows]
+        return [
+            {"_".join(name.lower().split()): value for name, value in row.items()} for row in rows
+        ]
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         yield from response.parsed_body
 
 
-STREAMS = (AccountsStream, DealRegistrationsStream, TrialsStream, QuotesStream, OrdersStream, SubscriptionsStream,
-           SubscriptionVersionsStream, BillingDocumentsStream, InvoicesStream, CatalogOffersStream, PriceBookStream)
+STREAMS = (
+    AccountsStream,
+    DealRegistrationsStream,
+    TrialsStream,
+    QuotesStream,
+    OrdersStream,
+    SubscriptionsStream,
+    SubscriptionVersionsStream,
+    BillingDocumentsStream,
+    InvoicesStream,
+    CatalogOffersStream,
+    PriceBookStream,
+)

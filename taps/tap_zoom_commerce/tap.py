@@ -20,44 +20,125 @@ class TapZoomCommerce(CommerceTap):
     name = "tap-zoom-commerce"
 
     config_jsonschema = th.PropertiesList(
-        th.Property("api_url", th.StringType, default=API_URL, description=(
-            "Commerce API base, production by default; Zoom gives partners a separate sandbox host.")),
-        th.Property("oauth_url", th.StringType, default=OAUTH_URL, description="Zoom's OAuth token endpoint."),
-        th.Property("client_id", th.StringType, required=True, description="The Zoom app's client id."),
-        th.Property("client_secret", th.StringType, required=True, secret=True,
-                    description="The Zoom app's client secret."),
-        th.Property("account_id", th.StringType, description=(
-            "Server-to-Server OAuth: the app's account id. Set this, or refresh_token.")),
-        th.Property("refresh_token", th.StringType, secret=True, description=(
-            "User OAuth: a refresh token of the authorised app (used once; Zoom rotates it).")),
-        th.Property("token_file", th.StringType, description=(
-            "User OAuth: file that keeps the newest refresh token between runs (written atomically, "
-            "owner-only). Required with refresh_token.")),
+        th.Property(
+            "api_url",
+            th.StringType,
+            default=API_URL,
+            description=(
+                "Commerce API base, production by default; Zoom gives partners a separate sandbox host."
+            ),
+        ),
+        th.Property(
+            "oauth_url",
+            th.StringType,
+            default=OAUTH_URL,
+            description="Zoom's OAuth token endpoint.",
+        ),
+        th.Property(
+            "client_id", th.StringType, required=True, description="The Zoom app's client id."
+        ),
+        th.Property(
+            "client_secret",
+            th.StringType,
+            required=True,
+            secret=True,
+            description="The Zoom app's client secret.",
+        ),
+        th.Property(
+            "account_id",
+            th.StringType,
+            description=(
+                "Server-to-Server OAuth: the app's account id. Set this, or refresh_token."
+            ),
+        ),
+        th.Property(
+            "refresh_token",
+            th.StringType,
+            secret=True,
+            description=(
+                "User OAuth: a refresh token of the authorised app (used once; Zoom rotates it)."
+            ),
+        ),
+        th.Property(
+            "token_file",
+            th.StringType,
+            description=(
+                "User OAuth: file that keeps the newest refresh token between runs (written atomically, "
+                "owner-only). Required with refresh_token."
+            ),
+        ),
         th.Property("start_date", th.DateType, description="First day read on the first run."),
-        th.Property("lookback_days", th.IntegerType, default=7, minimum=0, description=(
-            "Days re-read behind each bookmark (orders, quotes, billing documents).")),
-        th.Property("max_concurrency", th.IntegerType, default=8, minimum=1, maximum=32, description=(
-            "Detail requests (subscriptions, invoices, orders) in flight at once.")),
-        th.Property("light_requests_per_second", th.NumberType, default=40, minimum=0.1, description=(
-            "Pace of LIGHT endpoints (details); Zoom allows 80 a second on Business+ per account, shared "
-            "by every app.")),
-        th.Property("medium_requests_per_second", th.NumberType, default=30, minimum=0.1, description=(
-            "Pace of MEDIUM endpoints (lists); Zoom allows 60 a second on Business+.")),
-        th.Property("subscription_sweep_days", th.IntegerType, default=7, minimum=1, description=(
-            "Every this many days, every subscription's detail is read again, changed or not.")),
-        th.Property("catalog_currencies", th.ArrayType(th.StringType), default=["USD"],
-                    description="Currencies the catalog is read in."),
-        th.Property("request_timeout", th.IntegerType, default=90, minimum=1,
-                    description="Seconds to wait for one HTTP response before retrying it."),
+        th.Property(
+            "lookback_days",
+            th.IntegerType,
+            default=7,
+            minimum=0,
+            description=("Days re-read behind each bookmark (orders, quotes, billing documents)."),
+        ),
+        th.Property(
+            "max_concurrency",
+            th.IntegerType,
+            default=8,
+            minimum=1,
+            maximum=32,
+            description=("Detail requests (subscriptions, invoices, orders) in flight at once."),
+        ),
+        th.Property(
+            "light_requests_per_second",
+            th.NumberType,
+            default=40,
+            minimum=0.1,
+            description=(
+                "Pace of LIGHT endpoints (details); Zoom allows 80 a second on Business+ per account, shared "
+                "by every app."
+            ),
+        ),
+        th.Property(
+            "medium_requests_per_second",
+            th.NumberType,
+            default=30,
+            minimum=0.1,
+            description=("Pace of MEDIUM endpoints (lists); Zoom allows 60 a second on Business+."),
+        ),
+        th.Property(
+            "subscription_sweep_days",
+            th.IntegerType,
+            default=7,
+            minimum=1,
+            description=(
+                "Every this many days, every subscription's detail is read again, changed or not."
+            ),
+        ),
+        th.Property(
+            "catalog_currencies",
+            th.ArrayType(th.StringType),
+            default=["USD"],
+            description="Currencies the catalog is read in.",
+        ),
+        th.Property(
+            "request_timeout",
+            th.IntegerType,
+            default=90,
+            minimum=1,
+            description="Seconds to wait for one HTTP response before retrying it.",
+        ),
     ).to_dict()
 
     def check_settings(self, config: dict[str, Any]) -> None:
         if bool(config.get("account_id")) == bool(config.get("refresh_token")):
-            raise ConfigError("account_id", "set exactly one of account_id (Server-to-Server OAuth) and "
-                              "refresh_token (user OAuth)", "see the README's Zoom section for which to pick")
+            raise ConfigError(
+                "account_id",
+                "set exactly one of account_id (Server-to-Server OAuth) and "
+                "refresh_token (user OAuth)",
+                "see the README's Zoom section for which to pick",
+            )
         if config.get("refresh_token") and not config.get("token_file"):
-            raise ConfigError("token_file", "is required with refresh_token: Zoom rotates refresh tokens, so "
-                              "the newest must be kept for the next run", "set it to a path the job can write")
+            raise ConfigError(
+                "token_file",
+                "is required with refresh_token: Zoom rotates refresh tokens, so "
+                "the newest must be kept for the next run",
+                "set it to a path the job can write",
+            )
         self.check_start_date(config)
 
     @cached_property
@@ -67,8 +148,10 @@ class TapZoomCommerce(CommerceTap):
     @cached_property
     def pacers(self) -> dict[str, Pacer]:
         """One per rate-limit category: the limits are per account and category."""
-        return {"LIGHT": Pacer(float(self.config.get("light_requests_per_second", 40)) * 60),
-                "MEDIUM": Pacer(float(self.config.get("medium_requests_per_second", 30)) * 60)}
+        return {
+            "LIGHT": Pacer(float(self.config.get("light_requests_per_second", 40)) * 60),
+            "MEDIUM": Pacer(float(self.config.get("medium_requests_per_second", 30)) * 60),
+        }
 
     @cached_property
     def touched_subscriptions(self) -> set[str]:

@@ -44,7 +44,7 @@ def host_url(config: dict[str, Any]) -> str:
 
 def zuora_timestamp(instant: dt.datetime) -> str:
     # Zuora's examples always carry a numeric offset; `Z` is not documented for filters.
-    return instant.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 class ZuoraStream(CommerceRESTStream):
@@ -75,7 +75,9 @@ class ZuoraStream(CommerceRESTStream):
 
     def read_from(self, context: Any) -> dt.datetime | None:
         start = self.get_starting_timestamp(context)
-        return start - dt.timedelta(seconds=int(self.config.get("lookback", 300))) if start else None
+        return (
+            start - dt.timedelta(seconds=int(self.config.get("lookback", 300))) if start else None
+        )
 
     def get_http_request(self, *, page: PageContext) -> HTTPRequest:
         request = super().get_http_request(page=page)
@@ -120,7 +122,7 @@ class ZuoraStream(CommerceRESTStream):
         ids = sorted(ids)
         found: set[str] = set()
         for start in range(0, len(ids), IN_CHUNK):
-            found |= self.list_ids(path, f"id.IN:[{','.join(ids[start:start + IN_CHUNK])}]")
+            found |= self.list_ids(path, f"id.IN:[{','.join(ids[start : start + IN_CHUNK])}]")
         return found
 
 
@@ -161,5 +163,8 @@ class DraftInvoices:
 def tombstone(record_id: str) -> dict[str, Any]:
     """A delete in the Singer convention: the key plus `_sdc_deleted_at`. It carries no
     `updated_time`, so it never moves the bookmark."""
-    return {"id": record_id, "updated_time": None, "_sdc_deleted_at": to_utc_text(
-        dt.datetime.now(dt.timezone.utc))}
+    return {
+        "id": record_id,
+        "updated_time": None,
+        "_sdc_deleted_at": to_utc_text(dt.datetime.now(dt.UTC)),
+    }

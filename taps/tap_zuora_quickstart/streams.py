@@ -36,7 +36,9 @@ class OrdersStream(ZuoraStream):
         line_items = row.get("line_items")
         if isinstance(line_items, dict):
             if line_items.get("next_page"):
-                self.logger.warning("Order %s has more than 99 line items; only 99 are kept", row["id"])
+                self.logger.warning(
+                    "Order %s has more than 99 line items; only 99 are kept", row["id"]
+                )
             row["line_items"] = line_items.get("data") or []
         return super().post_process(row, context)
 

@@ -20,31 +20,74 @@ class TapZuoraQuickstart(CommerceTap):
     name = "tap-zuora-quickstart"
 
     config_jsonschema = th.PropertiesList(
-        th.Property("base_url", th.StringType, description=(
-            "Zuora REST host, e.g. https://rest.na.zuora.com, with or without /v2. "
-            "Use this or data_center.")),
-        th.Property("data_center", th.StringType, allowed_values=sorted(DATA_CENTERS), description=(
-            "Zuora environment whose REST host to use instead of base_url: "
-            + ", ".join(f"{name} ({url.removeprefix('https://')})" for name, url in DATA_CENTERS.items()))),
+        th.Property(
+            "base_url",
+            th.StringType,
+            description=(
+                "Zuora REST host, e.g. https://rest.na.zuora.com, with or without /v2. "
+                "Use this or data_center."
+            ),
+        ),
+        th.Property(
+            "data_center",
+            th.StringType,
+            allowed_values=sorted(DATA_CENTERS),
+            description=(
+                "Zuora environment whose REST host to use instead of base_url: "
+                + ", ".join(
+                    f"{name} ({url.removeprefix('https://')})" for name, url in DATA_CENTERS.items()
+                )
+            ),
+        ),
         th.Property("client_id", th.StringType, required=True, description="OAuth client id."),
-        th.Property("client_secret", th.StringType, required=True, secret=True,
-                    description="OAuth client secret."),
-        th.Property("start_date", th.DateTimeType,
-                    description="Earliest updated_time read on the first run."),
-        th.Property("page_size", th.IntegerType, default=99, minimum=1, maximum=99,
-                    description="Records per page, 1..99."),
-        th.Property("entity_ids", th.CustomType({"type": ["array", "string"], "items": {"type": "string"}}),
-                    description="Multi-entity tenants: entity ids sent as the zuora-entity-ids header."),
-        th.Property("lookback", th.IntegerType, default=300, minimum=0,
-                    description="Seconds re-read behind the bookmark on each run, for late updates."),
-        th.Property("request_timeout", th.IntegerType, default=90, minimum=1,
-                    description="Seconds to wait for one HTTP response before retrying it."),
+        th.Property(
+            "client_secret",
+            th.StringType,
+            required=True,
+            secret=True,
+            description="OAuth client secret.",
+        ),
+        th.Property(
+            "start_date",
+            th.DateTimeType,
+            description="Earliest updated_time read on the first run.",
+        ),
+        th.Property(
+            "page_size",
+            th.IntegerType,
+            default=99,
+            minimum=1,
+            maximum=99,
+            description="Records per page, 1..99.",
+        ),
+        th.Property(
+            "entity_ids",
+            th.CustomType({"type": ["array", "string"], "items": {"type": "string"}}),
+            description="Multi-entity tenants: entity ids sent as the zuora-entity-ids header.",
+        ),
+        th.Property(
+            "lookback",
+            th.IntegerType,
+            default=300,
+            minimum=0,
+            description="Seconds re-read behind the bookmark on each run, for late updates.",
+        ),
+        th.Property(
+            "request_timeout",
+            th.IntegerType,
+            default=90,
+            minimum=1,
+            description="Seconds to wait for one HTTP response before retrying it.",
+        ),
     ).to_dict()
 
     def check_settings(self, config: dict[str, Any]) -> None:
         if not config.get("base_url") and not config.get("data_center"):
-            raise ConfigError("base_url", "neither base_url nor data_center is set",
-                              f"set data_center to one of {', '.join(DATA_CENTERS)}, or base_url")
+            raise ConfigError(
+                "base_url",
+                "neither base_url nor data_center is set",
+                f"set data_center to one of {', '.join(DATA_CENTERS)}, or base_url",
+            )
         self.check_start_date(config)
 
     @cached_property

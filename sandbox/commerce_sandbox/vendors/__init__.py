@@ -34,7 +34,9 @@ class Request:
 
     def form(self) -> dict[str, str]:
         """A form-encoded body's fields, the last value of each."""
-        return {key: values[-1] for key, values in parse_qs(self.body.decode(errors="replace")).items()}
+        return {
+            key: values[-1] for key, values in parse_qs(self.body.decode(errors="replace")).items()
+        }
 
     def bearer_token(self) -> str | None:
         scheme, _, token = (self.header("authorization") or "").partition(" ")

@@ -20,25 +20,63 @@ from commerce_sandbox.money import cents
 
 DAY = 86400
 HISTORY_DAYS = 420
-STREAMS = ("resellers", "customers", "orders", "subscriptions", "deployments", "price_lists", "flex_discounts")
+STREAMS = (
+    "resellers",
+    "customers",
+    "orders",
+    "subscriptions",
+    "deployments",
+    "price_lists",
+    "flex_discounts",
+)
 # The partitions this distributor's contract covers: (region, market segment, currency, price list type).
-PARTITIONS = (("NA", "COM", "USD", "STANDARD"), ("NA", "COM", "USD", "3YC"), ("WE", "COM", "EUR", "STANDARD"),
-              ("NA", "EDU", "USD", "STANDARD"))
+PARTITIONS = (
+    ("NA", "COM", "USD", "STANDARD"),
+    ("NA", "COM", "USD", "3YC"),
+    ("WE", "COM", "EUR", "STANDARD"),
+    ("NA", "EDU", "USD", "STANDARD"),
+)
 # (product family, offer id stem, price per licence and year in USD): each family in a teams and an
 # enterprise edition, so a partition's month is a few pages long, as Adobe's are.
-FAMILIES = (("Photoshop", "263.88"), ("Illustrator", "263.88"), ("Acrobat Pro", "239.88"),
-            ("Creative Cloud All Apps", "779.88"), ("InDesign", "263.88"), ("Premiere Pro", "263.88"),
-            ("Adobe Stock", "359.88"), ("Adobe Express", "119.88"), ("After Effects", "263.88"),
-            ("Lightroom", "119.88"), ("Dreamweaver", "263.88"), ("Animate", "263.88"), ("Audition", "263.88"),
-            ("InCopy", "71.88"), ("Acrobat Standard", "155.88"))
-PRODUCTS = [(f"{family}{edition}", f"653{index * 2 + offset:05d}CA", Decimal(price) * factor)
-            for index, (family, price) in enumerate(FAMILIES)
-            for offset, (edition, factor) in enumerate(((" for teams", Decimal("1")), (" Enterprise", Decimal("1.4"))))]
-LATER_PRODUCTS = [("Adobe Firefly", "65322647CA", Decimal("199.88")), ("Substance 3D Collection", "65308743CA",
-                                                                        Decimal("599.88"))]
-STANDARD_LEVELS = {"01": ("1-9", Decimal("1")), "02": ("10-49", Decimal("0.94")), "03": ("50-99", Decimal("0.88")),
-                   "04": ("100+", Decimal("0.82"))}
-COMMIT_LEVELS = {"12": ("10-49", Decimal("0.90")), "13": ("50-99", Decimal("0.85")), "14": ("100+", Decimal("0.79"))}
+FAMILIES = (
+    ("Photoshop", "263.88"),
+    ("Illustrator", "263.88"),
+    ("Acrobat Pro", "239.88"),
+    ("Creative Cloud All Apps", "779.88"),
+    ("InDesign", "263.88"),
+    ("Premiere Pro", "263.88"),
+    ("Adobe Stock", "359.88"),
+    ("Adobe Express", "119.88"),
+    ("After Effects", "263.88"),
+    ("Lightroom", "119.88"),
+    ("Dreamweaver", "263.88"),
+    ("Animate", "263.88"),
+    ("Audition", "263.88"),
+    ("InCopy", "71.88"),
+    ("Acrobat Standard", "155.88"),
+)
+PRODUCTS = [
+    (f"{family}{edition}", f"653{index * 2 + offset:05d}CA", Decimal(price) * factor)
+    for index, (family, price) in enumerate(FAMILIES)
+    for offset, (edition, factor) in enumerate(
+        ((" for teams", Decimal("1")), (" Enterprise", Decimal("1.4")))
+    )
+]
+LATER_PRODUCTS = [
+    ("Adobe Firefly", "65322647CA", Decimal("199.88")),
+    ("Substance 3D Collection", "65308743CA", Decimal("599.88")),
+]
+STANDARD_LEVELS = {
+    "01": ("1-9", Decimal("1")),
+    "02": ("10-49", Decimal("0.94")),
+    "03": ("50-99", Decimal("0.88")),
+    "04": ("100+", Decimal("0.82")),
+}
+COMMIT_LEVELS = {
+    "12": ("10-49", Decimal("0.90")),
+    "13": ("50-99", Decimal("0.85")),
+    "14": ("100+", Decimal("0.79")),
+}
 SEGMENT_FACTOR = {"COM": Decimal("1"), "EDU": Decimal("0.6")}
 CURRENCY_FACTOR = {"USD": Decimal("1"), "EUR": Decimal("0.95")}
 NEW_CUSTOMERS_PER_CUSTOMER_DAY = 0.003
@@ -50,7 +88,7 @@ FLEX_COUNTRIES = (("COM", "US"), ("COM", "DE"), ("EDU", "US"))
 
 
 def stamp(epoch: float) -> str:
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def day(epoch: float) -> str:
@@ -80,7 +118,9 @@ class AdobeWorld(EventWorld):
         super().__init__("adobe", seed, scale)
         self.customers: dict[str, Customer] = {}
         self.owners: dict[str, str] = {}  # subscription or deployment id -> customer id
-        self.published: dict[tuple, dict[str, list[dict]]] = {partition: {} for partition in PARTITIONS}
+        self.published: dict[tuple, dict[str, list[dict]]] = {
+            partition: {} for partition in PARTITIONS
+        }
         self.products = list(PRODUCTS)
         self.later_products = list(LATER_PRODUCTS)
         self.prices = {product[1]: cents(product[2]) for product in self.products}
@@ -90,7 +130,9 @@ class AdobeWorld(EventWorld):
             self._reseller(start)
         for _ in range(self.scale):
             self._schedule(self.rng.uniform(start + DAY, now - DAY), "customer", None)
-        first_month = dt.datetime.fromtimestamp(start, dt.timezone.utc).replace(day=1, hour=6, minute=0, second=0)
+        first_month = dt.datetime.fromtimestamp(start, dt.UTC).replace(
+            day=1, hour=6, minute=0, second=0
+        )
         self._schedule(first_month.timestamp(), "price_list", None)
         self._schedule(start + DAY / 2, "daily", None)
         self.advance(start, now)
@@ -106,35 +148,73 @@ class AdobeWorld(EventWorld):
     def _reseller(self, at: float) -> None:
         reseller_id = f"P{self._id(1005000000)}"
         number = len(self.records["resellers"]) + 1
-        reseller = {"distributorId": "DIST-0001", "externalReferenceId": f"R-{number:04d}", "resellerId": reseller_id,
-                    "companyProfile": {"companyName": f"Reseller {number} Solutions", "preferredLanguage": "en-US",
-                                       "marketSegments": ["COM", "EDU"],
-                                       "address": {"country": "US", "region": "CA", "city": "San Jose",
-                                                   "addressLine1": f"{number} Market St", "postalCode": "95110",
-                                                   "phoneNumber": "4085550100"},
-                                       "contacts": [{"firstName": "Sam", "lastName": f"Partner{number}",
-                                                     "email": f"sam@reseller{number}.example"}]},
-                    "creationDate": stamp(at), "status": "1004" if number % 4 == 0 else "1000"}
+        reseller = {
+            "distributorId": "DIST-0001",
+            "externalReferenceId": f"R-{number:04d}",
+            "resellerId": reseller_id,
+            "companyProfile": {
+                "companyName": f"Reseller {number} Solutions",
+                "preferredLanguage": "en-US",
+                "marketSegments": ["COM", "EDU"],
+                "address": {
+                    "country": "US",
+                    "region": "CA",
+                    "city": "San Jose",
+                    "addressLine1": f"{number} Market St",
+                    "postalCode": "95110",
+                    "phoneNumber": "4085550100",
+                },
+                "contacts": [
+                    {
+                        "firstName": "Sam",
+                        "lastName": f"Partner{number}",
+                        "email": f"sam@reseller{number}.example",
+                    }
+                ],
+            },
+            "creationDate": stamp(at),
+            "status": "1004" if number % 4 == 0 else "1000",
+        }
         self._put("resellers", reseller_id, reseller, created=True)
 
     def _on_customer(self, at: float, _: Any) -> None:
-        active = [key for key, reseller in self.records["resellers"].items() if reseller["status"] == "1000"]
+        active = [
+            key
+            for key, reseller in self.records["resellers"].items()
+            if reseller["status"] == "1000"
+        ]
         reseller_id = self.rng.choice(sorted(active))
         customer_id = self._id(1000100000)
         number = len(self.customers) + 1
         segment = self.rng.choices(("COM", "EDU"), weights=(5, 1))[0]
         country = self.rng.choice(("US", "US", "DE"))
         record = {
-            "externalReferenceId": f"C-{number:05d}", "customerId": customer_id, "resellerId": reseller_id,
-            "globalSalesEnabled": False, "tags": [],
-            "companyProfile": {"companyName": f"Customer {number} Studio", "preferredLanguage": "en-US",
-                               "marketSegment": segment,
-                               "address": {"country": country, "region": "CA" if country == "US" else "BE",
-                                           "city": "Los Angeles" if country == "US" else "Berlin",
-                                           "addressLine1": f"{number} Main St", "postalCode": "90001",
-                                           "phoneNumber": "2135550100"},
-                               "contacts": [{"firstName": "Alex", "lastName": f"Admin{number}",
-                                             "email": f"admin@customer{number}.example", "phoneNumber": "2135550101"}]},
+            "externalReferenceId": f"C-{number:05d}",
+            "customerId": customer_id,
+            "resellerId": reseller_id,
+            "globalSalesEnabled": False,
+            "tags": [],
+            "companyProfile": {
+                "companyName": f"Customer {number} Studio",
+                "preferredLanguage": "en-US",
+                "marketSegment": segment,
+                "address": {
+                    "country": country,
+                    "region": "CA" if country == "US" else "BE",
+                    "city": "Los Angeles" if country == "US" else "Berlin",
+                    "addressLine1": f"{number} Main St",
+                    "postalCode": "90001",
+                    "phoneNumber": "2135550100",
+                },
+                "contacts": [
+                    {
+                        "firstName": "Alex",
+                        "lastName": f"Admin{number}",
+                        "email": f"admin@customer{number}.example",
+                        "phoneNumber": "2135550101",
+                    }
+                ],
+            },
             "discounts": [{"offerType": "LICENSE", "level": "01"}],
             "benefits": [],
             "cotermDate": next_year(day(at)),
@@ -147,13 +227,20 @@ class AdobeWorld(EventWorld):
         if record["status"] == "1000":
             self._order(at, customer, "NEW", self.rng.sample(self.products, self.rng.randint(1, 3)))
             if self.rng.random() < 0.1:
-                deployment = {"deploymentId": self._id(500000), "companyProfile": {"address": record["companyProfile"]
-                              ["address"]}, "creationDate": stamp(at), "status": "1000"}
+                deployment = {
+                    "deploymentId": self._id(500000),
+                    "companyProfile": {"address": record["companyProfile"]["address"]},
+                    "creationDate": stamp(at),
+                    "status": "1000",
+                }
                 self.owners[deployment["deploymentId"]] = customer_id
                 self._put("deployments", deployment["deploymentId"], deployment, created=True)
 
     def _quantity_level(self, customer: Customer) -> str:
-        seats = sum(self.records["subscriptions"][key]["currentQuantity"] for key in customer.offers.values())
+        seats = sum(
+            self.records["subscriptions"][key]["currentQuantity"]
+            for key in customer.offers.values()
+        )
         return "04" if seats >= 100 else "03" if seats >= 50 else "02" if seats >= 10 else "01"
 
     def _order(self, at: float, customer: Customer, kind: str, products: list[tuple]) -> None:
@@ -163,31 +250,62 @@ class AdobeWorld(EventWorld):
             quantity = self.rng.randint(1, 40)
             subscription_id = customer.offers.get(product[1])
             if subscription_id is None:
-                subscription_id = customer.offers[product[1]] = f"{self._id(8800000000)}{product[1][-2:]}"
-                subscription = {"subscriptionId": subscription_id, "offerId": f"{product[1]}01A12",
-                                "currentQuantity": 0, "usedQuantity": 0, "currencyCode": "USD",
-                                "autoRenewal": {"enabled": self.rng.random() < 0.85, "renewalQuantity": 0},
-                                "creationDate": stamp(at), "renewalDate": customer.record["cotermDate"], "status": "1000"}
+                subscription_id = customer.offers[product[1]] = (
+                    f"{self._id(8800000000)}{product[1][-2:]}"
+                )
+                subscription = {
+                    "subscriptionId": subscription_id,
+                    "offerId": f"{product[1]}01A12",
+                    "currentQuantity": 0,
+                    "usedQuantity": 0,
+                    "currencyCode": "USD",
+                    "autoRenewal": {"enabled": self.rng.random() < 0.85, "renewalQuantity": 0},
+                    "creationDate": stamp(at),
+                    "renewalDate": customer.record["cotermDate"],
+                    "status": "1000",
+                }
                 created = True
             else:
                 subscription = self.records["subscriptions"][subscription_id]
                 created = False
             if kind == "RENEWAL":
-                quantity = subscription["autoRenewal"]["renewalQuantity"] or subscription["currentQuantity"]
+                quantity = (
+                    subscription["autoRenewal"]["renewalQuantity"]
+                    or subscription["currentQuantity"]
+                )
             else:
                 subscription["currentQuantity"] += quantity
-            subscription["usedQuantity"] = min(subscription["currentQuantity"], subscription["usedQuantity"] + quantity)
+            subscription["usedQuantity"] = min(
+                subscription["currentQuantity"], subscription["usedQuantity"] + quantity
+            )
             subscription["autoRenewal"]["renewalQuantity"] = subscription["currentQuantity"]
             subscription["renewalDate"] = customer.record["cotermDate"]
             self.owners[subscription_id] = customer.record["customerId"]
             self._put("subscriptions", subscription_id, subscription, created)
-            lines.append({"extLineItemNumber": index, "offerId": subscription["offerId"], "quantity": quantity,
-                          "subscriptionId": subscription_id, "status": "1000", "currencyCode": "USD",
-                          "promotions": [], "flexDiscounts": []})
-        order = {"externalReferenceId": f"PO-{order_id}", "orderId": order_id,
-                 "customerId": customer.record["customerId"], "orderType": kind, "referenceOrderId": "",
-                 "currencyCode": "USD", "creationDate": stamp(at), "status": "1000", "source": "API",
-                 "lineItems": lines}
+            lines.append(
+                {
+                    "extLineItemNumber": index,
+                    "offerId": subscription["offerId"],
+                    "quantity": quantity,
+                    "subscriptionId": subscription_id,
+                    "status": "1000",
+                    "currencyCode": "USD",
+                    "promotions": [],
+                    "flexDiscounts": [],
+                }
+            )
+        order = {
+            "externalReferenceId": f"PO-{order_id}",
+            "orderId": order_id,
+            "customerId": customer.record["customerId"],
+            "orderType": kind,
+            "referenceOrderId": "",
+            "currencyCode": "USD",
+            "creationDate": stamp(at),
+            "status": "1000",
+            "source": "API",
+            "lineItems": lines,
+        }
         self._put("orders", order_id, order, created=True)
         level = self._quantity_level(customer)
         if customer.record["discounts"][0]["level"] != level:
@@ -208,8 +326,12 @@ class AdobeWorld(EventWorld):
                 continue
             if record["cotermDate"] <= today:  # the anniversary: renew, move the coterm date
                 record["cotermDate"] = next_year(record["cotermDate"])
-                self._order(at, customer, "RENEWAL", [product for product in self.products
-                                                      if product[1] in customer.offers])
+                self._order(
+                    at,
+                    customer,
+                    "RENEWAL",
+                    [product for product in self.products if product[1] in customer.offers],
+                )
                 self._put("customers", record["customerId"], record, created=False)
             elif self.rng.random() < ADD_ON_PER_CUSTOMER_MONTH / 30:
                 self._order(at, customer, "NEW", [self.rng.choice(self.products)])
@@ -218,9 +340,17 @@ class AdobeWorld(EventWorld):
                 contact["phoneNumber"] = f"213555{self.rng.randint(1000, 9999)}"
                 self._put("customers", record["customerId"], record, created=False)
             if not record["benefits"] and self.rng.random() < COMMIT_PER_CUSTOMER_MONTH / 30:
-                record["benefits"] = [{"type": "THREE_YEAR_COMMIT", "commitment": {
-                    "startDate": today, "endDate": next_year(next_year(next_year(today))), "status": "COMMITTED",
-                    "minimumQuantities": [{"offerType": "LICENSE", "quantity": 10}]}}]
+                record["benefits"] = [
+                    {
+                        "type": "THREE_YEAR_COMMIT",
+                        "commitment": {
+                            "startDate": today,
+                            "endDate": next_year(next_year(next_year(today))),
+                            "status": "COMMITTED",
+                            "minimumQuantities": [{"offerType": "LICENSE", "quantity": 10}],
+                        },
+                    }
+                ]
                 self._put("customers", record["customerId"], record, created=False)
         self._schedule(at + DAY, "daily", None)
 
@@ -231,53 +361,107 @@ class AdobeWorld(EventWorld):
         first_day = f"{month[:4]}-{month[4:]}-01"
         changed = {product[1] for product in self.products if self.rng.random() < 0.25}
         for stem in changed:
-            self.prices[stem] = cents(self.prices[stem] * Decimal(str(self.rng.choice((0.97, 1.03, 1.05)))))
+            self.prices[stem] = cents(
+                self.prices[stem] * Decimal(str(self.rng.choice((0.97, 1.03, 1.05))))
+            )
         added = []
         if self.later_products and self.rng.random() < 0.3:
             added.append(self.later_products.pop(0))
             self.products.append(added[0])
             self.prices[added[0][1]] = added[0][2]
-        deleted = self.products.pop(self.rng.randrange(len(self.products))) if self.rng.random() < 0.15 else None
+        deleted = (
+            self.products.pop(self.rng.randrange(len(self.products)))
+            if self.rng.random() < 0.15
+            else None
+        )
         for partition in PARTITIONS:
             rows = []
             levels = COMMIT_LEVELS if partition[3] == "3YC" else STANDARD_LEVELS
             for product in self.products + ([deleted] if deleted else []):
-                indicator = "Delete" if product is deleted else "Add" if product in added or not self.published[
-                    partition] else "Change" if product[1] in changed else ""
+                indicator = (
+                    "Delete"
+                    if product is deleted
+                    else "Add"
+                    if product in added or not self.published[partition]
+                    else "Change"
+                    if product[1] in changed
+                    else ""
+                )
                 for level, (detail, factor) in levels.items():
-                    price = cents(self.prices[product[1]] * factor * SEGMENT_FACTOR[partition[1]]
-                                  * CURRENCY_FACTOR[partition[2]])
-                    rows.append({
-                        "offerId": f"{product[1]}{level}A12", "productFamily": product[0], "productType": "LICENSE",
-                        "productTypeDetail": "TERM", "language": "Multi NorthAmerican Language"
-                        if partition[0] == "NA" else "Multi European Languages", "users": "USER", "metric": "USER",
-                        "levelDetails": detail, "firstOrderDate": f"{first_day}T00:00:00.000+00:00",
-                        "lastOrderDate": "", "partnerPrice": str(price), "estimatedStreetPrice": str(cents(price * Decimal(
-                            "1.064"))), "discountCode": "", "acdIndicator": indicator,
-                        "acdEffectiveDate": f"{first_day}T00:00:00.000+00:00" if indicator else "",
-                        "duration": "12 Months"})
+                    price = cents(
+                        self.prices[product[1]]
+                        * factor
+                        * SEGMENT_FACTOR[partition[1]]
+                        * CURRENCY_FACTOR[partition[2]]
+                    )
+                    rows.append(
+                        {
+                            "offerId": f"{product[1]}{level}A12",
+                            "productFamily": product[0],
+                            "productType": "LICENSE",
+                            "productTypeDetail": "TERM",
+                            "language": "Multi NorthAmerican Language"
+                            if partition[0] == "NA"
+                            else "Multi European Languages",
+                            "users": "USER",
+                            "metric": "USER",
+                            "levelDetails": detail,
+                            "firstOrderDate": f"{first_day}T00:00:00.000+00:00",
+                            "lastOrderDate": "",
+                            "partnerPrice": str(price),
+                            "estimatedStreetPrice": str(cents(price * Decimal("1.064"))),
+                            "discountCode": "",
+                            "acdIndicator": indicator,
+                            "acdEffectiveDate": f"{first_day}T00:00:00.000+00:00"
+                            if indicator
+                            else "",
+                            "duration": "12 Months",
+                        }
+                    )
             self.published[partition][month] = rows
             self._counts["price_lists"]["created"] += len(rows)
             self.version += 1
         for segment, country in FLEX_COUNTRIES:
             number = self._id(700)
-            discount = {"id": f"FD-{number}", "name": f"{month} promotion {segment}-{country}",
-                        "description": "Ten percent off the first year", "code": f"SAVE10-{number}",
-                        "status": "ACTIVE", "category": "STANDARD", "marketSegment": segment, "country": country,
-                        "startDate": f"{first_day}T00:00:00Z", "endDate": f"{first_day[:8]}28T23:59:59Z",
-                        "qualification": {"baseOfferIds": [f"{self.rng.choice(self.products)[1]}01A12"]},
-                        "outcomes": [{"type": "PERCENTAGE_DISCOUNT", "discountValues": [{"value": 10}]}]}
+            discount = {
+                "id": f"FD-{number}",
+                "name": f"{month} promotion {segment}-{country}",
+                "description": "Ten percent off the first year",
+                "code": f"SAVE10-{number}",
+                "status": "ACTIVE",
+                "category": "STANDARD",
+                "marketSegment": segment,
+                "country": country,
+                "startDate": f"{first_day}T00:00:00Z",
+                "endDate": f"{first_day[:8]}28T23:59:59Z",
+                "qualification": {"baseOfferIds": [f"{self.rng.choice(self.products)[1]}01A12"]},
+                "outcomes": [{"type": "PERCENTAGE_DISCOUNT", "discountValues": [{"value": 10}]}],
+            }
             self._put("flex_discounts", discount["id"], discount, created=True)
             for key, older in self.records["flex_discounts"].items():
-                if key != discount["id"] and older["status"] == "ACTIVE" and older["endDate"][:10] < first_day:
+                if (
+                    key != discount["id"]
+                    and older["status"] == "ACTIVE"
+                    and older["endDate"][:10] < first_day
+                ):
                     older["status"] = "EXPIRED"
                     self._count("flex_discounts", "changed")
-        following = dt.datetime.fromtimestamp(at, dt.timezone.utc)
+        following = dt.datetime.fromtimestamp(at, dt.UTC)
         following = (following.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         self._schedule(following.timestamp(), "price_list", None)
 
     def price_list_rows(self) -> list[dict]:
         """Every published row with its partition and month (the tap's rows)."""
-        return [{"priceListMonth": month, "region": partition[0], "marketSegment": partition[1],
-                 "currency": partition[2], "priceListType": partition[3], **row}
-                for partition, months in self.published.items() for month, rows in months.items() for row in rows]
+        return [
+            {
+                "priceListMonth": month,
+                "region": partition[0],
+                "marketSegment": partition[1],
+                "currency": partition[2],
+                "priceListType": partition[3],
+                **row,
+            }
+            for partition, months in self.published.items()
+            for month, rows in months.items()
+            for row in rows
+        ]

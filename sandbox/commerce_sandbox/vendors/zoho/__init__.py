@@ -33,12 +33,21 @@ REFRESH_TOKEN = "1000.sandbox-zoho-refresh-token"
 TRANSACTION_FLOOR = "2019-01-01"
 MAX_PER_PAGE = 200
 API = "/api/v1/partner"
-THROTTLED = {"error_description": "You have made too many requests continuously. Please try again after some time.",
-             "error": "Access Denied", "status": "failure"}
+THROTTLED = {
+    "error_description": "You have made too many requests continuously. Please try again after some time.",
+    "error": "Access Denied",
+    "status": "failure",
+}
 NOT_AUTHORIZED = {"code": 57, "message": "You are not authorized to perform this operation"}
-FAULT_BODIES = {400: (2, "Invalid value passed"), 404: (5, "Invalid URL Passed"), 429: (44, "Too many requests within a certain time frame."), 500: (1000, "Internal error"),
-                502: (1000, "Internal error"), 503: (1000, "Service temporarily unavailable"),
-                200: (1000, "Internal error")}
+FAULT_BODIES = {
+    400: (2, "Invalid value passed"),
+    404: (5, "Invalid URL Passed"),
+    429: (44, "Too many requests within a certain time frame."),
+    500: (1000, "Internal error"),
+    502: (1000, "Internal error"),
+    503: (1000, "Service temporarily unavailable"),
+    200: (1000, "Internal error"),
+}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Predicate = Callable[[dict], bool]
@@ -51,13 +60,20 @@ class BadRequest(Exception):
 def _date_range(query: dict[str, str], field: str, name: str) -> list[Predicate]:
     """`<name>_from`/`<name>_to`: inclusive, whole days."""
     tests: list[Predicate] = []
-    for suffix, keep in (("_from", lambda value, bound: value >= bound), ("_to", lambda value, bound: value <= bound)):
+    for suffix, keep in (
+        ("_from", lambda value, bound: value >= bound),
+        ("_to", lambda value, bound: value <= bound),
+    ):
         bound = query.get(name + suffix)
         if bound is None:
             continue
         if not DATE.fullmatch(bound):
             raise BadRequest(f"Invalid value passed for {name + suffix}")
-        tests.append(lambda record, bound=bound, keep=keep: bool(record.get(field)) and keep(record[field], bound))
+        tests.append(
+            lambda record, bound=bound, keep=keep: (
+                bool(record.get(field)) and keep(record[field], bound)
+            )
+        )
     return tests
 
 
@@ -104,8 +120,12 @@ class Zoho(Vendor):
             "/transactions/status/invoiced": self._listing("invoiced", self._transaction_filters),
             "/commissions": self._listing("commissions", self._commission_filters),
             "/subscriptions": self._listing("subscriptions", self._subscription_filters),
-            "/subscriptions/status/active": self._listing("subscriptions", self._status_filters("active")),
-            "/subscriptions/status/inactive": self._listing("subscriptions", self._status_filters("inactive")),
+            "/subscriptions/status/active": self._listing(
+                "subscriptions", self._status_filters("active")
+            ),
+            "/subscriptions/status/inactive": self._listing(
+                "subscriptions", self._status_filters("inactive")
+            ),
             "/leads": self._listing("leads", self._lead_filters),
         }
         routes: dict[tuple[str, str], Handler] = {("POST", "/accounts/oauth/v2/token"): self._token}
@@ -142,7 +162,11 @@ class Zoho(Vendor):
 
     def fault_response(self, fault: Fault) -> Response:
         code, message = FAULT_BODIES[fault.status]
-        headers = {"Retry-After": str(max(1, round(fault.seconds)))} if fault.status == 429 and fault.reset_header else {}
+        headers = (
+            {"Retry-After": str(max(1, round(fault.seconds)))}
+            if fault.status == 429 and fault.reset_header
+            else {}
+        )
         return Response(fault.status, {"code": fault.code or code, "message": message}, headers)
 
     # ---- OAuth at the accounts server ---------------------------------------------------------
@@ -165,19 +189,30 @@ class Zoho(Vendor):
             return Response(int(self.settings["throttle_status"]), dict(THROTTLED))
         minted.append(now)
         ttl = int(self.settings["token_ttl_seconds"])
-        return Response(200, {"access_token": f"1000.{self.tokens.issue(ttl)}", "api_domain": "https://www.zohoapis.com",
-                              "token_type": "Bearer", "expires_in": ttl})
+        return Response(
+            200,
+            {
+                "access_token": f"1000.{self.tokens.issue(ttl)}",
+                "api_domain": "https://www.zohoapis.com",
+                "token_type": "Bearer",
+                "expires_in": ttl,
+            },
+        )
 
     def _authorised(self, request: Request) -> Response | None:
         """The refusal for a request that may not go on (bad token, over the rate), else None."""
         token = self.token_of(request)
         if not self.tokens.valid(token.removeprefix("1000.") if token else None):
             return Response(401, dict(NOT_AUTHORIZED))
-        window = self.rate_window.take(int(self.settings["rate_limit_per_minute"]),
-                                       float(self.settings["rate_window_seconds"]))
+        window = self.rate_window.take(
+            int(self.settings["rate_limit_per_minute"]), float(self.settings["rate_window_seconds"])
+        )
         if not window.allowed:
-            return Response(429, {"code": 44, "message": "Too many requests within a certain time frame."},
-                            {"Retry-After": str(window.reset_seconds)})
+            return Response(
+                429,
+                {"code": 44, "message": "Too many requests within a certain time frame."},
+                {"Retry-After": str(window.reset_seconds)},
+            )
         return None
 
     def expire_token(self, request: Request) -> None:
@@ -195,49 +230,94 @@ class Zoho(Vendor):
     def _order(self, view: str) -> list[dict]:
         records = self.world.records
         if view == "transactions":
-            rows = [row for row in records["transactions"].values() if row["transaction_date"] >= TRANSACTION_FLOOR]
-            return sorted(rows, key=lambda row: (row["transaction_date"], row["transaction_id"]), reverse=True)
+            rows = [
+                row
+                for row in records["transactions"].values()
+                if row["transaction_date"] >= TRANSACTION_FLOOR
+            ]
+            return sorted(
+                rows, key=lambda row: (row["transaction_date"], row["transaction_id"]), reverse=True
+            )
         if view == "invoiced":
-            return [{**row, **self.world.invoices[row["transaction_id"]]} for row in self._ordered("transactions")
-                    if row["transaction_id"] in self.world.invoices]
+            return [
+                {**row, **self.world.invoices[row["transaction_id"]]}
+                for row in self._ordered("transactions")
+                if row["transaction_id"] in self.world.invoices
+            ]
         if view == "commissions":
-            return sorted(records["commissions"].values(), key=lambda row: (row["date"], row["commission_id"]),
-                          reverse=True)
+            return sorted(
+                records["commissions"].values(),
+                key=lambda row: (row["date"], row["commission_id"]),
+                reverse=True,
+            )
         if view == "subscriptions":
-            rows = [row for key, row in records["subscriptions"].items() if key not in self.world.purged]
-            return sorted(rows, key=lambda row: (row["subscription_start_date"], row["subscription_id"]), reverse=True)
-        return sorted(records["leads"].values(), key=lambda row: (row["registration_date"], row["lead_id"]),
-                      reverse=True)
+            rows = [
+                row for key, row in records["subscriptions"].items() if key not in self.world.purged
+            ]
+            return sorted(
+                rows,
+                key=lambda row: (row["subscription_start_date"], row["subscription_id"]),
+                reverse=True,
+            )
+        return sorted(
+            records["leads"].values(),
+            key=lambda row: (row["registration_date"], row["lead_id"]),
+            reverse=True,
+        )
 
     @staticmethod
     def _transaction_filters(query: dict[str, str]) -> list[Predicate]:
-        return [*_date_range(query, "transaction_date", "transaction_date"),
-                *(test for name in ("billing_frequency", "pricing_type", "service_id")
-                  for test in _equal(query, name, _plain(name)))]
+        return [
+            *_date_range(query, "transaction_date", "transaction_date"),
+            *(
+                test
+                for name in ("billing_frequency", "pricing_type", "service_id")
+                for test in _equal(query, name, _plain(name))
+            ),
+        ]
 
     @staticmethod
     def _commission_filters(query: dict[str, str]) -> list[Predicate]:
         if "date" in query and not DATE.fullmatch(query["date"]):
             raise BadRequest("Invalid value passed for date")
-        return [*_equal(query, "date", _plain("date")), *_equal(query, "entity", _plain("entity")),
-                *_equal(query, "subscription.email_id", _nested("subscription", "email_id")),
-                *_equal(query, "transaction.service_name", _nested("transaction", "service_name")),
-                *_equal(query, "transaction.transaction_date", _nested("transaction", "transaction_date"))]
+        return [
+            *_equal(query, "date", _plain("date")),
+            *_equal(query, "entity", _plain("entity")),
+            *_equal(query, "subscription.email_id", _nested("subscription", "email_id")),
+            *_equal(query, "transaction.service_name", _nested("transaction", "service_name")),
+            *_equal(
+                query, "transaction.transaction_date", _nested("transaction", "transaction_date")
+            ),
+        ]
 
     @staticmethod
     def _subscription_filters(query: dict[str, str]) -> list[Predicate]:
-        return [*_date_range(query, "next_recurring_date", "next_recurring_date"),
-                *_date_range(query, "subscription_start_date", "subscription_start_date"),
-                *(test for name in ("billing_frequency", "pricing_type", "email_id", "service_id")
-                  for test in _equal(query, name, _plain(name)))]
+        return [
+            *_date_range(query, "next_recurring_date", "next_recurring_date"),
+            *_date_range(query, "subscription_start_date", "subscription_start_date"),
+            *(
+                test
+                for name in ("billing_frequency", "pricing_type", "email_id", "service_id")
+                for test in _equal(query, name, _plain(name))
+            ),
+        ]
 
     def _status_filters(self, status: str) -> Callable[[dict[str, str]], list[Predicate]]:
-        return lambda query: [lambda record: record["status"] == status, *self._subscription_filters(query)]
+        return lambda query: [
+            lambda record: record["status"] == status,
+            *self._subscription_filters(query),
+        ]
 
     @staticmethod
     def _lead_filters(query: dict[str, str]) -> list[Predicate]:
-        return [*_date_range(query, "registration_date", "registration_date"),
-                *(test for name in ("email_id", "service_id") for test in _equal(query, name, _plain(name)))]
+        return [
+            *_date_range(query, "registration_date", "registration_date"),
+            *(
+                test
+                for name in ("email_id", "service_id")
+                for test in _equal(query, name, _plain(name))
+            ),
+        ]
 
     def _listing(self, view: str, filters: Callable[[dict[str, str]], list[Predicate]]) -> Handler:
         resource = "transactions" if view == "invoiced" else view
@@ -247,26 +327,45 @@ class Zoho(Vendor):
                 return refusal
             query = request.params()
             try:
-                page, per_page = _positive(query, "page", 1), _positive(query, "per_page", MAX_PER_PAGE)
+                page, per_page = (
+                    _positive(query, "page", 1),
+                    _positive(query, "per_page", MAX_PER_PAGE),
+                )
                 if per_page > MAX_PER_PAGE:
                     raise BadRequest(f"per_page cannot exceed {MAX_PER_PAGE}")
                 tests = filters(query)
             except BadRequest as error:
                 return Response(400, {"code": 2, "message": str(error)})
-            matching = [record for record in self._ordered(view) if all(test(record) for test in tests)]
-            rows = matching[(page - 1) * per_page: page * per_page]
-            return Response(200, self._envelope(resource, [self._wire(row) for row in rows], page, per_page,
-                                                has_more=page * per_page < len(matching)))
+            matching = [
+                record for record in self._ordered(view) if all(test(record) for test in tests)
+            ]
+            rows = matching[(page - 1) * per_page : page * per_page]
+            return Response(
+                200,
+                self._envelope(
+                    resource,
+                    [self._wire(row) for row in rows],
+                    page,
+                    per_page,
+                    has_more=page * per_page < len(matching),
+                ),
+            )
 
         return list_view
 
-    def _envelope(self, resource: str, rows: list[dict], page: int, per_page: int, has_more: bool) -> Any:
+    def _envelope(
+        self, resource: str, rows: list[dict], page: int, per_page: int, has_more: bool
+    ) -> Any:
         style = self.settings["envelope"]
         if style == "array":
             return rows
         flag = "has_more_page" if style == "has_more_page" else "has_more"
-        return {"code": 0, "message": "success", resource: rows,
-                "page_context": {"page": page, "per_page": per_page, flag: has_more}}
+        return {
+            "code": 0,
+            "message": "success",
+            resource: rows,
+            "page_context": {"page": page, "per_page": per_page, flag: has_more},
+        }
 
     # ---- detail routes ------------------------------------------------------------------------
     def _detail_route(self, request: Request) -> Handler | None:
@@ -274,11 +373,23 @@ class Zoho(Vendor):
             case ["transactions", key]:
                 return self._detail("transaction", lambda: self._visible_transaction(key))
             case ["transactions", key, "status", "invoiced"]:
-                return self._detail("transaction", lambda: self._truth_record("transactions", found) if (
-                    found := self._visible_transaction(key)) and key in self.world.invoices else None)
+                return self._detail(
+                    "transaction",
+                    lambda: (
+                        self._truth_record("transactions", found)
+                        if (found := self._visible_transaction(key)) and key in self.world.invoices
+                        else None
+                    ),
+                )
             case ["subscriptions", key]:
-                return self._detail("subscription", lambda: None if key in self.world.purged
-                                    else self.world.records["subscriptions"].get(key))
+                return self._detail(
+                    "subscription",
+                    lambda: (
+                        None
+                        if key in self.world.purged
+                        else self.world.records["subscriptions"].get(key)
+                    ),
+                )
             case ["subscriptions", key, "transactions"]:
                 return self._listing("transactions", self._of_subscription(key))
             case ["subscriptions", key, "transactions", "status", "invoiced"]:
@@ -292,7 +403,10 @@ class Zoho(Vendor):
         return record if record and record["transaction_date"] >= TRANSACTION_FLOOR else None
 
     def _of_subscription(self, key: str) -> Callable[[dict[str, str]], list[Predicate]]:
-        return lambda query: [lambda record: record["subscription_id"] == key, *self._transaction_filters(query)]
+        return lambda query: [
+            lambda record: record["subscription_id"] == key,
+            *self._transaction_filters(query),
+        ]
 
     def _detail(self, resource: str, find: Callable[[], dict | None]) -> Handler:
         def detail(request: Request) -> Response:

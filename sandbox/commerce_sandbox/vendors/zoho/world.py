@@ -23,7 +23,7 @@ from typing import Any
 from commerce_sandbox.events import EventWorld
 from commerce_sandbox.money import cents
 
-HISTORY_START = dt.datetime(2018, 7, 1, tzinfo=dt.timezone.utc).timestamp()
+HISTORY_START = dt.datetime(2018, 7, 1, tzinfo=dt.UTC).timestamp()
 DAY = 86400
 STREAMS = ("transactions", "commissions", "subscriptions", "leads")
 
@@ -45,7 +45,12 @@ MARKETS = (
     ("AUD", Decimal("0.66"), "Zoho Australia", "Australia"),
     ("CAD", Decimal("0.73"), "Zoho Canada", "Canada"),
 )
-FREQUENCIES = (("monthly", 1, 0.6), ("quarterly", 3, 0.1), ("half_yearly", 6, 0.05), ("yearly", 12, 0.25))
+FREQUENCIES = (
+    ("monthly", 1, 0.6),
+    ("quarterly", 3, 0.1),
+    ("half_yearly", 6, 0.05),
+    ("yearly", 12, 0.25),
+)
 MONTHS = {name: months for name, months, _ in FREQUENCIES}
 
 CHURN_PER_RENEWAL = 0.05
@@ -60,11 +65,11 @@ ACTIVE_AFTER_DAYS, COMPLETED_AFTER_DAYS = (2, 4), (8, 24)
 
 
 def day(epoch: float) -> str:
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).date().isoformat()
 
 
 def add_months(epoch: float, months: int) -> float:
-    moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(epoch, dt.UTC)
     month = moment.month - 1 + months
     year, month = moment.year + month // 12, month % 12 + 1
     return moment.replace(year=year, month=month, day=min(moment.day, 28)).timestamp()
@@ -107,7 +112,10 @@ class ZohoWorld(EventWorld):
         arrivals = self.scale * NEW_CUSTOMERS_PER_CUSTOMER_DAY
         for _ in range(int(arrivals) + (self.rng.random() < arrivals % 1)):
             self._schedule(at + self.rng.uniform(0, DAY), "signup", None)
-        if self.rng.random() < self.scale * NEW_CUSTOMERS_PER_CUSTOMER_DAY * UNCONVERTED_LEADS_PER_CUSTOMER:
+        if (
+            self.rng.random()
+            < self.scale * NEW_CUSTOMERS_PER_CUSTOMER_DAY * UNCONVERTED_LEADS_PER_CUSTOMER
+        ):
             self._schedule(at + self.rng.uniform(0, DAY), "lead", None)
         self._schedule(at + DAY, "daily", None)
 
@@ -129,8 +137,13 @@ class ZohoWorld(EventWorld):
     def _new_customer(self) -> Customer:
         number = len(self.customers) + 1
         market = self.rng.choices(MARKETS, weights=(50, 20, 15, 10, 5))[0]
-        customer = Customer(number, f"it{number}@customer{number}.example", f"Customer {number} Ltd",
-                            str(60_000_000 + number * 7), market)
+        customer = Customer(
+            number,
+            f"it{number}@customer{number}.example",
+            f"Customer {number} Ltd",
+            str(60_000_000 + number * 7),
+            market,
+        )
         self.customers.append(customer)
         return customer
 
@@ -141,7 +154,9 @@ class ZohoWorld(EventWorld):
             if self.rng.random() < 0.4:  # a second subscription some weeks later
                 self._schedule(at + self.rng.uniform(20, 200) * DAY, "signup", customer)
         service = self.rng.choice(SERVICES)
-        frequency = self.rng.choices([f for f, _, _ in FREQUENCIES], weights=[w for _, _, w in FREQUENCIES])[0]
+        frequency = self.rng.choices(
+            [f for f, _, _ in FREQUENCIES], weights=[w for _, _, w in FREQUENCIES]
+        )[0]
         subscription_id = self._new_id(14_000_000_000)
         users = self.rng.randint(1, 40)
         subscription = {
@@ -208,7 +223,9 @@ class ZohoWorld(EventWorld):
         subscription["paid_users"] += added
         subscription["addons"] = [{"addon_name": "User", "value": subscription["paid_users"]}]
         service, market = self.prices[subscription_id]
-        self._transaction(at, subscription, "upgrade", cents(service[4] / market[1] * added * Decimal("0.5")))
+        self._transaction(
+            at, subscription, "upgrade", cents(service[4] / market[1] * added * Decimal("0.5"))
+        )
         amount = self._price(subscription, MONTHS[subscription["billing_frequency"]])
         subscription["next_recurring_amount"] = amount
         subscription["next_recurring_amount_usd"] = cents(amount * market[1])
@@ -221,7 +238,9 @@ class ZohoWorld(EventWorld):
     def _charge(self, at: float, subscription: dict, kind: str, months: int) -> None:
         transaction = self._transaction(at, subscription, kind, self._price(subscription, months))
         if self.rng.random() < REFUND_SHARE:
-            self._schedule(at + self.rng.uniform(1, 12) * DAY, "refund", transaction["transaction_id"])
+            self._schedule(
+                at + self.rng.uniform(1, 12) * DAY, "refund", transaction["transaction_id"]
+            )
 
     def _on_refund(self, at: float, transaction_id: str) -> None:
         paid = self.records["transactions"][transaction_id]
@@ -252,7 +271,9 @@ class ZohoWorld(EventWorld):
         self.records["transactions"][transaction["transaction_id"]] = transaction
         self._count("transactions", "created")
         if amount:
-            self._schedule(at + self.rng.uniform(0.1, 2) * DAY, "invoice", transaction["transaction_id"])
+            self._schedule(
+                at + self.rng.uniform(0.1, 2) * DAY, "invoice", transaction["transaction_id"]
+            )
             self._schedule(at + DAY, "commission", transaction["transaction_id"])
         return transaction
 
@@ -269,7 +290,9 @@ class ZohoWorld(EventWorld):
     def _on_commission(self, at: float, transaction_id: str) -> None:
         transaction = self.records["transactions"][transaction_id]
         subscription = self.records["subscriptions"][transaction["subscription_id"]]
-        percentage = Decimal(25 if subscription["plan_name"].endswith(("Enterprise", "All Employee")) else 18)
+        percentage = Decimal(
+            25 if subscription["plan_name"].endswith(("Enterprise", "All Employee")) else 18
+        )
         reversal = transaction["amount"] < 0
         commission = {
             "commission_id": self._new_id(7_700_000_000),
@@ -281,21 +304,33 @@ class ZohoWorld(EventWorld):
             "eligible_txn_amount": transaction["amount_usd"],
             "commission_percentage": percentage,
             "usd_commission": cents(transaction["amount_usd"] * percentage / 100),
-            "subscription": {"subscription_id": subscription["subscription_id"], "email_id": subscription["email_id"],
-                             "org_id": subscription["org_id"]},
-            "transaction": {"transaction_id": transaction_id, "transaction_date": transaction["transaction_date"],
-                            "transaction_type": transaction["transaction_type"],
-                            "service_name": transaction["service_name"]},
+            "subscription": {
+                "subscription_id": subscription["subscription_id"],
+                "email_id": subscription["email_id"],
+                "org_id": subscription["org_id"],
+            },
+            "transaction": {
+                "transaction_id": transaction_id,
+                "transaction_date": transaction["transaction_date"],
+                "transaction_type": transaction["transaction_type"],
+                "service_name": transaction["service_name"],
+            },
         }
         self.records["commissions"][commission["commission_id"]] = commission
         self._count("commissions", "created")
-        self._schedule(at + self.rng.uniform(*ACTIVE_AFTER_DAYS) * DAY, "commission_status",
-                       (commission["commission_id"], "Active"))
+        self._schedule(
+            at + self.rng.uniform(*ACTIVE_AFTER_DAYS) * DAY,
+            "commission_status",
+            (commission["commission_id"], "Active"),
+        )
 
     def _on_commission_status(self, at: float, change: tuple[str, str]) -> None:
         commission_id, status = change
         self.records["commissions"][commission_id]["status"] = status
         self._count("commissions", "changed")
         if status == "Active":
-            self._schedule(at + self.rng.uniform(*COMPLETED_AFTER_DAYS) * DAY, "commission_status",
-                           (commission_id, "Completed"))
+            self._schedule(
+                at + self.rng.uniform(*COMPLETED_AFTER_DAYS) * DAY,
+                "commission_status",
+                (commission_id, "Completed"),
+            )

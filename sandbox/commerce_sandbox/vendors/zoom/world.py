@@ -22,9 +22,22 @@ from commerce_sandbox.money import cents
 
 DAY = 86400
 HISTORY_DAYS = 500
-STREAMS = ("accounts", "subscriptions", "subscription_versions", "billing_documents", "invoices", "orders",
-           "quotes", "deal_registrations", "trials")
-PARTNER = {"zoom_account_number": "9100000001", "crm_account_number": "A-9100001", "account_name": "Acme Reseller"}
+STREAMS = (
+    "accounts",
+    "subscriptions",
+    "subscription_versions",
+    "billing_documents",
+    "invoices",
+    "orders",
+    "quotes",
+    "deal_registrations",
+    "trials",
+)
+PARTNER = {
+    "zoom_account_number": "9100000001",
+    "crm_account_number": "A-9100001",
+    "account_name": "Acme Reseller",
+}
 # offer id, name, type, category, sku, monthly price USD
 OFFERS = (
     ("OF-1001", "Zoom One Pro", "plan", "Base Product", "ZOP-PRO", Decimal("13.33")),
@@ -47,13 +60,15 @@ PAID_AFTER_DAYS = (3, 40)
 
 
 def day(epoch: float) -> str:
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).date().isoformat()
 
 
 def add_months(text: str, months: int) -> str:
     date = dt.date.fromisoformat(text)
     month = date.month - 1 + months
-    return date.replace(year=date.year + month // 12, month=month % 12 + 1, day=min(date.day, 28)).isoformat()
+    return date.replace(
+        year=date.year + month // 12, month=month % 12 + 1, day=min(date.day, 28)
+    ).isoformat()
 
 
 def money(amount: Decimal, currency: str) -> dict[str, Any]:
@@ -74,21 +89,53 @@ def catalog() -> list[dict]:
     offers = []
     for offer in OFFERS:
         price_lists = [
-            {"price_list_id": price_list_id(offer[0], currency, period), "price_list_name": f"{offer[1]} {period} {currency}",
-             "billing_period": period, "status": "Active", "start_date": "2024-01-01",
-             "prices": [{"price_list_charge_id": f"{price_list_id(offer[0], currency, period)}-C1",
-                         "partner_sku_code": f"{offer[4]}-{period[0]}-{currency}", "charge_type": "Recurring",
-                         "charge_model": "Per Unit Pricing", "name": f"{offer[1]} licence", "uom": "License",
-                         "amount": offer_price(offer, currency, period), "currency": currency,
-                         "country": COUNTRIES[currency], "min_unit_quantity": 1, "status": "Active",
-                         "start_date": "2024-01-01"}]}
-            for currency in CURRENCIES for period in ("Month", "Annual")]
-        offers.append({
-            "offer_id": offer[0], "offer_name": offer[1], "offer_desc": f"{offer[1]} for business", "offer_type": offer[2],
-            "z_product_category": offer[3], "sku": offer[4], "status": "Active", "start_date": "2024-01-01",
-            "offer_products": [{"product_id": f"P-{offer[0][3:]}", "product_name": offer[1], "sku": offer[4],
-                                "product_type": "add-on" if offer[2] == "addon" else "base", "price_list": price_lists}],
-        })
+            {
+                "price_list_id": price_list_id(offer[0], currency, period),
+                "price_list_name": f"{offer[1]} {period} {currency}",
+                "billing_period": period,
+                "status": "Active",
+                "start_date": "2024-01-01",
+                "prices": [
+                    {
+                        "price_list_charge_id": f"{price_list_id(offer[0], currency, period)}-C1",
+                        "partner_sku_code": f"{offer[4]}-{period[0]}-{currency}",
+                        "charge_type": "Recurring",
+                        "charge_model": "Per Unit Pricing",
+                        "name": f"{offer[1]} licence",
+                        "uom": "License",
+                        "amount": offer_price(offer, currency, period),
+                        "currency": currency,
+                        "country": COUNTRIES[currency],
+                        "min_unit_quantity": 1,
+                        "status": "Active",
+                        "start_date": "2024-01-01",
+                    }
+                ],
+            }
+            for currency in CURRENCIES
+            for period in ("Month", "Annual")
+        ]
+        offers.append(
+            {
+                "offer_id": offer[0],
+                "offer_name": offer[1],
+                "offer_desc": f"{offer[1]} for business",
+                "offer_type": offer[2],
+                "z_product_category": offer[3],
+                "sku": offer[4],
+                "status": "Active",
+                "start_date": "2024-01-01",
+                "offer_products": [
+                    {
+                        "product_id": f"P-{offer[0][3:]}",
+                        "product_name": offer[1],
+                        "sku": offer[4],
+                        "product_type": "add-on" if offer[2] == "addon" else "base",
+                        "price_list": price_lists,
+                    }
+                ],
+            }
+        )
     return offers
 
 
@@ -135,7 +182,9 @@ class ZoomWorld(EventWorld):
             if subscription["status"] != "active":
                 continue
             if self.rng.random() < CANCEL_PER_SUBSCRIPTION_MONTH / 30:
-                self._order(at, self._customer_of(subscription), "sale", "Amend", subscription, cancel=True)
+                self._order(
+                    at, self._customer_of(subscription), "sale", "Amend", subscription, cancel=True
+                )
             elif self.rng.random() < AMEND_PER_SUBSCRIPTION_MONTH / 30:
                 self._order(at, self._customer_of(subscription), "sale", "Amend", subscription)
         self._schedule(at + DAY, "daily", None)
@@ -144,12 +193,20 @@ class ZoomWorld(EventWorld):
         number = len(self.customers) + 1
         currency = self.rng.choices(list(CURRENCIES), weights=(6, 3, 2))[0]
         crm = f"A-{7000000 + number}"
-        account = {"create_reference_id": f"CR-{number:06d}", "crm_account_number": crm,
-                   "account_name": f"Customer {number} GmbH" if currency == "EUR" else f"Customer {number} Inc.",
-                   "zoom_account_number": str(3000000000 + number * 7),
-                   "zoom_account_numbers": [3000000000 + number * 7], "account_type": "Customer",
-                   "country": COUNTRIES[currency], "currency": currency, "website": f"https://customer{number}.example",
-                   "status": "success"}
+        account = {
+            "create_reference_id": f"CR-{number:06d}",
+            "crm_account_number": crm,
+            "account_name": f"Customer {number} GmbH"
+            if currency == "EUR"
+            else f"Customer {number} Inc.",
+            "zoom_account_number": str(3000000000 + number * 7),
+            "zoom_account_numbers": [3000000000 + number * 7],
+            "account_type": "Customer",
+            "country": COUNTRIES[currency],
+            "currency": currency,
+            "website": f"https://customer{number}.example",
+            "status": "success",
+        }
         customer = Customer(number, currency, account)
         self.customers.append(customer)
         self._put("accounts", crm, account, created=True)
@@ -158,13 +215,25 @@ class ZoomWorld(EventWorld):
         self._order(at + self.rng.uniform(0, 5) * DAY, customer, "sale", "New", None)
 
     def _customer_of(self, subscription: dict) -> Customer:
-        return self.customers[int(subscription["end_customer_account"]["crm_account_number"][2:]) - 7000001]
+        return self.customers[
+            int(subscription["end_customer_account"]["crm_account_number"][2:]) - 7000001
+        ]
 
     def _account_ref(self, customer: Customer) -> dict:
-        return {key: customer.account[key] for key in ("zoom_account_number", "crm_account_number", "account_name")}
+        return {
+            key: customer.account[key]
+            for key in ("zoom_account_number", "crm_account_number", "account_name")
+        }
 
-    def _order(self, at: float, customer: Customer, order_type: str, transaction: str, subscription: dict | None,
-               cancel: bool = False) -> None:
+    def _order(
+        self,
+        at: float,
+        customer: Customer,
+        order_type: str,
+        transaction: str,
+        subscription: dict | None,
+        cancel: bool = False,
+    ) -> None:
         number = self._number()
         reference = f"OR-{number}"
         today = day(at)
@@ -172,30 +241,64 @@ class ZoomWorld(EventWorld):
         quantity = self.rng.randint(5, 200) if not cancel else 0
         period = self.rng.choice(("Month", "Annual"))
         amount = offer_price(offer, customer.currency, period) * max(quantity, 1)
-        order = {"order_reference_id": reference, "order_number": f"O-{number}", "status": "submitted",
-                 "order_type": order_type, "transaction_type": transaction,
-                 "invoice_owner_crm_account_number": PARTNER["crm_account_number"],
-                 "invoice_owner_name": PARTNER["account_name"], "end_customer_account_name": customer.account["account_name"],
-                 "end_customer_account_number": customer.account["zoom_account_number"],
-                 "end_customer_crm_account_number": customer.account["crm_account_number"],
-                 "creation_date": today, "effective_date": today, "updated_date": today,
-                 "net_amount": money(amount, customer.currency), "tcv": money(amount * 12, customer.currency),
-                 "trade_screening": False}
-        target = {"subscription_number": subscription["subscription_number"] if subscription else "",
-                  "end_customer_account": self._account_ref(customer), "currency": customer.currency,
-                  "offers": [{"offer_id": offer[0], "offer_name": offer[1], "sku": offer[4], "quantity": quantity,
-                              "offer_price_list_id": price_list_id(offer[0], customer.currency, period)}]}
+        order = {
+            "order_reference_id": reference,
+            "order_number": f"O-{number}",
+            "status": "submitted",
+            "order_type": order_type,
+            "transaction_type": transaction,
+            "invoice_owner_crm_account_number": PARTNER["crm_account_number"],
+            "invoice_owner_name": PARTNER["account_name"],
+            "end_customer_account_name": customer.account["account_name"],
+            "end_customer_account_number": customer.account["zoom_account_number"],
+            "end_customer_crm_account_number": customer.account["crm_account_number"],
+            "creation_date": today,
+            "effective_date": today,
+            "updated_date": today,
+            "net_amount": money(amount, customer.currency),
+            "tcv": money(amount * 12, customer.currency),
+            "trade_screening": False,
+        }
+        target = {
+            "subscription_number": subscription["subscription_number"] if subscription else "",
+            "end_customer_account": self._account_ref(customer),
+            "currency": customer.currency,
+            "offers": [
+                {
+                    "offer_id": offer[0],
+                    "offer_name": offer[1],
+                    "sku": offer[4],
+                    "quantity": quantity,
+                    "offer_price_list_id": price_list_id(offer[0], customer.currency, period),
+                }
+            ],
+        }
         self.order_details[reference] = {
-            "header": {"order_reference_id": reference, "order_type": order_type, "transaction_type": transaction,
-                       "status": "submitted", "order_number": order["order_number"], "order_date": today,
-                       "trade_screening": False,
-                       "order_metrics": {"tcv": cents(amount * 12), "mrr": cents(amount), "total_net_amount": cents(amount)}},
+            "header": {
+                "order_reference_id": reference,
+                "order_type": order_type,
+                "transaction_type": transaction,
+                "status": "submitted",
+                "order_number": order["order_number"],
+                "order_date": today,
+                "trade_screening": False,
+                "order_metrics": {
+                    "tcv": cents(amount * 12),
+                    "mrr": cents(amount),
+                    "total_net_amount": cents(amount),
+                },
+            },
             "create_subscription": [target] if transaction == "New" else [],
             "amend_subscriptions": [target] if transaction == "Amend" else [],
-            "errors": [], "warnings": []}
+            "errors": [],
+            "warnings": [],
+        }
         self._put("orders", reference, order, created=True)
-        self._schedule(at + self.rng.uniform(0.2, 1.5) * DAY, "order_complete",
-                       (reference, customer, offer, quantity, period, cancel))
+        self._schedule(
+            at + self.rng.uniform(0.2, 1.5) * DAY,
+            "order_complete",
+            (reference, customer, offer, quantity, period, cancel),
+        )
 
     def _on_order_complete(self, at: float, work: tuple) -> None:
         reference, customer, offer, quantity, period, cancel = work
@@ -204,8 +307,11 @@ class ZoomWorld(EventWorld):
         order["status"] = detail["header"]["status"] = "completed"
         order["updated_date"] = day(at)
         if order["order_type"] == "trial":
-            trial = {"trial_id": f"TR-{reference[3:]}", "subscription_owner": self._account_ref(customer),
-                     "invoice_owner": dict(PARTNER)}
+            trial = {
+                "trial_id": f"TR-{reference[3:]}",
+                "subscription_owner": self._account_ref(customer),
+                "invoice_owner": dict(PARTNER),
+            }
             self._put("trials", trial["trial_id"], trial, created=True)
         elif order["transaction_type"] == "New":
             number = f"A-{self._number()}"
@@ -218,52 +324,102 @@ class ZoomWorld(EventWorld):
 
     def _line(self, offer: tuple, currency: str, quantity: int, period: str, start: str) -> dict:
         unit = offer_price(offer, currency, period)
-        return {"offer_id": offer[0], "offer_name": offer[1], "offer_type": offer[2], "sku": offer[4],
-                "offer_price_list_id": price_list_id(offer[0], currency, period),
-                "offer_price_list_name": f"{offer[1]} {period} {currency}", "quantity": quantity, "start_date": start,
-                "status": "active",
-                "charges": [{"charge_model": "Per Unit Pricing", "charge_type": "Recurring",
-                             "charge_id": f"CH-{self._number()}", "partner_sku_code": f"{offer[4]}-{period[0]}-{currency}",
-                             "sale_price": money(unit, currency), "net_price": money(unit * Decimal("0.8"), currency),
-                             "net_amount": money(unit * Decimal("0.8") * quantity, currency)}]}
+        return {
+            "offer_id": offer[0],
+            "offer_name": offer[1],
+            "offer_type": offer[2],
+            "sku": offer[4],
+            "offer_price_list_id": price_list_id(offer[0], currency, period),
+            "offer_price_list_name": f"{offer[1]} {period} {currency}",
+            "quantity": quantity,
+            "start_date": start,
+            "status": "active",
+            "charges": [
+                {
+                    "charge_model": "Per Unit Pricing",
+                    "charge_type": "Recurring",
+                    "charge_id": f"CH-{self._number()}",
+                    "partner_sku_code": f"{offer[4]}-{period[0]}-{currency}",
+                    "sale_price": money(unit, currency),
+                    "net_price": money(unit * Decimal("0.8"), currency),
+                    "net_amount": money(unit * Decimal("0.8") * quantity, currency),
+                }
+            ],
+        }
 
     def _monthly(self, subscription: dict) -> Decimal:
         total = Decimal(0)
         for line in subscription["subscription_lines"]:
             if line["status"] == "active":
                 amount = line["charges"][0]["net_amount"]["amount"]
-                total += amount / 12 if line["offer_price_list_name"].split()[-2] == "Annual" else amount
+                total += (
+                    amount / 12 if line["offer_price_list_name"].split()[-2] == "Annual" else amount
+                )
         return cents(total)
 
-    def _new_subscription(self, at: float, number: str, customer: Customer, offer: tuple, quantity: int, period: str,
-                          order: dict) -> None:
+    def _new_subscription(
+        self,
+        at: float,
+        number: str,
+        customer: Customer,
+        offer: tuple,
+        quantity: int,
+        period: str,
+        order: dict,
+    ) -> None:
         start = day(at)
         months = self.rng.choice((12, 12, 24, 36))
-        term = {"term_type": "TERMED", "period_type": "Month", "term_period": months, "start_date": start,
-                "end_date": add_months(start, months)}
+        term = {
+            "term_type": "TERMED",
+            "period_type": "Month",
+            "term_period": months,
+            "start_date": start,
+            "end_date": add_months(start, months),
+        }
         subscription = {
-            "subscription_number": number, "status": "active", "payment_term": "Net30", "currency": customer.currency,
-            "service_start_date": start, "free_months_included": False,
-            "end_customer_account": self._account_ref(customer), "invoice_owner_account": dict(PARTNER),
+            "subscription_number": number,
+            "status": "active",
+            "payment_term": "Net30",
+            "currency": customer.currency,
+            "service_start_date": start,
+            "free_months_included": False,
+            "end_customer_account": self._account_ref(customer),
+            "invoice_owner_account": dict(PARTNER),
             "agreement_dates": {"contract_effective_date": start, "service_activation_date": start},
-            "initial_term": dict(term), "current_term": dict(term),
+            "initial_term": dict(term),
+            "current_term": dict(term),
             "renewal_term": {"term_type": "TERMED", "period_type": "Month", "term_period": 12},
-            "auto_renew": self.rng.random() < 0.7, "start_date": start, "end_date": term["end_date"],
+            "auto_renew": self.rng.random() < 0.7,
+            "start_date": start,
+            "end_date": term["end_date"],
             "invoice_separately": False,
-            "sold_to_contact": {"crm_contact_number": f"C-{customer.number:06d}", "first_name": "Alex",
-                                "last_name": f"Buyer{customer.number}", "email": f"it@customer{customer.number}.example"},
+            "sold_to_contact": {
+                "crm_contact_number": f"C-{customer.number:06d}",
+                "first_name": "Alex",
+                "last_name": f"Buyer{customer.number}",
+                "email": f"it@customer{customer.number}.example",
+            },
             "subscription_lines": [self._line(offer, customer.currency, quantity, period, start)],
-            "created_date": start, "updated_date": start,
+            "created_date": start,
+            "updated_date": start,
         }
         self._set_mrr(subscription)
         self._put("subscriptions", number, subscription, created=True)
         self.records["subscription_versions"][number] = {
-            "subscription_number": number, "status": "active", "start_date": start, "end_date": term["end_date"],
-            "subscription_versions": []}
+            "subscription_number": number,
+            "status": "active",
+            "start_date": start,
+            "end_date": term["end_date"],
+            "subscription_versions": [],
+        }
         self._version(number, ["create_subscription"], start)
         self._schedule(at + 0.5 * DAY, "bill", number)
-        self._schedule(dt.datetime.fromisoformat(term["end_date"]).replace(tzinfo=dt.timezone.utc).timestamp()
-                       + DAY / 4, "term_end", number)
+        self._schedule(
+            dt.datetime.fromisoformat(term["end_date"]).replace(tzinfo=dt.UTC).timestamp()
+            + DAY / 4,
+            "term_end",
+            number,
+        )
 
     def _set_mrr(self, subscription: dict) -> None:
         mrr = self._monthly(subscription)
@@ -276,15 +432,27 @@ class ZoomWorld(EventWorld):
         for version in history["subscription_versions"]:
             version["latest_version"] = False
         count = len(history["subscription_versions"]) + 1
-        history["subscription_versions"].append({
-            "sequence": count, "version": count, "latest_version": True, "action": action, "start_date": start,
-            "end_date": subscription["end_date"], "mrr": subscription["contracted_mrr"],
-            "currency": subscription["currency"]})
-        history.update(status="active" if subscription["status"] == "active" else "expired",
-                       end_date=subscription["end_date"])
+        history["subscription_versions"].append(
+            {
+                "sequence": count,
+                "version": count,
+                "latest_version": True,
+                "action": action,
+                "start_date": start,
+                "end_date": subscription["end_date"],
+                "mrr": subscription["contracted_mrr"],
+                "currency": subscription["currency"],
+            }
+        )
+        history.update(
+            status="active" if subscription["status"] == "active" else "expired",
+            end_date=subscription["end_date"],
+        )
         self._put("subscription_versions", number, history, created=count == 1)
 
-    def _amend(self, at: float, number: str, offer: tuple, quantity: int, period: str, cancel: bool) -> None:
+    def _amend(
+        self, at: float, number: str, offer: tuple, quantity: int, period: str, cancel: bool
+    ) -> None:
         subscription = self.records["subscriptions"][number]
         if subscription["status"] != "active":
             return
@@ -297,15 +465,25 @@ class ZoomWorld(EventWorld):
             action = ["cancel"]
             self._credit_memo(at, subscription)
         else:
-            existing = next((line for line in subscription["subscription_lines"] if line["offer_id"] == offer[0]), None)
+            existing = next(
+                (
+                    line
+                    for line in subscription["subscription_lines"]
+                    if line["offer_id"] == offer[0]
+                ),
+                None,
+            )
             if existing:
                 existing["quantity"] = quantity
                 existing["charges"][0]["net_amount"] = money(
-                    existing["charges"][0]["net_price"]["amount"] * quantity, subscription["currency"])
+                    existing["charges"][0]["net_price"]["amount"] * quantity,
+                    subscription["currency"],
+                )
                 action = ["update_subscription_plan"]
             else:
                 subscription["subscription_lines"].append(
-                    self._line(offer, subscription["currency"], quantity, period, today))
+                    self._line(offer, subscription["currency"], quantity, period, today)
+                )
                 action = ["add_subscription_plan"]
         self._set_mrr(subscription)
         subscription["updated_date"] = today
@@ -318,8 +496,12 @@ class ZoomWorld(EventWorld):
             return
         today = day(at)
         if subscription["auto_renew"]:
-            term = {**subscription["current_term"], "term_period": 12, "start_date": subscription["end_date"],
-                    "end_date": add_months(subscription["end_date"], 12)}
+            term = {
+                **subscription["current_term"],
+                "term_period": 12,
+                "start_date": subscription["end_date"],
+                "end_date": add_months(subscription["end_date"], 12),
+            }
             subscription.update(current_term=term, end_date=term["end_date"], updated_date=today)
             self._put("subscriptions", number, subscription, created=False)
             self._version(number, ["renew"], today)
@@ -336,51 +518,97 @@ class ZoomWorld(EventWorld):
         customer = self._customer_of(subscription)
         document = f"INV{self._number():08d}"
         today = day(at)
-        items = [{"end_customer_account": self._account_ref(customer), "charge_name": f"{line['offer_name']} licence",
-                  "charge_type": "Recurring", "offer_name": line["offer_name"],
-                  "offer_price_list_name": line["offer_price_list_name"], "offer_price_list_id": line["offer_price_list_id"],
-                  "start_date": today, "end_date": add_months(today, 1), "subscription_number": number,
-                  "partner_sku_code": line["charges"][0]["partner_sku_code"], "quantity": line["quantity"],
-                  "tax_amount": money(Decimal(0), subscription["currency"]),
-                  "total_amount": money(self._line_month(line), subscription["currency"])}
-                 for line in subscription["subscription_lines"] if line["status"] == "active"]
+        items = [
+            {
+                "end_customer_account": self._account_ref(customer),
+                "charge_name": f"{line['offer_name']} licence",
+                "charge_type": "Recurring",
+                "offer_name": line["offer_name"],
+                "offer_price_list_name": line["offer_price_list_name"],
+                "offer_price_list_id": line["offer_price_list_id"],
+                "start_date": today,
+                "end_date": add_months(today, 1),
+                "subscription_number": number,
+                "partner_sku_code": line["charges"][0]["partner_sku_code"],
+                "quantity": line["quantity"],
+                "tax_amount": money(Decimal(0), subscription["currency"]),
+                "total_amount": money(self._line_month(line), subscription["currency"]),
+            }
+            for line in subscription["subscription_lines"]
+            if line["status"] == "active"
+        ]
         total = sum((item["total_amount"]["amount"] for item in items), Decimal(0))
-        invoice = {"invoice_number": document, "invoice_date": today, "customer_name": [customer.account["account_name"]],
-                   "invoice_owner_account": dict(PARTNER), "due_date": add_months(today, 1), "payment_status": "Unpaid",
-                   "balance": money(total, subscription["currency"]), "net_amount": money(total, subscription["currency"]),
-                   "billing_description": f"Subscription {number}", "posted_date": today,
-                   "total_tax_amount": money(Decimal(0), subscription["currency"]), "invoice_items": items}
+        invoice = {
+            "invoice_number": document,
+            "invoice_date": today,
+            "customer_name": [customer.account["account_name"]],
+            "invoice_owner_account": dict(PARTNER),
+            "due_date": add_months(today, 1),
+            "payment_status": "Unpaid",
+            "balance": money(total, subscription["currency"]),
+            "net_amount": money(total, subscription["currency"]),
+            "billing_description": f"Subscription {number}",
+            "posted_date": today,
+            "total_tax_amount": money(Decimal(0), subscription["currency"]),
+            "invoice_items": items,
+        }
         self._put("invoices", document, invoice, created=True)
         self._document(document, "invoice", invoice, customer, created=True)
         self._schedule(at + self.rng.uniform(*PAID_AFTER_DAYS) * DAY, "paid", document)
-        self._schedule(dt.datetime.fromisoformat(add_months(today, 1)).replace(tzinfo=dt.timezone.utc).timestamp()
-                       + 0.5 * DAY, "bill", number)
+        self._schedule(
+            dt.datetime.fromisoformat(add_months(today, 1))
+            .replace(tzinfo=dt.UTC)
+            .timestamp()
+            + 0.5 * DAY,
+            "bill",
+            number,
+        )
 
     @staticmethod
     def _line_month(line: dict) -> Decimal:
         amount = line["charges"][0]["net_amount"]["amount"]
-        return cents(amount / 12 if line["offer_price_list_name"].split()[-2] == "Annual" else amount)
+        return cents(
+            amount / 12 if line["offer_price_list_name"].split()[-2] == "Annual" else amount
+        )
 
-    def _document(self, number: str, kind: str, source: dict, customer: Customer, created: bool) -> None:
+    def _document(
+        self, number: str, kind: str, source: dict, customer: Customer, created: bool
+    ) -> None:
         date = source.get("invoice_date") or source["document_date"]
-        self._put("billing_documents", number, {
-            "document_number": number, "document_date": date, "document_type": kind,
-            "customer_name": [customer.account["account_name"]],
-            "customer_zoom_account_number": int(customer.account["zoom_account_number"]),
-            "invoice_owner_name": PARTNER["account_name"], "due_date": source["due_date"],
-            "payment_status": source["payment_status"], "balance": dict(source["balance"]),
-            "net_amount": dict(source["net_amount"]), "billing_description": source["billing_description"],
-            "posted_date": source["posted_date"], **({"reason_detail": source["reason_detail"]}
-                                                     if "reason_detail" in source else {})}, created)
+        self._put(
+            "billing_documents",
+            number,
+            {
+                "document_number": number,
+                "document_date": date,
+                "document_type": kind,
+                "customer_name": [customer.account["account_name"]],
+                "customer_zoom_account_number": int(customer.account["zoom_account_number"]),
+                "invoice_owner_name": PARTNER["account_name"],
+                "due_date": source["due_date"],
+                "payment_status": source["payment_status"],
+                "balance": dict(source["balance"]),
+                "net_amount": dict(source["net_amount"]),
+                "billing_description": source["billing_description"],
+                "posted_date": source["posted_date"],
+                **({"reason_detail": source["reason_detail"]} if "reason_detail" in source else {}),
+            },
+            created,
+        )
 
     def _credit_memo(self, at: float, subscription: dict) -> None:
         customer = self._customer_of(subscription)
         today = day(at)
-        memo = {"document_date": today, "due_date": today, "payment_status": "Unpaid",
-                "balance": money(subscription["contracted_mrr"], subscription["currency"]),
-                "net_amount": money(subscription["contracted_mrr"], subscription["currency"]),
-                "billing_description": f"Cancellation of {subscription['subscription_number']}", "posted_date": today,
-                "reason_detail": "Subscription cancelled"}
+        memo = {
+            "document_date": today,
+            "due_date": today,
+            "payment_status": "Unpaid",
+            "balance": money(subscription["contracted_mrr"], subscription["currency"]),
+            "net_amount": money(subscription["contracted_mrr"], subscription["currency"]),
+            "billing_description": f"Cancellation of {subscription['subscription_number']}",
+            "posted_date": today,
+            "reason_detail": "Subscription cancelled",
+        }
         number = f"CM{self._number():08d}"
         self._document(number, "credit_memo", memo, customer, created=True)
         self._schedule(at + 3 * DAY, "paid", number)
@@ -397,22 +625,36 @@ class ZoomWorld(EventWorld):
         number = self._number()
         offer = self.rng.choice(OFFERS)
         today = day(at)
-        quote = {"quote_reference_id": f"QR-{number}", "quote_number": f"Q-{number}", "status": "submitted",
-                 "quote_type": self.rng.choices(("sale", "trial"), weights=(4, 1))[0], "transaction_type": "New",
-                 "end_customer_account_name": customer.account["account_name"],
-                 "end_customer_account_number": customer.account["zoom_account_number"],
-                 "end_customer_crm_account_number": customer.account["crm_account_number"],
-                 "invoice_owner_name": PARTNER["account_name"],
-                 "invoice_owner_crm_account_number": PARTNER["crm_account_number"], "creation_date": today,
-                 "effective_date": today, "net_amount": money(offer_price(offer, customer.currency, "Month") * 10,
-                                                              customer.currency),
-                 "updated_date": today, "trade_screening": False}
+        quote = {
+            "quote_reference_id": f"QR-{number}",
+            "quote_number": f"Q-{number}",
+            "status": "submitted",
+            "quote_type": self.rng.choices(("sale", "trial"), weights=(4, 1))[0],
+            "transaction_type": "New",
+            "end_customer_account_name": customer.account["account_name"],
+            "end_customer_account_number": customer.account["zoom_account_number"],
+            "end_customer_crm_account_number": customer.account["crm_account_number"],
+            "invoice_owner_name": PARTNER["account_name"],
+            "invoice_owner_crm_account_number": PARTNER["crm_account_number"],
+            "creation_date": today,
+            "effective_date": today,
+            "net_amount": money(
+                offer_price(offer, customer.currency, "Month") * 10, customer.currency
+            ),
+            "updated_date": today,
+            "trade_screening": False,
+        }
         self._put("quotes", quote["quote_reference_id"], quote, created=True)
-        self._schedule(at + self.rng.uniform(1, 6) * DAY, "quote_status", quote["quote_reference_id"])
+        self._schedule(
+            at + self.rng.uniform(1, 6) * DAY, "quote_status", quote["quote_reference_id"]
+        )
 
     def _on_quote_status(self, at: float, reference: str) -> None:
         quote = self.records["quotes"][reference]
-        following = {"submitted": ("approved", "rejected"), "approved": ("completed", "canceled")}.get(quote["status"])
+        following = {
+            "submitted": ("approved", "rejected"),
+            "approved": ("completed", "canceled"),
+        }.get(quote["status"])
         if not following:
             return
         quote.update(status=self.rng.choices(following, weights=(4, 1))[0], updated_date=day(at))
@@ -422,22 +664,36 @@ class ZoomWorld(EventWorld):
     def _deal_registration(self, at: float, customer: Customer) -> None:
         number = self._number()
         today = day(at)
-        deal = {"deal_reg_number": f"DR-{number}", "create_reference_id": f"DRR-{number}",
-                "deal_name": f"{customer.account['account_name']} expansion",
-                "invoice_owner_crm_account_number": PARTNER["crm_account_number"], "opportunity_stage": "submitted",
-                "submitted_date": today, "expected_closed_date": add_months(today, 3),
-                "estimated_mrr": self.rng.randint(100, 5000), "currency": customer.currency,
-                "program_name": "Direct Reseller Registration", "original_expiry_date": add_months(today, 6),
-                "status": "submitted",
-                "end_customer": {"crm_account_number": customer.account["crm_account_number"],
-                                 "account_name": customer.account["account_name"]}}
+        deal = {
+            "deal_reg_number": f"DR-{number}",
+            "create_reference_id": f"DRR-{number}",
+            "deal_name": f"{customer.account['account_name']} expansion",
+            "invoice_owner_crm_account_number": PARTNER["crm_account_number"],
+            "opportunity_stage": "submitted",
+            "submitted_date": today,
+            "expected_closed_date": add_months(today, 3),
+            "estimated_mrr": self.rng.randint(100, 5000),
+            "currency": customer.currency,
+            "program_name": "Direct Reseller Registration",
+            "original_expiry_date": add_months(today, 6),
+            "status": "submitted",
+            "end_customer": {
+                "crm_account_number": customer.account["crm_account_number"],
+                "account_name": customer.account["account_name"],
+            },
+        }
         self._put("deal_registrations", deal["create_reference_id"], deal, created=True)
-        self._schedule(at + self.rng.uniform(2, 15) * DAY, "deal_status", deal["create_reference_id"])
+        self._schedule(
+            at + self.rng.uniform(2, 15) * DAY, "deal_status", deal["create_reference_id"]
+        )
 
     def _on_deal_status(self, at: float, reference: str) -> None:
         deal = self.records["deal_registrations"][reference]
-        status = {"submitted": "pending review", "pending review": self.rng.choice(("approved", "denied")),
-                  "approved": self.rng.choice(("closed-won", "closed-lost"))}.get(deal["status"])
+        status = {
+            "submitted": "pending review",
+            "pending review": self.rng.choice(("approved", "denied")),
+            "approved": self.rng.choice(("closed-won", "closed-lost")),
+        }.get(deal["status"])
         if status is None:
             return
         deal.update(status=status, opportunity_stage=status)

@@ -39,11 +39,15 @@ class StreamSpec:
     """What one list endpoint accepts, per Zuora's guide and the spec's parameter descriptions."""
 
     name: str
-    filterable: dict[str, str]  # documented filter field -> kind (text, time, date, number, integer, boolean, related)
+    filterable: dict[
+        str, str
+    ]  # documented filter field -> kind (text, time, date, number, integer, boolean, related)
     fields: frozenset[str]  # accepted `fields[]` values
     expandable: frozenset[str]
     embedded: frozenset[str] = frozenset()  # expansions held inside the record itself
-    filter_aliases: dict[str, str] = field(default_factory=dict)  # documented filter name -> record field
+    filter_aliases: dict[str, str] = field(
+        default_factory=dict
+    )  # documented filter name -> record field
     unsortable: frozenset[str] = frozenset()  # object-typed fields
 
 
@@ -122,7 +126,9 @@ class Filter:
 
 def _values(query: dict[str, list[str]], name: str) -> list[str]:
     """Every comma-separated value of a repeatable parameter."""
-    return [part.strip() for value in query.get(name, []) for part in value.split(",") if part.strip()]
+    return [
+        part.strip() for value in query.get(name, []) for part in value.split(",") if part.strip()
+    ]
 
 
 def parse_filter(spec: StreamSpec, clause: str) -> Filter:
@@ -133,7 +139,10 @@ def parse_filter(spec: StreamSpec, clause: str) -> Filter:
     if name not in spec.filterable:
         raise BadRequest("filter[]", f"'{name}' is not a filterable field of {spec.name}")
     if operator not in OPERATORS:
-        raise BadRequest("filter[]", f"invalid operator '{operator}' in '{clause}': use one of {', '.join(OPERATORS)}")
+        raise BadRequest(
+            "filter[]",
+            f"invalid operator '{operator}' in '{clause}': use one of {', '.join(OPERATORS)}",
+        )
     kind = spec.filterable[name]
     value_kind = "text" if kind == "related" else kind
     if operator in ("LT", "GT") and kind not in ORDERED_KINDS:
@@ -144,36 +153,63 @@ def parse_filter(spec: StreamSpec, clause: str) -> Filter:
         if operator == "IN":
             if not (text.startswith("[") and text.endswith("]")):
                 raise BadRequest("filter[]", f"IN takes a list like {name}.IN:[a,b]")
-            value: Any = {_convert(value_kind, item.strip()) for item in text[1:-1].split(",") if item.strip()}
+            value: Any = {
+                _convert(value_kind, item.strip()) for item in text[1:-1].split(",") if item.strip()
+            }
         else:
             value = _convert(value_kind, text)
     except ValueError:
-        raise BadRequest("filter[]", f"'{text}' is not a valid {value_kind} value for '{name}'") from None
+        raise BadRequest(
+            "filter[]", f"'{text}' is not a valid {value_kind} value for '{name}'"
+        ) from None
     return Filter(spec.filter_aliases.get(name, name), kind, operator, value)
 
 
 def parse_query(spec: StreamSpec, query: dict[str, list[str]]) -> ListQuery:
     raw_size = (query.get("page_size") or [str(DEFAULT_PAGE_SIZE)])[-1]
     if not raw_size.isdigit() or not 1 <= int(raw_size) <= MAX_PAGE_SIZE:
-        raise BadRequest("page_size", f"page_size must be an integer between 1 and {MAX_PAGE_SIZE}, got '{raw_size}'")
+        raise BadRequest(
+            "page_size",
+            f"page_size must be an integer between 1 and {MAX_PAGE_SIZE}, got '{raw_size}'",
+        )
     expand = frozenset(_values(query, "expand[]"))
     if unknown := expand - spec.expandable:
-        raise BadRequest("expand[]", f"cannot expand {', '.join(sorted(unknown))} on {spec.name}; "
-                                     f"expandable: {', '.join(sorted(spec.expandable))}")
+        raise BadRequest(
+            "expand[]",
+            f"cannot expand {', '.join(sorted(unknown))} on {spec.name}; "
+            f"expandable: {', '.join(sorted(spec.expandable))}",
+        )
     fields = frozenset(_values(query, "fields[]"))
     if unknown := fields - spec.fields:
-        raise BadRequest("fields[]", f"unknown field(s) {', '.join(sorted(unknown))} for {spec.name}")
+        raise BadRequest(
+            "fields[]", f"unknown field(s) {', '.join(sorted(unknown))} for {spec.name}"
+        )
     sort = []
     for clause in _values(query, "sort[]"):
         name, _, direction = clause.rpartition(".")
-        if name not in spec.fields or name in spec.unsortable or direction.lower() not in ("asc", "desc"):
-            raise BadRequest("sort[]", f"invalid sort '{clause}': expected <field>.asc or <field>.desc")
+        if (
+            name not in spec.fields
+            or name in spec.unsortable
+            or direction.lower() not in ("asc", "desc")
+        ):
+            raise BadRequest(
+                "sort[]", f"invalid sort '{clause}': expected <field>.asc or <field>.desc"
+            )
         sort.append((name, direction.lower() == "desc"))
-    nested = {key: frozenset(_values(query, f"{key}.fields[]")) for key in expand if query.get(f"{key}.fields[]")}
+    nested = {
+        key: frozenset(_values(query, f"{key}.fields[]"))
+        for key in expand
+        if query.get(f"{key}.fields[]")
+    }
     return ListQuery(
-        page_size=int(raw_size), filters=[parse_filter(spec, clause) for clause in query.get("filter[]", [])],
-        sort=tuple(sort) or DEFAULT_SORT, fields=fields, expand=expand, nested_fields=nested,
-        cursor=(query.get("cursor") or [None])[-1] or None)
+        page_size=int(raw_size),
+        filters=[parse_filter(spec, clause) for clause in query.get("filter[]", [])],
+        sort=tuple(sort) or DEFAULT_SORT,
+        fields=fields,
+        expand=expand,
+        nested_fields=nested,
+        cursor=(query.get("cursor") or [None])[-1] or None,
+    )
 
 
 # ---- ordering and cursors -------------------------------------------------------------------
@@ -211,8 +247,11 @@ class Ordering:
         self.mixed = len(directions) > 1
         self.id_descending = sort[-1][1]
         self.is_default_index = len(sort) == 1 and sort[0][0] == "updated_time"
-        self.keys = table.by_update() if self.is_default_index else sorted(
-            self.key(record_id) for record_id in table.records)
+        self.keys = (
+            table.by_update()
+            if self.is_default_index
+            else sorted(self.key(record_id) for record_id in table.records)
+        )
 
     def _part(self, value: Any, descending: bool) -> Any:
         part = (value is not None, value)
@@ -222,7 +261,10 @@ class Ordering:
         if self.is_default_index:
             return (self.table.stamps[record_id], record_id)
         record = self.table.records[record_id]
-        parts = [self._part(self.sort_value(record_id, record, name), descending) for name, descending in self.sort]
+        parts = [
+            self._part(self.sort_value(record_id, record, name), descending)
+            for name, descending in self.sort
+        ]
         return (*parts, Descending(record_id) if self.mixed and self.id_descending else record_id)
 
     def sort_value(self, record_id: str, record: dict, name: str) -> Any:
@@ -231,7 +273,9 @@ class Ordering:
         value = record.get(name)
         return int(instant(value)) if name in TIME_FIELDS and value else value
 
-    def walk(self, keys: list[tuple], after: tuple | None, low: int = 0, high: int | None = None) -> range:
+    def walk(
+        self, keys: list[tuple], after: tuple | None, low: int = 0, high: int | None = None
+    ) -> range:
         """Indexes into `keys` in walking order, from just after `after` (a cursor's key),
         within keys[low:high]."""
         high = len(keys) if high is None else high
@@ -248,8 +292,12 @@ class Ordering:
         the filters left to test record by record."""
         low, high, rest = 0, len(self.keys), []
         for each in filters:
-            if not (self.is_default_index and each.field == "updated_time" and each.value is not None
-                    and each.operator in ("GT", "LT")):
+            if not (
+                self.is_default_index
+                and each.field == "updated_time"
+                and each.value is not None
+                and each.operator in ("GT", "LT")
+            ):
                 rest.append(each)
             elif each.operator == "GT":
                 low = max(low, bisect.bisect_left(self.keys, (math.floor(each.value) + 1,)))
@@ -264,36 +312,60 @@ class Ordering:
             value = record_id if name == "id" else self.sort_value(record_id, record, name)
             if name in TIME_FIELDS and value is not None:
                 value = stamp_text(value)
-            keyset.append({"orderBy": {"field": _cursor_name(name), "order": "DESC" if descending else "ASC"},
-                           "value": value})
+            keyset.append(
+                {
+                    "orderBy": {
+                        "field": _cursor_name(name),
+                        "order": "DESC" if descending else "ASC",
+                    },
+                    "value": value,
+                }
+            )
         return base64.b64encode(encode(keyset)).decode()
 
     def decode_cursor(self, cursor: str) -> tuple:
-        expected = [(_cursor_name(name), "DESC" if descending else "ASC")
-                    for name, descending in (*self.sort, ("id", self.id_descending))]
+        expected = [
+            (_cursor_name(name), "DESC" if descending else "ASC")
+            for name, descending in (*self.sort, ("id", self.id_descending))
+        ]
         try:
             keyset = json.loads(base64.b64decode(cursor, validate=True), parse_float=Decimal)
-            if [(entry["orderBy"]["field"], entry["orderBy"]["order"]) for entry in keyset] != expected:
+            if [
+                (entry["orderBy"]["field"], entry["orderBy"]["order"]) for entry in keyset
+            ] != expected:
                 raise ValueError("the cursor belongs to another sort order")
             values = [entry["value"] for entry in keyset]
             for index, (name, _) in enumerate(self.sort):
                 if name in TIME_FIELDS and values[index] is not None:
                     values[index] = int(instant(values[index]))
         except (ValueError, KeyError, TypeError, binascii.Error):
-            raise BadRequest("cursor", "invalid cursor: pass next_page from the previous page unchanged, "
-                                       "with the same other parameters") from None
+            raise BadRequest(
+                "cursor",
+                "invalid cursor: pass next_page from the previous page unchanged, "
+                "with the same other parameters",
+            ) from None
         *parts, record_id = values
         if self.is_default_index:
             return (parts[0], record_id)
-        return (*(self._part(value, descending) for value, (_, descending) in zip(parts, self.sort)),
-                Descending(record_id) if self.mixed and self.id_descending else record_id)
+        return (
+            *(self._part(value, descending) for value, (_, descending) in zip(parts, self.sort)),
+            Descending(record_id) if self.mixed and self.id_descending else record_id,
+        )
 
 
-def list_page(table: Table, ordering: Ordering, query: ListQuery,
-              value_of: Callable[[Filter, str, dict], Any], render: Callable[[list[str]], list[bytes]]) -> bytes:
+def list_page(
+    table: Table,
+    ordering: Ordering,
+    query: ListQuery,
+    value_of: Callable[[Filter, str, dict], Any],
+    render: Callable[[list[str]], list[bytes]],
+) -> bytes:
     """One page as encoded JSON: `{"next_page": cursor|null, "data": [...]}`."""
     after = ordering.decode_cursor(query.cursor) if query.cursor else None
-    id_filter = next((each for each in query.filters if each.field == "id" and each.operator in ("EQ", "IN")), None)
+    id_filter = next(
+        (each for each in query.filters if each.field == "id" and each.operator in ("EQ", "IN")),
+        None,
+    )
     filters = query.filters
     if id_filter is not None:  # a handful of ids: look them up rather than scan
         wanted = id_filter.value if id_filter.operator == "IN" else {id_filter.value}
@@ -307,13 +379,23 @@ def list_page(table: Table, ordering: Ordering, query: ListQuery,
     if filters:
         records = table.records
         ids = (_id_of(keys[index]) for index in indexes)
-        page = list(itertools.islice((key for key in ids if all(
-            each.matches(value_of(each, key, records[key])) for each in filters)), wanted_count))
+        page = list(
+            itertools.islice(
+                (
+                    key
+                    for key in ids
+                    if all(each.matches(value_of(each, key, records[key])) for each in filters)
+                ),
+                wanted_count,
+            )
+        )
     elif ordering.mixed:
         page = [_id_of(keys[index]) for index in indexes[:wanted_count]]
     else:
         page = [keys[index][-1] for index in indexes[:wanted_count]]
-    next_page = ordering.encode_cursor(page[query.page_size - 1]) if len(page) > query.page_size else None
+    next_page = (
+        ordering.encode_cursor(page[query.page_size - 1]) if len(page) > query.page_size else None
+    )
     data = b",".join(render(page[: query.page_size]))
     return b'{"next_page":' + encode(next_page) + b',"data":[' + data + b"]}"
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from commerce_sandbox.table import Table
 from commerce_sandbox.money import cents
+from commerce_sandbox.table import Table
 from commerce_sandbox.vendors import StreamCounts
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # Zuora's examples carry -08:00 / -07:00 offsets
@@ -116,8 +116,14 @@ class ZuoraWorld:
 
     def _new(self, when: float) -> dict:
         user = self.rng.choice(self.users)
-        return {"id": self._id(), "created_by_id": user, "created_time": stamp_text(when),
-                "updated_by_id": user, "updated_time": stamp_text(when), "custom_fields": {}}
+        return {
+            "id": self._id(),
+            "created_by_id": user,
+            "created_time": stamp_text(when),
+            "updated_by_id": user,
+            "updated_time": stamp_text(when),
+            "custom_fields": {},
+        }
 
     def _put(self, stream: str, record: dict, when: float) -> None:
         self.tables[stream].put(record["id"], record, int(when))
@@ -138,18 +144,29 @@ class ZuoraWorld:
         account = self._new(opened)
         currency = rng.choice(("USD", "USD", "USD", "EUR", "GBP"))
         number = self._number("A")
-        account.update({
-            "account_number": number, "name": f"Customer {number}",
-            "billing_document_settings": {"email_documents": True, "print_documents": False},
-            "batch": f"Batch{rng.randint(1, 5)}", "bill_cycle_day": rng.randint(1, 28),
-            "communication_profile_id": self.users[0], "crm_id": f"CRM-{rng.randint(100000, 999999)}",
-            "default_payment_method_id": self._id(), "payment_terms": "Net 30",
-            "auto_pay": rng.random() < 0.5, "currency": currency,
-            "sales_rep": rng.choice(("Ada Park", "Bo Lindqvist", "Chidi Okafor")), "enabled": True,
-            "remaining_debit_memo_balance": ZERO, "remaining_invoice_balance": ZERO,
-            "remaining_credit_memo_balance": ZERO, "remaining_payment_balance": ZERO,
-            "bill_to_id": self._id(), "sold_to_id": self._id(),
-        })
+        account.update(
+            {
+                "account_number": number,
+                "name": f"Customer {number}",
+                "billing_document_settings": {"email_documents": True, "print_documents": False},
+                "batch": f"Batch{rng.randint(1, 5)}",
+                "bill_cycle_day": rng.randint(1, 28),
+                "communication_profile_id": self.users[0],
+                "crm_id": f"CRM-{rng.randint(100000, 999999)}",
+                "default_payment_method_id": self._id(),
+                "payment_terms": "Net 30",
+                "auto_pay": rng.random() < 0.5,
+                "currency": currency,
+                "sales_rep": rng.choice(("Ada Park", "Bo Lindqvist", "Chidi Okafor")),
+                "enabled": True,
+                "remaining_debit_memo_balance": ZERO,
+                "remaining_invoice_balance": ZERO,
+                "remaining_credit_memo_balance": ZERO,
+                "remaining_payment_balance": ZERO,
+                "bill_to_id": self._id(),
+                "sold_to_id": self._id(),
+            }
+        )
         self._put("accounts", account, opened)
         self.account_invoices[account["id"]] = []
         self.account_subscriptions[account["id"]] = []
@@ -163,25 +180,52 @@ class ZuoraWorld:
         charges = []
         for name, sku, accounting_code in rng.sample(CHARGE_CATALOG, rng.randint(1, 4)):
             four_decimals = sku == "SKU-API"  # usage-like prices carry sub-cent precision
-            unit = Decimal(rng.randint(1000, 99999)).scaleb(-4) if four_decimals else Decimal(
-                rng.randint(500, 49999)).scaleb(-2)
-            charges.append(Charge(name, sku, accounting_code, self._id(), self._id(), unit,
-                                  Decimal(rng.randint(1, 40))))
-        subscription.update({
-            "subscription_number": self._number("A-S"), "state": "active", "version": 1,
-            "account_id": account["id"], "invoice_owner_account_id": account["id"], "auto_renew": False,
-            "latest_version": True, "initial_term": {"type": "evergreen"},
-            "current_term": {"type": "evergreen", "start_date": day_text(started)},
-            "renewal_term": {"type": "evergreen"}, "start_date": day_text(started),
-            "description": f"{account['name']} subscription",
-            "contract_effective": day_text(started), "service_activation": day_text(started),
-            "customer_acceptance": day_text(started), "invoice_separately": False,
-            "currency": account["currency"], "last_booking_date": day_text(started),
-            "bill_to_id": account["bill_to_id"], "payment_terms": account["payment_terms"],
-            "billing_document_settings": {}, "sold_to_id": account["sold_to_id"],
-        })
+            unit = (
+                Decimal(rng.randint(1000, 99999)).scaleb(-4)
+                if four_decimals
+                else Decimal(rng.randint(500, 49999)).scaleb(-2)
+            )
+            charges.append(
+                Charge(
+                    name,
+                    sku,
+                    accounting_code,
+                    self._id(),
+                    self._id(),
+                    unit,
+                    Decimal(rng.randint(1, 40)),
+                )
+            )
+        subscription.update(
+            {
+                "subscription_number": self._number("A-S"),
+                "state": "active",
+                "version": 1,
+                "account_id": account["id"],
+                "invoice_owner_account_id": account["id"],
+                "auto_renew": False,
+                "latest_version": True,
+                "initial_term": {"type": "evergreen"},
+                "current_term": {"type": "evergreen", "start_date": day_text(started)},
+                "renewal_term": {"type": "evergreen"},
+                "start_date": day_text(started),
+                "description": f"{account['name']} subscription",
+                "contract_effective": day_text(started),
+                "service_activation": day_text(started),
+                "customer_acceptance": day_text(started),
+                "invoice_separately": False,
+                "currency": account["currency"],
+                "last_booking_date": day_text(started),
+                "bill_to_id": account["bill_to_id"],
+                "payment_terms": account["payment_terms"],
+                "billing_document_settings": {},
+                "sold_to_id": account["sold_to_id"],
+            }
+        )
         self._set_mrr(subscription, charges)
-        plan = Plan(account["id"], subscription["subscription_number"], subscription["id"], charges, started)
+        plan = Plan(
+            account["id"], subscription["subscription_number"], subscription["id"], charges, started
+        )
         self.plans[plan.subscription_number] = plan
         self._order(account, subscription, started, "create_subscription", complete=history)
         self._put("subscriptions", subscription, started)
@@ -197,44 +241,80 @@ class ZuoraWorld:
     def _set_mrr(subscription: dict, charges: list[Charge]) -> None:
         subscription["contracted_mrr"] = str(sum((charge.amount for charge in charges), ZERO))
 
-    def _order(self, account: dict, subscription: dict, when: float, action: str, complete: bool) -> None:
+    def _order(
+        self, account: dict, subscription: dict, when: float, action: str, complete: bool
+    ) -> None:
         rng = self.rng
         order = self._new(when)
         order_number = self._number("O-")
         line_items = []
-        for kind, name, code in (("fee", "Setup fee", "FEE-SETUP"), ("services", "Onboarding", "SVC-ONB")):
+        for kind, name, code in (
+            ("fee", "Setup fee", "FEE-SETUP"),
+            ("services", "Onboarding", "SVC-ONB"),
+        ):
             if rng.random() < (0.5 if action == "create_subscription" else 0.15):
                 unit = Decimal(rng.randint(5000, 250000)).scaleb(-2)
                 quantity = Decimal(rng.randint(1, 3))
                 total = cents(unit * quantity)
-                line_items.append({
-                    **self._new(when), "unit_of_measure": "Each", "accounting_code": "4500",
-                    "unit_amount": unit, "target_date": day_text(when),
-                    "billing_rule": "trigger_without_fulfillment",
-                    "description": f"{name} for {subscription['subscription_number']}",
-                    "discount_unit_amount": ZERO, "discount_percent": Decimal("0"), "category": "sale",
-                    "name": name, "type": kind, "list_unit_price": unit, "product_code": code,
-                    "quantity": quantity, "related_subscription_number": subscription["subscription_number"],
-                    "sold_to_id": account["sold_to_id"], "state": "booked" if complete else "pending",
-                    "item_number": str(len(line_items) + 1), "start_date": day_text(when),
-                    "end_date": day_text(when), "tax_inclusive": False, "order_id": order["id"],
-                    "total": total, "subtotal": total, "quantity_fulfilled": Decimal("0"),
-                    "quantity_pending_fulfillment": Decimal("0"), "requires_fulfillment": False,
-                    "discount_total": ZERO, "list_price": total, "quantity_available_for_return": quantity,
-                })
+                line_items.append(
+                    {
+                        **self._new(when),
+                        "unit_of_measure": "Each",
+                        "accounting_code": "4500",
+                        "unit_amount": unit,
+                        "target_date": day_text(when),
+                        "billing_rule": "trigger_without_fulfillment",
+                        "description": f"{name} for {subscription['subscription_number']}",
+                        "discount_unit_amount": ZERO,
+                        "discount_percent": Decimal("0"),
+                        "category": "sale",
+                        "name": name,
+                        "type": kind,
+                        "list_unit_price": unit,
+                        "product_code": code,
+                        "quantity": quantity,
+                        "related_subscription_number": subscription["subscription_number"],
+                        "sold_to_id": account["sold_to_id"],
+                        "state": "booked" if complete else "pending",
+                        "item_number": str(len(line_items) + 1),
+                        "start_date": day_text(when),
+                        "end_date": day_text(when),
+                        "tax_inclusive": False,
+                        "order_id": order["id"],
+                        "total": total,
+                        "subtotal": total,
+                        "quantity_fulfilled": Decimal("0"),
+                        "quantity_pending_fulfillment": Decimal("0"),
+                        "requires_fulfillment": False,
+                        "discount_total": ZERO,
+                        "list_price": total,
+                        "quantity_available_for_return": quantity,
+                    }
+                )
         subscription["order_number"] = order_number
-        action_record = {"action_id": self._id(), "type": action, "sequence": 0, "start_on": {
-            "contract_effective": day_text(when), "service_activation": day_text(when),
-            "customer_acceptance": day_text(when)}}
-        order.update({
-            "order_number": order_number, "order_date": day_text(when),
-            "description": f"{action.replace('_', ' ')} {subscription['subscription_number']}",
-            "category": "sale", "account_id": account["id"],
-            "line_items": {"next_page": None, "data": line_items},
-            # The subscription as this order left it (a snapshot: later versions do not rewrite it).
-            "subscriptions": [{**subscription, "actions": [action_record]}],
-            "state": "complete" if complete else "pending",
-        })
+        action_record = {
+            "action_id": self._id(),
+            "type": action,
+            "sequence": 0,
+            "start_on": {
+                "contract_effective": day_text(when),
+                "service_activation": day_text(when),
+                "customer_acceptance": day_text(when),
+            },
+        }
+        order.update(
+            {
+                "order_number": order_number,
+                "order_date": day_text(when),
+                "description": f"{action.replace('_', ' ')} {subscription['subscription_number']}",
+                "category": "sale",
+                "account_id": account["id"],
+                "line_items": {"next_page": None, "data": line_items},
+                # The subscription as this order left it (a snapshot: later versions do not rewrite it).
+                "subscriptions": [{**subscription, "actions": [action_record]}],
+                "state": "complete" if complete else "pending",
+            }
+        )
         self._put("orders", order, when)
         if not complete:
             self.pending_orders[order["id"]] = None
@@ -248,8 +328,13 @@ class ZuoraWorld:
         changed_at = stamps[plan.latest_id]
         charge = self.rng.choice(plan.charges)
         charge.quantity += self.rng.randint(1, 10)
-        new = {**old, **self._new(changed_at), "version": old["version"] + 1, "latest_version": True,
-               "last_booking_date": day_text(changed_at)}
+        new = {
+            **old,
+            **self._new(changed_at),
+            "version": old["version"] + 1,
+            "latest_version": True,
+            "last_booking_date": day_text(changed_at),
+        }
         self._set_mrr(new, plan.charges)
         account = self.tables["accounts"].records[plan.account_id]
         self._order(account, new, changed_at, "update_subscription_plan", complete)
@@ -271,33 +356,63 @@ class ZuoraWorld:
             item = self._new(issued)
             amount, item_tax = charge.amount, cents(charge.amount * rate)
             subtotal, tax = subtotal + amount, tax + item_tax
-            item.update({
-                "amount": amount, "description": f"{charge.name}, {day_text(issued)}",
-                "deferred_revenue_account": "2100", "recognized_revenue_account": charge.accounting_code,
-                "revenue_recognition_rule_name": "Recognize upon invoicing", "quantity": charge.quantity,
-                "service_end": day_text(issued + MONTH - DAY), "accounts_receivable_account": "1200",
-                "discount_item": False, "service_start": day_text(issued),
-                "accounting_code": charge.accounting_code, "invoice_id": invoice_id, "sku": charge.sku,
-                "subscription_id": plan.latest_id, "tax_inclusive": False,
-                "remaining_balance": amount + item_tax, "unit_of_measure": "Each",
-                "unit_amount": charge.unit_amount, "name": charge.name,
-                "document_item_date": stamp_text(issued), "price_id": charge.price_id, "tax": item_tax,
-                "tax_code": f"TAX-{account['currency']}", "subscription_item_id": charge.subscription_item_id,
-            })
+            item.update(
+                {
+                    "amount": amount,
+                    "description": f"{charge.name}, {day_text(issued)}",
+                    "deferred_revenue_account": "2100",
+                    "recognized_revenue_account": charge.accounting_code,
+                    "revenue_recognition_rule_name": "Recognize upon invoicing",
+                    "quantity": charge.quantity,
+                    "service_end": day_text(issued + MONTH - DAY),
+                    "accounts_receivable_account": "1200",
+                    "discount_item": False,
+                    "service_start": day_text(issued),
+                    "accounting_code": charge.accounting_code,
+                    "invoice_id": invoice_id,
+                    "sku": charge.sku,
+                    "subscription_id": plan.latest_id,
+                    "tax_inclusive": False,
+                    "remaining_balance": amount + item_tax,
+                    "unit_of_measure": "Each",
+                    "unit_amount": charge.unit_amount,
+                    "name": charge.name,
+                    "document_item_date": stamp_text(issued),
+                    "price_id": charge.price_id,
+                    "tax": item_tax,
+                    "tax_code": f"TAX-{account['currency']}",
+                    "subscription_item_id": charge.subscription_item_id,
+                }
+            )
             self._put("invoice_items", item, issued)
             item_ids.append(item["id"])
         total = subtotal + tax
-        invoice.update({
-            "account_id": account["id"], "account_number": account["account_number"],
-            "description": f"{plan.subscription_number} {day_text(issued)[:7]}",
-            "due_date": day_text(issued + 30 * DAY), "document_date": day_text(issued),
-            "transfer_to_accounting": False, "pay": account["auto_pay"], "currency": account["currency"],
-            "invoice_number": self._number("INV"), "state_transitions": {}, "state": "draft",
-            "total": total, "subtotal": subtotal, "tax": tax, "balance": total, "remaining_balance": total,
-            "paid": False, "past_due": False, "bill_to_id": account["bill_to_id"],
-            "payment_terms": account["payment_terms"], "billing_document_settings": {},
-            "sold_to_id": account["sold_to_id"],
-        })
+        invoice.update(
+            {
+                "account_id": account["id"],
+                "account_number": account["account_number"],
+                "description": f"{plan.subscription_number} {day_text(issued)[:7]}",
+                "due_date": day_text(issued + 30 * DAY),
+                "document_date": day_text(issued),
+                "transfer_to_accounting": False,
+                "pay": account["auto_pay"],
+                "currency": account["currency"],
+                "invoice_number": self._number("INV"),
+                "state_transitions": {},
+                "state": "draft",
+                "total": total,
+                "subtotal": subtotal,
+                "tax": tax,
+                "balance": total,
+                "remaining_balance": total,
+                "paid": False,
+                "past_due": False,
+                "bill_to_id": account["bill_to_id"],
+                "payment_terms": account["payment_terms"],
+                "billing_document_settings": {},
+                "sold_to_id": account["sold_to_id"],
+            }
+        )
         self._put("invoices", invoice, issued)
         self.items_of[invoice_id] = item_ids
         self.account_invoices[account["id"]].append(invoice_id)
@@ -314,12 +429,18 @@ class ZuoraWorld:
             self._pay(invoice_id, paid_at)
 
     def _post(self, invoice: dict, when: float) -> None:
-        invoice.update({"state": "posted", "posted_by_id": invoice["created_by_id"],
-                        "state_transitions": {"posted_time": stamp_text(when)}})
+        invoice.update(
+            {
+                "state": "posted",
+                "posted_by_id": invoice["created_by_id"],
+                "state_transitions": {"posted_time": stamp_text(when)},
+            }
+        )
         self._touch("invoices", invoice["id"], when)
         self.open_invoices[invoice["id"]] = OpenInvoice(
             due=dt.datetime.fromisoformat(invoice["due_date"]).replace(tzinfo=PACIFIC).timestamp(),
-            unpaid_items=list(self.items_of[invoice["id"]]))
+            unpaid_items=list(self.items_of[invoice["id"]]),
+        )
         self._owe(invoice["account_id"], invoice["total"], when)
 
     def _owe(self, account_id: str, amount: Decimal, when: float) -> None:
@@ -343,7 +464,7 @@ class ZuoraWorld:
             item = self._touch("invoice_items", item_id, when)
             amount += item["remaining_balance"]
             item["remaining_balance"] = ZERO
-        open_invoice.unpaid_items = open_invoice.unpaid_items[len(paying):]
+        open_invoice.unpaid_items = open_invoice.unpaid_items[len(paying) :]
         invoice = self._touch("invoices", invoice_id, when)
         invoice["balance"] = invoice["remaining_balance"] = invoice["remaining_balance"] - amount
         if not open_invoice.unpaid_items:
@@ -364,7 +485,9 @@ class ZuoraWorld:
             return 1 - (1 - per_day) ** days
 
         # Bill-run drafts from before this interval are posted, or deleted with their items.
-        for invoice_id in [key for key in self.drafts if self.tables["invoices"].stamps[key] <= start]:
+        for invoice_id in [
+            key for key in self.drafts if self.tables["invoices"].stamps[key] <= start
+        ]:
             del self.drafts[invoice_id]
             if rng.random() < DRAFT_DELETE_SHARE:
                 self._delete_invoice(invoice_id)
@@ -383,22 +506,35 @@ class ZuoraWorld:
                 line_item["updated_time"] = order["updated_time"]
         self.pending_orders.clear()
         plans = list(self.plans.values())
-        amendments = min(len(plans), int(len(plans) * AMENDMENTS_PER_SUBSCRIPTION_DAY * days + rng.random()))
+        amendments = min(
+            len(plans), int(len(plans) * AMENDMENTS_PER_SUBSCRIPTION_DAY * days + rng.random())
+        )
         for plan in rng.sample(plans, amendments):
-            self._amend(plan, moment(self.tables["subscriptions"].stamps[plan.latest_id]), complete=False)
-        for _ in range(int(len(self.account_invoices) * NEW_ACCOUNTS_PER_ACCOUNT_DAY * days + rng.random())):
+            self._amend(
+                plan, moment(self.tables["subscriptions"].stamps[plan.latest_id]), complete=False
+            )
+        for _ in range(
+            int(len(self.account_invoices) * NEW_ACCOUNTS_PER_ACCOUNT_DAY * days + rng.random())
+        ):
             self._open_account(moment(), end, history=False)
         for plan in self.plans.values():  # the bill run: drafts, posted (or deleted) next time
             while plan.next_bill <= end:
                 issued = max(plan.next_bill, start + 1)
                 self._bill(plan, issued, issued)
                 plan.next_bill += MONTH
-        return {stream: self._changes(before[stream], self.tables[stream].stamps) for stream in STREAMS}
+        return {
+            stream: self._changes(before[stream], self.tables[stream].stamps) for stream in STREAMS
+        }
 
     @staticmethod
     def _changes(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
-        return {"created": len(after.keys() - before.keys()), "deleted": len(before.keys() - after.keys()),
-                "changed": sum(1 for key, epoch in after.items() if key in before and before[key] != epoch)}
+        return {
+            "created": len(after.keys() - before.keys()),
+            "deleted": len(before.keys() - after.keys()),
+            "changed": sum(
+                1 for key, epoch in after.items() if key in before and before[key] != epoch
+            ),
+        }
 
     def _delete_invoice(self, invoice_id: str) -> None:
         """A hard delete: the draft and its items vanish from every list."""
