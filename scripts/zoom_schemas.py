@@ -1,7 +1,7 @@
 """Write schemas/tap-zoom-commerce/*.json from Zoom's Commerce OpenAPI document, so the streams
 carry the spec's exact field names and types. Run again when the document changes:
 
-    .venv/bin/python scripts/zoom_schemas.py ../shared/apis/zoom-commerce-openapi-2026-02-07.json
+    .venv/bin/python scripts/zoom_schemas.py [docs/vendor-specs/zoom-commerce-openapi-<date>.json]
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parents[1] / "schemas" / "tap-zoom-commerce"
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "schemas" / "tap-zoom-commerce"
+SPEC = ROOT / "docs" / "vendor-specs" / "zoom-commerce-openapi-2026-02-07.json"
 # Dates the spec leaves untyped (its examples write some as instants): stored as dates.
 DATES = {"document_date", "due_date", "invoice_date", "target_date", "posted_date"}
 
@@ -154,4 +156,4 @@ def main(source: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1] if len(sys.argv) > 1 else str(SPEC))
