@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from commerce_sandbox.server import SandboxServer
-from commerce_sandbox.vendors import vendor_classes
+from commerce_sandbox.vendors import VENDORS
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
         scale=arguments.scale,
         host=arguments.host,
         port=arguments.port,
-        setting_defaults={vendor.prefix: settings for vendor in vendor_classes()},
+        setting_defaults=dict.fromkeys(VENDORS, settings),
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if arguments.ready_file:

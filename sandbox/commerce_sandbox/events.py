@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from commerce_sandbox.vendors import StreamCounts
+from commerce_sandbox.vendor import StreamCounts
 
 
 @dataclass(order=True)

@@ -126,7 +126,7 @@ def warehouse_rows(
     rows = []
     for values in relation.fetchall():
         row = {}
-        for name, type_name, value in zip(columns, types, values):
+        for name, type_name, value in zip(columns, types, values, strict=True):
             if type_name == "JSON" and isinstance(value, str):
                 value = _json_loads(value)
             row[name] = value

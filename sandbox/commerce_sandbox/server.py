@@ -19,7 +19,8 @@ from commerce_sandbox.clock import Clock
 from commerce_sandbox.control import SandboxControl
 from commerce_sandbox.encoding import encode
 from commerce_sandbox.faults import STATUS_KINDS, FaultPlan
-from commerce_sandbox.vendors import Request, Response, Vendor, all_vendors
+from commerce_sandbox.vendor import Request, Response, Vendor
+from commerce_sandbox.vendors import all_vendors
 
 access_log = logging.getLogger("commerce_sandbox.access")
 

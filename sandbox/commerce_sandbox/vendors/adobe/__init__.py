@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
-from commerce_sandbox.vendors import Handler, Request, Response, StreamCounts, Vendor
+from commerce_sandbox.vendor import Handler, Request, Response, StreamCounts, Vendor
 from commerce_sandbox.vendors.adobe.world import PARTITIONS, AdobeWorld
 
 CLIENT_ID, CLIENT_SECRET = "sandbox-adobe-client", "sandbox-adobe-secret"
@@ -120,6 +120,23 @@ def _links(path: str, query: dict[str, list[str]], offset: int, limit: int, tota
 
 class Adobe(Vendor):
     prefix = "adobe"
+    stream_keys = {
+        "resellers": "resellerId",
+        "customers": "customerId",
+        "orders": "orderId",
+        "subscriptions": "subscriptionId",
+        "deployments": "deploymentId",
+        "flex_discounts": "id",
+        "price_lists": (
+            "priceListMonth",
+            "region",
+            "marketSegment",
+            "currency",
+            "priceListType",
+            "offerId",
+            "firstOrderDate",
+        ),
+    }
     default_settings = {
         "latency_ms": 0,
         "token_ttl_seconds": 86399,
@@ -264,12 +281,16 @@ class Adobe(Vendor):
             "status",
             "creationDate",
         )
+        if "customerId" in record:
+            uri = f"/v3/customers/{record['customerId']}"
+        else:
+            uri = f"/v3/resellers/{record['resellerId']}"
         return {
             **{key: record[key] for key in keys if key in record},
             "companyProfile": {"companyName": record["companyProfile"]["companyName"]},
             "links": {
                 "self": {
-                    "uri": f"/v3/{'customers/' + record['customerId'] if 'customerId' in record else 'resellers/' + record['resellerId']}",
+                    "uri": uri,
                     "method": "GET",
                     "headers": [],
                 }

@@ -29,7 +29,8 @@ STREAMS = (
     "price_lists",
     "flex_discounts",
 )
-# The partitions this distributor's contract covers: (region, market segment, currency, price list type).
+# The partitions this distributor's contract covers:
+# (region, market segment, currency, price list type).
 PARTITIONS = (
     ("NA", "COM", "USD", "STANDARD"),
     ("NA", "COM", "USD", "3YC"),

@@ -24,7 +24,7 @@ from typing import Any
 
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
-from commerce_sandbox.vendors import Handler, Request, Response, StreamCounts, Vendor
+from commerce_sandbox.vendor import Handler, Request, Response, StreamCounts, Vendor
 from commerce_sandbox.vendors.zoho.world import ZohoWorld
 
 CLIENT_ID = "1000.SANDBOXZOHOPARTNERCLIENT"
@@ -34,7 +34,9 @@ TRANSACTION_FLOOR = "2019-01-01"
 MAX_PER_PAGE = 200
 API = "/api/v1/partner"
 THROTTLED = {
-    "error_description": "You have made too many requests continuously. Please try again after some time.",
+    "error_description": (
+        "You have made too many requests continuously. Please try again after some time."
+    ),
     "error": "Access Denied",
     "status": "failure",
 }
@@ -94,6 +96,12 @@ def _nested(outer: str, inner: str) -> Callable[[dict], Any]:
 
 class Zoho(Vendor):
     prefix = "zoho"
+    stream_keys = {
+        "transactions": "transaction_id",
+        "commissions": "commission_id",
+        "subscriptions": "subscription_id",
+        "leads": "lead_id",
+    }
     errors_inside_200 = True
     default_settings = {
         "latency_ms": 0,

@@ -26,7 +26,7 @@ from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
 from commerce_sandbox.money import cents
 from commerce_sandbox.ratelimit import MinuteWindow
-from commerce_sandbox.vendors import Handler, Request, Response, StreamCounts, Vendor
+from commerce_sandbox.vendor import Handler, Request, Response, StreamCounts, Vendor
 from commerce_sandbox.vendors.zoom.world import ZoomWorld, day
 
 CLIENT_ID, CLIENT_SECRET = "sandbox-zoom-client", "sandbox-zoom-secret"
@@ -88,6 +88,19 @@ def _page_size(query: dict[str, str], default: int, low: int, high: int) -> int:
 
 class Zoom(Vendor):
     prefix = "zoom"
+    stream_keys = {
+        "accounts": "crm_account_number",
+        "deal_registrations": "create_reference_id",
+        "trials": "trial_id",
+        "quotes": "quote_reference_id",
+        "orders": "order_reference_id",
+        "subscriptions": "subscription_number",
+        "subscription_versions": ("subscription_number", "version"),
+        "billing_documents": "document_number",
+        "invoices": "invoice_number",
+        "catalog_offers": ("offer_id", "currency"),
+        "price_book": "price_list_charge_id",
+    }
     default_settings = {
         "latency_ms": 0,
         "token_ttl_seconds": 3599,

@@ -6,7 +6,8 @@ names and types (dates as `YYYY-MM-DD`, money as Decimal); the vendor module put
 
 Like every world here it is an event queue run by the simulated clock from HISTORY_DAYS before the
 clock's start, so history and the days after it are made the same way.
-Per customer (scale 1): about 1.3 subscriptions, 12 invoices, 2 orders, 1 quote, 0.5 deal registrations.
+Per customer (scale 1): about 1.3 subscriptions, 12 invoices, 2 orders, 1 quote, 0.5 deal
+registrations.
 """
 
 from __future__ import annotations
@@ -556,9 +557,7 @@ class ZoomWorld(EventWorld):
         self._document(document, "invoice", invoice, customer, created=True)
         self._schedule(at + self.rng.uniform(*PAID_AFTER_DAYS) * DAY, "paid", document)
         self._schedule(
-            dt.datetime.fromisoformat(add_months(today, 1))
-            .replace(tzinfo=dt.UTC)
-            .timestamp()
+            dt.datetime.fromisoformat(add_months(today, 1)).replace(tzinfo=dt.UTC).timestamp()
             + 0.5 * DAY,
             "bill",
             number,

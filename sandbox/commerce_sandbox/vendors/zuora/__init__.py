@@ -15,7 +15,7 @@ from commerce_sandbox.clock import Clock
 from commerce_sandbox.encoding import encode
 from commerce_sandbox.faults import Fault
 from commerce_sandbox.ratelimit import WindowState
-from commerce_sandbox.vendors import Handler, Request, Response, StreamCounts, Vendor
+from commerce_sandbox.vendor import Handler, Request, Response, StreamCounts, Vendor
 from commerce_sandbox.vendors.zuora.listing import (
     DEFAULT_SORT,
     MAX_PAGE_SIZE,
@@ -75,7 +75,8 @@ SPECS = {
                 "account_id": "text",
                 "[subscription][state]": "related",
             },
-            "account_id order_number order_date state category description line_items subscriptions",
+            "account_id order_number order_date state category description line_items "
+            "subscriptions",
             {"line_items", "subscriptions", "account"},
             embedded=frozenset({"line_items", "subscriptions"}),
         ),
@@ -93,9 +94,9 @@ SPECS = {
                 "total": "number",
                 "[items][id]": "related",
             },
-            "state balance due_date invoice_number posted_by_id state_transitions description account_id total "
-            "subtotal tax paid past_due document_date amount_paid amount_refunded payment_terms bill_to_id "
-            "sold_to_id billing_document_settings currency",
+            "state balance due_date invoice_number posted_by_id state_transitions description "
+            "account_id total subtotal tax paid past_due document_date amount_paid amount_refunded "
+            "payment_terms bill_to_id sold_to_id billing_document_settings currency",
             {"items", "account"},
             filter_aliases={"billing_document_number": "invoice_number"},
         ),
@@ -110,11 +111,12 @@ SPECS = {
                 "price_id": "text",
                 "[taxation_items][id]": "related",
             },
-            "amount booking_reference applied_to_item_id price_id discount_item deferred_revenue_account "
-            "description invoice_id sku name purchase_order_number quantity recognized_revenue_account "
-            "remaining_balance revenue_recognition_rule_name accounting_code service_end service_start "
-            "accounts_receivable_account subscription_id subscription_item_id tax tax_code tax_inclusive "
-            "unit_amount unit_of_measure document_item_date",
+            "amount booking_reference applied_to_item_id price_id discount_item "
+            "deferred_revenue_account description invoice_id sku name purchase_order_number "
+            "quantity recognized_revenue_account remaining_balance revenue_recognition_rule_name "
+            "accounting_code service_end service_start accounts_receivable_account subscription_id "
+            "subscription_item_id tax tax_code tax_inclusive unit_amount unit_of_measure "
+            "document_item_date",
             {"invoice", "subscription"},
         ),
         _spec(
@@ -141,10 +143,11 @@ SPECS = {
                 "[payment_methods][type]": "related",
                 "[subscriptions][state]": "related",
             },
-            "auto_pay account_number bill_to_id sold_to_id billing_document_settings communication_profile_id "
-            "crm_id sales_rep parent_account_id payment_gateway payment_terms remaining_credit_memo_balance "
-            "remaining_debit_memo_balance remaining_invoice_balance remaining_payment_balance sequence_set_id "
-            "tax_certificate batch tax_identifier bill_cycle_day description name currency "
+            "auto_pay account_number bill_to_id sold_to_id billing_document_settings "
+            "communication_profile_id crm_id sales_rep parent_account_id payment_gateway "
+            "payment_terms remaining_credit_memo_balance remaining_debit_memo_balance "
+            "remaining_invoice_balance remaining_payment_balance sequence_set_id tax_certificate "
+            "batch tax_identifier bill_cycle_day description name currency "
             "default_payment_method_id enabled",
             {"subscriptions", "invoices"},
         ),
@@ -164,10 +167,11 @@ SPECS = {
                 "latest_version": "boolean",
                 "[subscription_plans][id]": "related",
             },
-            "subscription_number state account_id invoice_owner_account_id auto_renew version initial_term "
-            "current_term renewal_term start_date end_date description contract_effective service_activation "
-            "customer_acceptance invoice_separately latest_version payment_terms billing_document_settings "
-            "bill_to_id sold_to_id contracted_mrr currency cancel_reason last_booking_date order_number",
+            "subscription_number state account_id invoice_owner_account_id auto_renew version "
+            "initial_term current_term renewal_term start_date end_date description "
+            "contract_effective service_activation customer_acceptance invoice_separately "
+            "latest_version payment_terms billing_document_settings bill_to_id sold_to_id "
+            "contracted_mrr currency cancel_reason last_booking_date order_number",
             {"account", "invoice_owner_account"},
         ),
     )
@@ -204,6 +208,7 @@ def error_body(
 
 class Zuora(Vendor):
     prefix = "zuora"
+    stream_keys = dict.fromkeys(STREAMS, "id")
     # Generous by default so tests are throttled only when they ask (production: 50 000/min).
     default_settings = {
         "latency_ms": 0,

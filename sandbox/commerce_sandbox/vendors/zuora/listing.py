@@ -348,7 +348,10 @@ class Ordering:
         if self.is_default_index:
             return (parts[0], record_id)
         return (
-            *(self._part(value, descending) for value, (_, descending) in zip(parts, self.sort)),
+            *(
+                self._part(value, descending)
+                for value, (_, descending) in zip(parts, self.sort, strict=True)
+            ),
             Descending(record_id) if self.mixed and self.id_descending else record_id,
         )
 

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from commerce_sandbox.money import cents
 from commerce_sandbox.table import Table
-from commerce_sandbox.vendors import StreamCounts
+from commerce_sandbox.vendor import StreamCounts
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # Zuora's examples carry -08:00 / -07:00 offsets
 STREAMS = ("accounts", "subscriptions", "orders", "invoices", "invoice_items")
@@ -310,7 +310,8 @@ class ZuoraWorld:
                 "category": "sale",
                 "account_id": account["id"],
                 "line_items": {"next_page": None, "data": line_items},
-                # The subscription as this order left it (a snapshot: later versions do not rewrite it).
+                # The subscription as this order left it (a snapshot: later versions do not
+                # rewrite it).
                 "subscriptions": [{**subscription, "actions": [action_record]}],
                 "state": "complete" if complete else "pending",
             }
