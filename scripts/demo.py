@@ -1,5 +1,9 @@
 """The demo (`make demo`): the nightly Meltano job (every tap into one DuckDB warehouse) against the
-local sandbox, twice.
+local sandbox, twice, with a warehouse and a Meltano state of its own.
+
+Everything the demo writes lives under `--output` (default `output/demo/`): the warehouse, Meltano's
+system database (which holds the demo's bookmarks) and Meltano's run directory. It never opens the
+project's `.meltano/` or the `prod` environment's warehouse, so it cannot change production data.
 
 1. start `commerce-sandbox serve` on a free port (vendor limits as in production: Zoho's 100
    requests a minute, which tap-zoho-partner paces itself under);
@@ -12,6 +16,7 @@ local sandbox, twice.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -30,9 +35,47 @@ from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_D
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-WAREHOUSE = ROOT / "output" / "warehouse.duckdb"
-LOG = ROOT / "output" / "demo-meltano.log"
 ENVIRONMENT = "sandbox"
+
+
+@dataclass(frozen=True)
+class DemoPlace:
+    """Where one demo runs: the Meltano project it runs in and the directory it owns."""
+
+    project: Path
+    output: Path
+
+    @property
+    def warehouse(self) -> Path:
+        return self.output / "warehouse.duckdb"
+
+    @property
+    def log(self) -> Path:
+        return self.output / "meltano.log"
+
+    @property
+    def meltano_env(self) -> dict[str, str]:
+        """Meltano's state, logs and run files, and the loader's database, inside `output`; the
+        suite's console scripts (the plugins have no pip_url) on PATH."""
+        return {
+            "MELTANO_ENVIRONMENT": ENVIRONMENT,
+            "MELTANO_PROJECT_ROOT": str(self.project),
+            "MELTANO_DATABASE_URI": f"sqlite:///{self.output / 'meltano.db'}",
+            "MELTANO_SYS_DIR_ROOT": str(self.output / ".meltano"),
+            "TARGET_COMMERCE_DUCKDB_DATABASE": str(self.warehouse),
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+
+    def reset(self) -> None:
+        """A demo starts from nothing (the sandbox's world starts again each time it starts):
+        only the files of this demo's own directory are removed."""
+        self.output.mkdir(parents=True, exist_ok=True)
+        for name in ("warehouse.duckdb", "warehouse.duckdb.wal", "meltano.db"):
+            (self.output / name).unlink(missing_ok=True)
+        self.log.write_text("")
+
+
+PLACE = DemoPlace(ROOT, ROOT / "output" / "demo")
 
 
 @dataclass(frozen=True)
@@ -115,20 +158,22 @@ TAPS = (
 
 
 def meltano(*args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
-    with LOG.open("a") as log:
+    with PLACE.log.open("a") as log:
         log.write(f"\n$ meltano {' '.join(args)}\n")
         log.flush()
         result = subprocess.run(
             [str(BIN / "meltano"), *args],
-            cwd=ROOT,
-            env={**os.environ, "MELTANO_ENVIRONMENT": ENVIRONMENT, **(env or {})},
+            cwd=PLACE.project,
+            env={**os.environ, **PLACE.meltano_env, **(env or {})},
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
         )
         log.write(result.stdout)
     if check and result.returncode != 0:
-        sys.exit(f"demo: `meltano {' '.join(args)}` failed (exit {result.returncode}); see {LOG}")
+        sys.exit(
+            f"demo: `meltano {' '.join(args)}` failed (exit {result.returncode}); see {PLACE.log}"
+        )
     return result.stdout
 
 
@@ -146,7 +191,7 @@ def start_sandbox(ready_file: Path) -> tuple[subprocess.Popen, str]:
             "--ready-file",
             str(ready_file),
         ],
-        cwd=ROOT,
+        cwd=PLACE.output,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -163,7 +208,7 @@ def report(title: str, control: SandboxControl, seconds: float) -> None:
     stats = control.stats()
     total = sum(sum(stats.get(tap.vendor, {}).values()) for tap in TAPS)
     print(f"\n== {title}: {total} requests in {seconds:.0f} s")
-    with duckdb.connect(str(WAREHOUSE), read_only=True) as connection:
+    with duckdb.connect(str(PLACE.warehouse), read_only=True) as connection:
         for tap in TAPS:
             print(f"   {tap.name}: {sum(stats.get(tap.vendor, {}).values())} requests")
             for stream in tap.keys:
@@ -180,14 +225,24 @@ def report(title: str, control: SandboxControl, seconds: float) -> None:
 
 
 def main() -> None:
-    WAREHOUSE.parent.mkdir(exist_ok=True)
-    LOG.write_text("")
-    print("demo: installing the Meltano plugins (first time only takes a minute)")
-    meltano("install")
-    # A demo starts from nothing, so running it twice gives the same result.
-    WAREHOUSE.unlink(missing_ok=True)
-    for tap in TAPS:
-        meltano("state", "clear", "--force", tap.state_id, check=False)
+    global PLACE
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=PLACE.output,
+        help="directory the demo owns: its warehouse, state and logs (default output/demo)",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=PLACE.project,
+        help="the Meltano project to run (default this repository)",
+    )
+    arguments = parser.parse_args()
+    PLACE = DemoPlace(arguments.project.resolve(), arguments.output.resolve())
+    PLACE.reset()
+    meltano("install")  # the plugins run from this venv: nothing to download
 
     with tempfile.TemporaryDirectory() as scratch:
         sandbox, url = start_sandbox(Path(scratch) / "sandbox-url")
@@ -213,7 +268,7 @@ def main() -> None:
             report("run 2 (incremental)", control, time.monotonic() - started)
 
             print("\n== warehouse versus sandbox truth")
-            with duckdb.connect(str(WAREHOUSE), read_only=True) as connection:
+            with duckdb.connect(str(PLACE.warehouse), read_only=True) as connection:
                 diffs = [
                     compare_table(
                         connection,
@@ -234,7 +289,7 @@ def main() -> None:
 
     if not all(diff.equal for diff in diffs):
         sys.exit("demo: the warehouse differs from the sandbox truth")
-    print(f"\ndemo: done; the warehouse is {WAREHOUSE.relative_to(ROOT)} (README: Querying)")
+    print(f"\ndemo: done; the warehouse is {PLACE.warehouse} (README: Querying)")
 
 
 if __name__ == "__main__":
