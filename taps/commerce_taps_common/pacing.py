@@ -57,7 +57,8 @@ class Pacer:
         self._next_slot = 0.0
         self._lock = threading.Lock()
 
-    def before_request(self) -> None:
+    def before_request(self) -> float:
+        """Waits for the request's slot; the seconds waited."""
         with self._lock:  # each caller takes the next slot, so threads share the limit
             now = time.monotonic()
             start = max(now, self._next_slot, self._resume_at)
@@ -67,6 +68,7 @@ class Pacer:
             logger.info("Pacing: %.1f s until the vendor's rate-limit window resets", window_wait)
         if start > now:
             time.sleep(start - now)
+        return max(start - now, 0.0)
 
     def after_response(self, headers: Mapping[str, str]) -> None:
         remaining = _first_number(headers.get(self._headers[0]))

@@ -20,11 +20,12 @@ from singer_sdk.helpers.jsonpath import extract_jsonpath
 from commerce_taps_common.concurrency import map_bounded
 from commerce_taps_common.normalise import record_normaliser, to_iso_date
 from commerce_taps_common.pacing import Pacer, retry_after_seconds
+from commerce_taps_common.run_hooks import ReportingStream
 
 MAX_BACKOFF_SECONDS = 60
 
 
-class CommerceRESTStream(RESTStream):
+class CommerceRESTStream(ReportingStream, RESTStream):
     """Vendor clients set `records_jsonpath`, `vendor_error_text`, and the paginator."""
 
     #: Seconds before the first retry; doubles each time (capped), plus jitter.
@@ -56,7 +57,7 @@ class CommerceRESTStream(RESTStream):
     def _request(
         self, prepared_request: requests.PreparedRequest, context: Any
     ) -> requests.Response:
-        self.pacer_for(prepared_request).before_request()
+        self.count_request(waited_seconds=self.pacer_for(prepared_request).before_request())
         return super()._request(prepared_request, context)
 
     def first_day(self, context: Any, origin: dt.date) -> dt.date:

@@ -12,10 +12,11 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.pacing import Pacer
+from commerce_taps_common.run_hooks import ReportingTap
 from commerce_taps_common.timestamps import parse_instant
 
 
-class CommerceTap(Tap):
+class CommerceTap(ReportingTap, Tap):
     # msgspec writes Decimals as their exact digits and is ~1.5x faster than the default writer.
     message_writer_class = MsgSpecWriter
     package_name = "commerce-taps"  # every tap ships in the one distribution

@@ -1,0 +1,184 @@
+"""The singer-sdk hooks that make a run followable, for every tap at once: counts for the run
+summary and the progress lines, the SDK's per-context noise said once, METRIC lines kept out of the
+log unless it is at debug level.
+
+`ReportingTap` goes before `Tap` in `CommerceTap`'s bases, `ReportingStream` before `RESTStream` in
+`CommerceRESTStream`'s; the REST stream calls `count_request` before every attempt."""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from typing import Any
+
+from singer_sdk import metrics
+from singer_sdk.configuration._dict_config import merge_missing_config_jsonschema
+from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.typing import PropertiesList, Property, StringType
+
+from commerce_taps_common.progress import ProgressLog
+from commerce_taps_common.run_history import write_page
+from commerce_taps_common.run_summary import RunSummary
+
+REPORTING_CONFIG = PropertiesList(
+    Property(
+        "run_summary_dir",
+        StringType,
+        description=(
+            "Directory for one JSON summary per run (rows, requests, retries, waits per stream) "
+            "and the run-history page, index.html, drawn from them; unset: none written."
+        ),
+    ),
+).to_dict()
+
+
+class _SaidOnce(logging.Filter):
+    """Lets the first record of each message template through and drops its repeats."""
+
+    def __init__(self, *templates: str) -> None:
+        super().__init__()
+        self._templates = frozenset(templates)
+        self._said: set[str] = set()
+
+    def reset(self) -> None:
+        self._said.clear()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg not in self._templates:
+            return True
+        if record.msg in self._said:
+            return False
+        self._said.add(record.msg)
+        return True
+
+
+# The SDK warns once per stream and state partition (27 times a night) that progress is not
+# resumable; once per run says it (bookmarks are still written when each stream ends).
+_UNSORTED_ONCE = _SaidOnce(
+    "Stream is assumed to be unsorted, progress is not resumable if interrupted"
+)
+#: The logger singer_sdk.helpers._state warns on.
+_SDK_STATE_LOGGER = logging.getLogger("singer_sdk")
+
+
+class ReportingTap:
+    """Tap mixin: the run summary, progress lines and log settings."""
+
+    name: str
+    logger: logging.Logger
+    metrics_logger: logging.Logger
+    config: Any
+
+    @classmethod
+    def append_builtin_config(cls, config_jsonschema: dict) -> None:
+        super().append_builtin_config(config_jsonschema)  # type: ignore[misc]
+        merge_missing_config_jsonschema(REPORTING_CONFIG, config_jsonschema)
+
+    @cached_property
+    def run_summary(self) -> RunSummary:
+        return RunSummary(self.name)
+
+    @cached_property
+    def progress(self) -> ProgressLog:
+        return ProgressLog(self.run_summary, self.logger)
+
+    def _quiet_logs(self) -> None:
+        if not logging.getLogger().isEnabledFor(logging.DEBUG):
+            # METRIC lines only reach handlers set on the metrics logger itself (a log config's
+            # file handler, say), not the console, unless the tap logs at debug level.
+            self.metrics_logger.propagate = False
+        _UNSORTED_ONCE.reset()
+        _SDK_STATE_LOGGER.addFilter(_UNSORTED_ONCE)  # added once: a logger keeps no duplicates
+
+    def sync_all(self) -> None:
+        self._quiet_logs()
+        summary = self.run_summary
+        error: BaseException | None = None
+        try:
+            super().sync_all()  # type: ignore[misc]
+        except BaseException as failure:
+            error = failure
+            raise
+        finally:
+            summary.finish(error)
+            for line in summary.table():
+                self.logger.info("summary %s", line)
+            if directory := self.config.get("run_summary_dir"):
+                path = summary.write(directory)
+                page = write_page(path.parent)
+                self.logger.info("summary written to %s; run history: %s", path, page)
+
+
+class TalliedCounter(metrics.Counter):
+    """The SDK's counter (its METRIC points unchanged), also adding each increment to a tally."""
+
+    def __init__(self, counter: metrics.Counter, tally) -> None:
+        super().__init__(counter.metric, counter.tags, counter.log_interval)
+        self._tally = tally
+
+    def increment(self, value: int = 1) -> None:
+        super().increment(value)
+        self._tally(value)
+
+
+class ReportingStream:
+    """Stream mixin: rows, pages, requests and retries into the tap's run summary; a child
+    stream's SCHEMA and "Beginning sync" once per run instead of once per parent record."""
+
+    name: str
+    _tap: Any
+    parent_stream_type: Any
+
+    _schema_sent = False
+    _sync_logged = False
+
+    def count_request(self, waited_seconds: float) -> None:
+        """One attempt of a request (retries too), after `waited_seconds` for the rate limit."""
+        self._tap.run_summary.request(self.name, waited_seconds)
+        self._tap.progress.tick(self.name)
+
+    def _rows(self, value: int) -> None:
+        self._tap.run_summary.count(self.name, rows=value)
+        self._tap.progress.tick(self.name)
+
+    def _pages(self, value: int) -> None:
+        self._tap.run_summary.count(self.name, pages=value)
+
+    def get_record_counter(self, **kwargs: Any) -> metrics.Counter:
+        return TalliedCounter(super().get_record_counter(**kwargs), self._rows)  # type: ignore[misc]
+
+    def get_http_request_counter(self) -> metrics.Counter:
+        # The SDK counts one per page read (retries and detail requests are `count_request`'s).
+        return TalliedCounter(super().get_http_request_counter(), self._pages)  # type: ignore[misc]
+
+    def backoff_handler(self, details: dict[str, Any]) -> None:
+        super().backoff_handler(details)  # type: ignore[misc]
+        self._tap.run_summary.retry(
+            self.name, retry_cause(details.get("exception")), float(details.get("wait") or 0)
+        )
+
+    def _write_schema_message(self) -> None:
+        # The schema does not change between a child stream's contexts: say it once.
+        if not self._schema_sent:
+            super()._write_schema_message()  # type: ignore[misc]
+            self._schema_sent = True
+
+    def log(self, message: str, *args: Any, **kwargs: Any) -> None:
+        if self.parent_stream_type and message.startswith("Beginning sync of"):
+            if self._sync_logged:
+                kwargs["level"] = logging.DEBUG
+            else:
+                self._sync_logged = True
+                message = f"{message} (one context per parent record; logged for the first)"
+        super().log(message, *args, **kwargs)  # type: ignore[misc]
+
+
+def retry_cause(error: BaseException | None) -> str:
+    """`HTTP 429`, `HTTP 503`, `invalid body` (a 2xx the stream could not use), or the
+    exception's class (`ConnectionError`, `ReadTimeout`, ...)."""
+    response = getattr(error, "response", None)
+    if isinstance(error, RetriableAPIError) and response is not None:
+        if response.status_code >= 400:
+            return f"HTTP {response.status_code}"
+        return "invalid body"
+    return type(error).__name__
