@@ -33,12 +33,14 @@ class EventWorld:
         self._counts: StreamCounts = self._no_changes()
         self._seq = itertools.count()
         self._events: list[Event] = []
+        self.now = 0.0  # the instant of the event being handled (what listeners date changes by)
 
     def advance(self, start: float, end: float) -> StreamCounts:
         """Run every event due by `end`; answer what changed, per stream."""
         self._counts = self._no_changes()
         while self._events and self._events[0].at <= end:
             event = heapq.heappop(self._events)
+            self.now = event.at
             getattr(self, f"_on_{event.kind}")(event.at, event.subject)
         return self._counts
 

@@ -25,6 +25,7 @@ from tap_zoom_commerce.client import (
     TokenListStream,
     ZoomStream,
 )
+from tap_zoom_commerce.webhook_events import WebhookEventsStream
 
 #: Records whose details are fetched together (concurrently) before they are emitted.
 DETAIL_BATCH = 100
@@ -378,4 +379,5 @@ STREAMS = (
     InvoicesStream,
     CatalogOffersStream,
     PriceBookStream,
+    WebhookEventsStream,
 )

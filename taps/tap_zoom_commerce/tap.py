@@ -14,6 +14,7 @@ from commerce_taps_common.pacing import Pacer
 from commerce_taps_common.tap import CommerceTap
 from tap_zoom_commerce.client import API_URL, OAUTH_URL, DailyLimitReached, ZoomOAuth
 from tap_zoom_commerce.streams import STREAMS
+from tap_zoom_commerce.webhook_events import WebhookEventsStream
 
 
 class TapZoomCommerce(CommerceTap):
@@ -25,7 +26,8 @@ class TapZoomCommerce(CommerceTap):
             th.StringType,
             default=API_URL,
             description=(
-                "Commerce API base, production by default; Zoom gives partners a separate sandbox host."
+                "Commerce API base, production by default; Zoom gives partners a separate "
+                "sandbox host."
             ),
         ),
         th.Property(
@@ -34,13 +36,11 @@ class TapZoomCommerce(CommerceTap):
             default=OAUTH_URL,
             description="Zoom's OAuth token endpoint.",
         ),
-        th.Property(
-            "client_id", th.StringType, required=True, description="The Zoom app's client id."
-        ),
+        # Required by every stream but webhook_events (checked when the run starts, see sync_all).
+        th.Property("client_id", th.StringType, description="The Zoom app's client id."),
         th.Property(
             "client_secret",
             th.StringType,
-            required=True,
             secret=True,
             description="The Zoom app's client secret.",
         ),
@@ -63,8 +63,8 @@ class TapZoomCommerce(CommerceTap):
             "token_file",
             th.StringType,
             description=(
-                "User OAuth: file that keeps the newest refresh token between runs (written atomically, "
-                "owner-only). Required with refresh_token."
+                "User OAuth: file that keeps the newest refresh token between runs (written "
+                "atomically, owner-only). Required with refresh_token."
             ),
         ),
         th.Property("start_date", th.DateType, description="First day read on the first run."),
@@ -89,8 +89,8 @@ class TapZoomCommerce(CommerceTap):
             default=40,
             minimum=0.1,
             description=(
-                "Pace of LIGHT endpoints (details); Zoom allows 80 a second on Business+ per account, shared "
-                "by every app."
+                "Pace of LIGHT endpoints (details); Zoom allows 80 a second on Business+ per "
+                "account, shared by every app."
             ),
         ),
         th.Property(
@@ -116,6 +116,14 @@ class TapZoomCommerce(CommerceTap):
             description="Currencies the catalog is read in.",
         ),
         th.Property(
+            "webhook_spool",
+            th.StringType,
+            description=(
+                "The SQLite spool `commerce-webhooks serve --spool` writes; the webhook_events "
+                "stream reads it (and is empty without it)."
+            ),
+        ),
+        th.Property(
             "request_timeout",
             th.IntegerType,
             default=90,
@@ -125,6 +133,13 @@ class TapZoomCommerce(CommerceTap):
     ).to_dict()
 
     def check_settings(self, config: dict[str, Any]) -> None:
+        self.check_start_date(config)
+
+    def check_api_settings(self, config: dict[str, Any]) -> None:
+        """What every stream that calls the API needs: credentials and one OAuth flow."""
+        for setting in ("client_id", "client_secret"):
+            if not config.get(setting):
+                raise ConfigError(setting, "is required", "set it in the tap's config")
         if bool(config.get("account_id")) == bool(config.get("refresh_token")):
             raise ConfigError(
                 "account_id",
@@ -139,7 +154,6 @@ class TapZoomCommerce(CommerceTap):
                 "the newest must be kept for the next run",
                 "set it to a path the job can write",
             )
-        self.check_start_date(config)
 
     @cached_property
     def authenticator(self) -> ZoomOAuth:
@@ -170,6 +184,13 @@ class TapZoomCommerce(CommerceTap):
         return [stream(tap=self) for stream in STREAMS]
 
     def sync_all(self) -> None:
+        # The selection is known only now (the config is validated before the catalog is read):
+        # webhook_events alone reads a local file and needs no credentials.
+        selected = {name for name, stream in self.streams.items() if stream.selected}
+        if selected - {WebhookEventsStream.name}:
+            self.check_api_settings(self.config)
+        if WebhookEventsStream.name in selected:
+            WebhookEventsStream.spool_path(self.config)
         try:
             super().sync_all()
         except DailyLimitReached as stop:

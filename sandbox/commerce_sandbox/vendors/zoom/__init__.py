@@ -27,6 +27,7 @@ from commerce_sandbox.faults import Fault
 from commerce_sandbox.money import cents
 from commerce_sandbox.ratelimit import MinuteWindow
 from commerce_sandbox.vendor import Handler, Request, Response, StreamCounts, Vendor
+from commerce_sandbox.vendors.zoom import webhooks
 from commerce_sandbox.vendors.zoom.world import ZoomWorld, day
 
 CLIENT_ID, CLIENT_SECRET = "sandbox-zoom-client", "sandbox-zoom-secret"
@@ -109,6 +110,7 @@ class Zoom(Vendor):
         "daily_limit": 10**9,
         "page_token_ttl_seconds": 900,
         "expire_page_tokens": 0,  # the next N requests carrying a page token find it expired
+        **webhooks.SETTINGS,
     }
 
     def __init__(self, seed: int, scale: int, clock: Clock) -> None:
@@ -120,6 +122,7 @@ class Zoom(Vendor):
         ] = {}  # token -> (query key, offset, issued)
         self._windows = {"LIGHT": MinuteWindow(), "MEDIUM": MinuteWindow()}
         self._used_today = 0
+        self.webhooks = webhooks.Webhooks(seed, self.world, self.settings, ACCOUNT_ID)
 
     # ---- the vendor interface --------------------------------------------------------------
     def routes(self) -> dict[tuple[str, str], Handler]:
@@ -154,9 +157,13 @@ class Zoom(Vendor):
         return self._error(404, 5009, "No records found.")
 
     def advance(self, start: float, end: float) -> StreamCounts:
-        return self.world.advance(start, end)
+        counts = self.world.advance(start, end)
+        self.webhooks.deliver(end)
+        return counts
 
     def truth(self, stream: str) -> list[dict] | None:
+        if stream in webhooks.TRUTH_STREAMS:
+            return self.webhooks.truth(stream)
         if stream == "catalog_offers":
             return [
                 {**offer, "currency": currency}

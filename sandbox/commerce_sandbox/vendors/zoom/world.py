@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -154,6 +155,8 @@ class ZoomWorld(EventWorld):
         super().__init__("zoom", seed, scale)
         self.order_details: dict[str, dict] = {}  # order reference id -> the order detail
         self.customers: list[Customer] = []
+        # Called with (instant, stream, key, record) on every change (the sandbox's webhooks).
+        self.status_listener: Callable[[float, str, str, dict], None] | None = None
         self.catalog = catalog()
         self._numbers = itertools.count(100001)
         start = now - HISTORY_DAYS * DAY
@@ -168,6 +171,8 @@ class ZoomWorld(EventWorld):
     def _put(self, stream: str, key: str, record: dict, created: bool) -> None:
         self.records[stream][key] = record
         self._count(stream, "created" if created else "changed")
+        if self.status_listener is not None:
+            self.status_listener(self.now, stream, key, record)
 
     # ---- events ---------------------------------------------------------------------------
     def _on_daily(self, at: float, _: Any) -> None:
