@@ -90,8 +90,9 @@ def test_money_is_exact_to_the_cent_over_a_million_cents(tmp_path):
     with path.open("w") as handle:
         handle.write(json.dumps(schema_message()) + "\n")
         for i in range(100_000):  # 0.10 ten times over (float sums drift) and one awkward cent
+            amount = "0.10" if i % 10 else "0.01"
             handle.write(
-                f'{{"type":"RECORD","stream":"items","record":{{"id":{i},"amount":{"0.10" if i % 10 else "0.01"}}}}}\n'
+                f'{{"type":"RECORD","stream":"items","record":{{"id":{i},"amount":{amount}}}}}\n'
             )
     load(tmp_path, path, batch_size_rows=30_000)
     (total,) = query(tmp_path, "SELECT sum(amount) FROM s.items")[0]
@@ -130,7 +131,8 @@ def test_dates_and_offsets_are_honoured(tmp_path):
     types = dict(
         query(
             tmp_path,
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name='items'",
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_name='items'",
         )
     )
     assert (
@@ -245,6 +247,7 @@ def test_state_comes_out_only_after_its_data_is_committed_and_a_kill_loses_nothi
         while output.count(b"\n") < 3 and time.monotonic() < deadline and process.poll() is None:
             output += process.stdout.read() or b""
             time.sleep(0.01)
+        assert process.poll() is None, "the load ended before the kill: nothing was tested"
         process.send_signal(signal.SIGKILL)
         process.wait()
         output += process.stdout.read() or b""
@@ -254,20 +257,33 @@ def test_state_comes_out_only_after_its_data_is_committed_and_a_kill_loses_nothi
     assert count >= states[-1]["last"] + 1  # every row a state vouched for is there
 
 
-def test_a_locked_file_is_one_clear_line_not_a_hang(tmp_path):
-    database = tmp_path / "w.duckdb"
+def hold_lock(database, seconds, read_only=True):
+    """Another process holding `database` open (an analyst's notebook) for `seconds`."""
     holder = subprocess.Popen(
         [
             str(BIN / "python"),
             "-c",
-            f"import duckdb,time; c=duckdb.connect({str(database)!r}); print('ready', flush=True); time.sleep(60)",
+            "import duckdb, sys, time\n"
+            f"c = duckdb.connect({str(database)!r}, read_only={read_only})\n"
+            "print('ready', flush=True)\n"
+            f"time.sleep({seconds})\n"
+            "c.close()",
         ],
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert holder.stdout.readline().strip() == "ready"
+    return holder
+
+
+def test_a_locked_file_is_one_clear_line_after_the_lock_timeout(tmp_path):
+    database = tmp_path / "w.duckdb"
+    duckdb.connect(str(database)).close()  # a read-only connection needs the file to exist
+    holder = hold_lock(database, 60)
     try:
-        assert holder.stdout.readline().strip() == "ready"
-        (tmp_path / "target.json").write_text(json.dumps({"database": str(database)}))
+        (tmp_path / "target.json").write_text(
+            json.dumps({"database": str(database), "lock_timeout_seconds": 2})
+        )
         started = time.monotonic()
         result = subprocess.run(
             [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
@@ -276,16 +292,53 @@ def test_a_locked_file_is_one_clear_line_not_a_hang(tmp_path):
             text=True,
             timeout=60,
         )
-        assert time.monotonic() - started < 30
+        assert 2 <= time.monotonic() - started < 30
         assert result.returncode == 1
         errors = [
             line
             for line in result.stderr.splitlines()
             if line.startswith("target-commerce-duckdb: error")
         ]
-        assert len(errors) == 1 and "locked" in errors[0] and "Traceback" not in result.stderr
+        assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+        assert "locked" in errors[0] and "lock_timeout_seconds" in errors[0]
+        assert f"PID {holder.pid}" in errors[0]  # what DuckDB says about the holder
     finally:
         holder.kill()
+
+
+def test_the_load_waits_for_a_reader_to_let_go_and_completes(tmp_path):
+    load(tmp_path, [schema_message(), record({"id": 1, "amount": 1})])
+    holder = hold_lock(tmp_path / "w.duckdb", 3)
+    try:
+        load(tmp_path, [schema_message(), record({"id": 2, "amount": 2})])
+        assert holder.wait(timeout=30) == 0  # it held the file until it let go
+    finally:
+        holder.kill()
+    assert query(tmp_path, "SELECT id, amount FROM s.items ORDER BY id") == [
+        (1, Decimal("1")),
+        (2, Decimal("2")),
+    ]
+
+
+def test_the_wait_for_a_lock_is_logged_with_its_holder(tmp_path):
+    load(tmp_path, [schema_message(), record({"id": 1})])
+    holder = hold_lock(tmp_path / "w.duckdb", 2)
+    try:
+        (tmp_path / "target.json").write_text(
+            json.dumps({"database": str(tmp_path / "w.duckdb"), "default_target_schema": "s"})
+        )
+        result = subprocess.run(
+            [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
+            input=json.dumps(schema_message()) + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        holder.kill()
+    assert result.returncode == 0, result.stderr[-2000:]
+    waits = [line for line in result.stderr.splitlines() if "locked by another process" in line]
+    assert len(waits) == 1 and f"PID {holder.pid}" in waits[0], result.stderr[-2000:]
 
 
 def test_a_file_named_like_its_schema_loads_and_merges(tmp_path):

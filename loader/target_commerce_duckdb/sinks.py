@@ -1,23 +1,42 @@
-"""One sink per stream: each batch is bulk-loaded through Arrow and merged on the stream's keys in
+"""One sink per stream: each batch is staged in DuckDB (from the raw JSON the tap sent, from BATCH
+files, or, when stream maps need Python records, through Arrow) and merged on the stream's keys in
 one DuckDB transaction, so a batch is either wholly in the warehouse or not at all."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
+import msgspec
 import pyarrow as pa
 from singer_sdk.contrib.msgspec import encoder as json_encoder
+from singer_sdk.helpers._batch import BaseBatchFileEncoding
 from singer_sdk.sinks import BatchSink
 
-from target_commerce_duckdb.types import MONEY, column_type, normalise, wider
+from target_commerce_duckdb.spool import EXTRACTED_AT, TABLE_VERSION, RecordSpool, nested_key
+from target_commerce_duckdb.types import MONEY, column_type, finer_than_money, normalise, wider
 
-ARRIVAL = "__arrival"  # position of a record in its batch: the last one for a key wins
+# Metadata the SDK stamps per record; a batch stamps them once, when it is staged.
+BATCH_STAMPS = ("_sdc_received_at", "_sdc_batched_at", "_sdc_sequence", "_sdc_sync_started_at")
+# Metadata the spool carries per record, under its own key.
+RECORD_STAMPS = {"_sdc_extracted_at": EXTRACTED_AT, "_sdc_table_version": TABLE_VERSION}
+
+
+class LoaderError(Exception):
+    """Something the user can fix (a locked or unwritable file, a missing setting)."""
 
 
 def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _text(value: Any) -> str | None:
@@ -56,6 +75,17 @@ def arrow_column(values: list[Any], duckdb_type: str) -> pa.Array:
         return pa.array([_text(value) for value in values], pa.string())
 
 
+def local_path(url: str) -> str:
+    """A BATCH manifest entry (a path or a file:// URL) as a local path."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("", "file"):
+        return unquote(parsed.path) if parsed.scheme else url
+    raise LoaderError(
+        f"BATCH file {url}: only local files are supported; set the tap's "
+        "batch_config.storage.root to a local directory (file://...)"
+    )
+
+
 class DuckDBSink(BatchSink):
     def __init__(self, target: Any, stream_name: str, schema: dict, key_properties: Any) -> None:
         super().__init__(target, stream_name, schema, key_properties)
@@ -70,19 +100,38 @@ class DuckDBSink(BatchSink):
         self.table = ".".join(
             quote(part) for part in (self.catalog, target.schema_name, self.table_name)
         )
+        self.wanted = {name: column_type(node) for name, node in self.schema["properties"].items()}
         self.columns = self._prepare_table()
+        self._comment_columns()
+        self.nested_columns = [
+            name for name, kind in self.wanted.items() if kind == "JSON" and name in self.columns
+        ]
+        self._row_budget = int(self.config.get("batch_size_rows") or 100000)
+        self._byte_budget = target.batch_size_bytes
+        self.spool = RecordSpool(
+            target.spool_directory, self.nested_columns, self.include_sdc_metadata_properties
+        )
+        for name, node in self.schema["properties"].items():
+            if self.wanted[name] == MONEY and finer_than_money(node):
+                self.logger.warning(
+                    "%s.%s asks for more than 9 decimals; DECIMAL(38,9) rounds the rest",
+                    self.table,
+                    name,
+                )
 
     @property
     def max_size(self) -> int:
-        return int(self.config.get("batch_size_rows", 100000))
+        return self._row_budget
+
+    @property
+    def is_full(self) -> bool:
+        """Checked after every record: plain attributes, no config look-ups."""
+        return self._batch_records_read >= self._row_budget or self.spool.size >= self._byte_budget
 
     # DuckDB parses timestamps when it casts the batch; parsing each one in Python first would
     # only cost time (and a naive-datetime round trip could lose an offset).
     def _parse_timestamps_in_record(self, record: dict, schema: dict, treatment: Any) -> None:
         pass
-
-    def _wanted_columns(self) -> dict[str, str]:
-        return {name: column_type(node) for name, node in self.schema["properties"].items()}
 
     def _prepare_table(self) -> dict[str, str]:
         """Create the table, or evolve it: new properties add columns, wider types widen them,
@@ -96,16 +145,16 @@ class DuckDBSink(BatchSink):
             name: normalise(kind)
             for name, kind in connection.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+                "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? "
+                "ORDER BY ordinal_position",
                 [self.catalog, schema_name, self.table_name],
             ).fetchall()
         }
-        wanted = self._wanted_columns()
         if not existing:
-            columns = ", ".join(f"{quote(name)} {kind}" for name, kind in wanted.items())
+            columns = ", ".join(f"{quote(name)} {kind}" for name, kind in self.wanted.items())
             connection.execute(f"CREATE TABLE {self.table} ({columns})")
-            return wanted
-        for name, kind in wanted.items():
+            return dict(self.wanted)
+        for name, kind in self.wanted.items():
             if name not in existing:
                 connection.execute(f"ALTER TABLE {self.table} ADD COLUMN {quote(name)} {kind}")
                 existing[name] = kind
@@ -119,10 +168,84 @@ class DuckDBSink(BatchSink):
                 existing[name] = widened
         return existing
 
+    def _comment_columns(self) -> None:
+        """The schema's descriptions become column comments, refreshed when they change (a
+        schema without a description leaves the column's comment alone)."""
+        current = dict(
+            self.connection.execute(
+                "SELECT column_name, comment FROM duckdb_columns() "
+                "WHERE database_name = ? AND schema_name = ? AND table_name = ?",
+                [self.catalog, self._target.schema_name, self.table_name],
+            ).fetchall()
+        )
+        for name, node in self.schema["properties"].items():
+            description = node.get("description")
+            if isinstance(description, str) and current.get(name) != description:
+                self.connection.execute(
+                    f"COMMENT ON COLUMN {self.table}.{quote(name)} IS {literal(description)}"
+                )
+
+    # The fast path: records arrive as raw JSON and go to the spool untouched.
+
+    def append_raw(self, record: msgspec.Raw, extracted_at: bytes, version: int | None) -> None:
+        self.spool.append(record, extracted_at, version)
+        self.tally_record_read()
+
+    def _stamps(self) -> dict[str, str]:
+        """SQL for the metadata a batch stamps once (only the columns the table has)."""
+        now = dt.datetime.now(dt.UTC).isoformat()
+        values = {
+            "_sdc_received_at": f"TIMESTAMPTZ {literal(now)}",
+            "_sdc_batched_at": f"TIMESTAMPTZ {literal(now)}",
+            "_sdc_sequence": str(round(time.time() * 1000)),
+            "_sdc_sync_started_at": str(self.sync_started_at),
+        }
+        if not self.include_sdc_metadata_properties:
+            return {}
+        return {name: values[name] for name in BATCH_STAMPS if name in self.columns}
+
+    def _json_source(self, paths: list[str], compression: str, spooled: bool) -> str:
+        """SQL selecting every column of the table, typed, from JSON-lines files: the record's
+        own keys, plus (when `spooled`) the keys the spool added."""
+        stamps = self._stamps()
+        read: dict[str, str] = {}
+        select: list[str] = []
+        for name, kind in self.columns.items():
+            if name in stamps:
+                select.append(f"{stamps[name]} AS {quote(name)}")
+            elif spooled and name in RECORD_STAMPS and self.include_sdc_metadata_properties:
+                read[RECORD_STAMPS[name]] = kind
+                select.append(f"{quote(RECORD_STAMPS[name])} AS {quote(name)}")
+            elif spooled and name in self.nested_columns:
+                key = nested_key(self.nested_columns.index(name))
+                read[key] = "VARCHAR"
+                select.append(f"CAST({quote(key)} AS {kind}) AS {quote(name)}")
+            else:
+                read[name] = kind
+                select.append(quote(name))
+        columns = ", ".join(f"{literal(name)}: {literal(kind)}" for name, kind in read.items())
+        files = ", ".join(literal(path) for path in paths)
+        return (
+            f"SELECT {', '.join(select)} FROM read_json([{files}], format = 'newline_delimited', "
+            f"compression = {literal(compression)}, columns = {{{columns}}}, "
+            "maximum_object_size = 268435456)"
+        )
+
     def process_batch(self, context: dict) -> None:
-        records = context.get("records") or []
-        if not records:
+        if self.spool.rows:
+            path = self.spool.close()
+            try:
+                self._merge(self._json_source([path], "none", spooled=True), counted=False)
+            finally:
+                Path(path).unlink()
             return
+        records = context.get("records") or []
+        if records:
+            self._merge_records(records)
+
+    def _merge_records(self, records: list[dict]) -> None:
+        """The per-record path (stream maps, flattening or validation on): Python records
+        become typed Arrow columns."""
         names = list(self.columns)
         arrow = pa.table(
             {
@@ -131,59 +254,112 @@ class DuckDBSink(BatchSink):
                 )
                 for position, name in enumerate(names)
             }
-            | {ARRIVAL: pa.array(range(len(records)), pa.int64())}
         )
         casts = ", ".join(
             f"CAST(c{position} AS {self.columns[name]}) AS {quote(name)}"
             for position, name in enumerate(names)
         )
-        column_list = ", ".join(quote(name) for name in names)
-        keys = [quote(key) for key in self.key_properties]
-        hard_delete = bool(self.config.get("hard_delete", False))
-        connection = self.connection
-        connection.register("incoming_batch", arrow)
+        self.connection.register("incoming_batch", arrow)
         try:
-            connection.execute("BEGIN TRANSACTION")
+            self._merge(f"SELECT {casts} FROM incoming_batch", counted=True)
+        finally:
+            self.connection.unregister("incoming_batch")
+
+    def process_batch_files(self, encoding: BaseBatchFileEncoding, files: list[str]) -> None:
+        """singer-sdk BATCH messages: JSON lines (gzip or not) or parquet, read by DuckDB."""
+        self._target.drain_one(self)  # records sent before this message come first
+        paths = [local_path(url) for url in files]
+        if encoding.format == "parquet":
+            self._merge(self._parquet_source(paths), counted=False)
+        elif encoding.format != "jsonl":
+            raise LoaderError(
+                f"BATCH encoding {encoding.format!r} of stream {self.stream_name}: not supported; "
+                "set the tap's batch_config.encoding.format to jsonl or parquet"
+            )
+        elif self.nested_columns:
+            # Exact nested values need their text, which only the spool keeps (see nested_key).
+            for path in paths:
+                with _open_lines(path, encoding.compression) as lines:
+                    for line in lines:
+                        if line.strip():
+                            self.append_raw(line.rstrip(b"\r\n"), b"", None)
+            self._target.drain_one(self)
+        else:
+            source = self._json_source(paths, encoding.compression or "none", spooled=False)
+            self._merge(source, counted=False)
+
+    def _parquet_source(self, paths: list[str]) -> str:
+        files = "[" + ", ".join(literal(path) for path in paths) + "]"
+        present = {
+            row[0]
+            for row in self.connection.execute(
+                f"DESCRIBE SELECT * FROM read_parquet({files}, union_by_name = true)"
+            ).fetchall()
+        }
+        stamps = self._stamps()
+        select = [
+            f"{stamps[name]} AS {quote(name)}"
+            if name in stamps
+            else f"CAST({quote(name)} AS {kind}) AS {quote(name)}"
+            if name in present
+            else f"CAST(NULL AS {kind}) AS {quote(name)}"
+            for name, kind in self.columns.items()
+        ]
+        return f"SELECT {', '.join(select)} FROM read_parquet({files}, union_by_name = true)"
+
+    def _merge(self, source: str, counted: bool) -> None:
+        """Stage `source` (a SELECT of every column, in arrival order) and merge it: the last
+        row per key wins; tombstones delete (hard_delete) or mark the row they name. `counted`:
+        the SDK counted these records one by one already."""
+        keys = [quote(key) for key in self.key_properties]
+        column_list = ", ".join(quote(name) for name in self.columns)
+        deleted = '"_sdc_deleted_at" IS NOT NULL' if "_sdc_deleted_at" in self.columns else "false"
+        connection = self.connection
+        started = time.monotonic()
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            # CREATE TABLE AS keeps the source's order, so rowid is the arrival order.
+            connection.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {source}")
+            (staged,) = connection.execute("SELECT count(*) FROM staged").fetchone()
             if not keys:
                 connection.execute(
-                    f"INSERT INTO {self.table} ({column_list}) SELECT {casts} FROM incoming_batch"
+                    f"INSERT INTO {self.table} ({column_list}) SELECT {column_list} FROM staged"
                 )
             else:
-                match = " AND ".join(f"loaded.{key} = staged.{key}" for key in keys)
+                key_list = ", ".join(keys)
                 connection.execute(
-                    f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {casts} FROM incoming_batch "
-                    f"QUALIFY row_number() OVER (PARTITION BY {', '.join(f'CAST(c{names.index(k)} AS VARCHAR)' for k in self.key_properties)} "
-                    f"ORDER BY {ARRIVAL} DESC) = 1"
+                    "DELETE FROM staged WHERE rowid NOT IN "
+                    f"(SELECT max(rowid) FROM staged GROUP BY {key_list})"
                 )
-                deleted = (
-                    '"_sdc_deleted_at" IS NOT NULL'
-                    if "_sdc_deleted_at" in self.columns
-                    else "false"
-                )
-                if hard_delete:
+                match = " AND ".join(f"loaded.{key} = staged.{key}" for key in keys)
+                if self.config.get("hard_delete", False):
                     connection.execute(
                         f"DELETE FROM {self.table} AS loaded USING staged WHERE {match}"
                     )
                 else:
                     # A tombstone marks the row it deletes; the row's data stays queryable.
                     connection.execute(
-                        f'UPDATE {self.table} AS loaded SET "_sdc_deleted_at" = staged."_sdc_deleted_at" '
-                        f"FROM staged WHERE {match} AND staged.{deleted}"
+                        f'UPDATE {self.table} AS loaded SET "_sdc_deleted_at" = '
+                        f'staged."_sdc_deleted_at" FROM staged WHERE {match} AND staged.{deleted}'
                     )
                     connection.execute(
-                        f"DELETE FROM {self.table} AS loaded USING staged WHERE {match} AND NOT staged.{deleted}"
+                        f"DELETE FROM {self.table} AS loaded USING staged "
+                        f"WHERE {match} AND NOT staged.{deleted}"
                     )
                 connection.execute(
-                    f"INSERT INTO {self.table} ({column_list}) SELECT {column_list} FROM staged WHERE NOT ({deleted})"
+                    f"INSERT INTO {self.table} ({column_list}) SELECT {column_list} FROM staged "
+                    f"WHERE NOT ({deleted})"
                 )
-                connection.execute("DROP TABLE staged")
+            connection.execute("DROP TABLE staged")
             connection.execute("COMMIT")
         except Exception:
             connection.execute("ROLLBACK")
             raise
-        finally:
-            connection.unregister("incoming_batch")
-        self.logger.info("Loaded %d records into %s", len(records), self.table)
+        if not counted:
+            self.record_counter_metric.increment(staged)
+        self.logger.info(
+            "Loaded %d records into %s in %.2f s", staged, self.table, time.monotonic() - started
+        )
 
     def activate_version(self, new_version: int) -> None:
         """Rows of an older table version are gone from the source (a full-table stream)."""
@@ -195,6 +371,15 @@ class DuckDBSink(BatchSink):
             self.connection.execute(f"DELETE FROM {self.table} WHERE {older}", [new_version])
         else:
             self.connection.execute(
-                f'UPDATE {self.table} SET "_sdc_deleted_at" = now() WHERE ({older}) AND "_sdc_deleted_at" IS NULL',
+                f'UPDATE {self.table} SET "_sdc_deleted_at" = now() '
+                f'WHERE ({older}) AND "_sdc_deleted_at" IS NULL',
                 [new_version],
             )
+
+    def clean_up(self) -> None:
+        self.spool.discard()
+        super().clean_up()
+
+
+def _open_lines(path: str, compression: str | None) -> Any:
+    return gzip.open(path, "rb") if compression == "gzip" else open(path, "rb")

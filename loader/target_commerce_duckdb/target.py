@@ -1,9 +1,13 @@
 """target-commerce-duckdb: Singer records into a DuckDB file, exactly (DECIMAL money, DATE,
-TIMESTAMP WITH TIME ZONE), merged on primary keys, state emitted only after its data is committed."""
+TIMESTAMP WITH TIME ZONE), merged on primary keys, state emitted only after its data is
+committed."""
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -11,21 +15,19 @@ from typing import Any
 import duckdb
 from singer_sdk import Target
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecReader
 
-from target_commerce_duckdb.sinks import DuckDBSink
+from target_commerce_duckdb.reader import Envelope, RawRecordReader
+from target_commerce_duckdb.sinks import DuckDBSink, LoaderError
 
-
-class LoaderError(Exception):
-    """Something the user can fix (a locked or unwritable file, a missing setting)."""
+LOCK_LOG_SECONDS = 30  # how often a wait for another process's lock is logged
+LOCK_POLL_SECONDS = 0.5
 
 
 class TargetCommerceDuckDB(Target):
     name = "target-commerce-duckdb"
     package_name = "commerce-taps"
     default_sink_class = DuckDBSink
-    # msgspec decodes numbers straight to Decimal (exact) and is the fastest reader.
-    message_reader_class = MsgSpecReader
+    message_reader_class = RawRecordReader
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -44,7 +46,8 @@ class TargetCommerceDuckDB(Target):
             th.BooleanType,
             default=False,
             description=(
-                "Delete rows the source deleted (tombstones, ACTIVATE_VERSION) instead of setting _sdc_deleted_at."
+                "Delete rows the source deleted (tombstones, ACTIVATE_VERSION) instead of "
+                "setting _sdc_deleted_at."
             ),
         ),
         th.Property(
@@ -52,7 +55,37 @@ class TargetCommerceDuckDB(Target):
             th.IntegerType,
             default=100000,
             minimum=1,
-            description="Rows per bulk load and merge; bounds memory.",
+            description="Most rows per bulk load and merge.",
+        ),
+        th.Property(
+            "batch_size_bytes",
+            th.IntegerType,
+            default=64 * 1024 * 1024,
+            minimum=1,
+            description=(
+                "Most bytes of record JSON per stream per bulk load and merge, whatever "
+                "batch_size_rows says; bounds the loader's memory."
+            ),
+        ),
+        th.Property(
+            "fast_path",
+            th.BooleanType,
+            default=True,
+            description=(
+                "Hand records to DuckDB as the raw JSON the tap sent. Off (or stream_maps, "
+                "flattening_enabled, validate_records on) sends each record through singer-sdk "
+                "as Python objects, several times slower."
+            ),
+        ),
+        th.Property(
+            "lock_timeout_seconds",
+            th.IntegerType,
+            default=600,
+            minimum=0,
+            description=(
+                "How long to wait for another process (a notebook, a BI tool) to release the "
+                "DuckDB file before failing."
+            ),
         ),
         th.Property(
             "add_record_metadata",
@@ -75,6 +108,25 @@ class TargetCommerceDuckDB(Target):
     def schema_name(self) -> str:
         return self.config.get("default_target_schema") or "main"
 
+    @property
+    def batch_size_bytes(self) -> int:
+        return int(self.config.get("batch_size_bytes") or 64 * 1024 * 1024)
+
+    @property
+    def fast_path(self) -> bool:
+        """Stream maps, flattening and validation work on Python records."""
+        config = self.config
+        return bool(
+            config.get("fast_path", True)
+            and not config.get("stream_maps")
+            and not config.get("flattening_enabled")
+            and not config.get("validate_records")
+        )
+
+    @cached_property
+    def spool_directory(self) -> str:
+        return tempfile.mkdtemp(prefix="target-commerce-duckdb-")
+
     @cached_property
     def connection(self) -> duckdb.DuckDBPyConnection:
         path = self.config.get("database") or self.config.get("filepath") or self.config.get("path")
@@ -82,25 +134,69 @@ class TargetCommerceDuckDB(Target):
             raise LoaderError("database: not set; set it to the path of the DuckDB file")
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            connection = duckdb.connect(path)
-        except duckdb.IOException as error:
-            if "lock" in str(error).lower():
-                raise LoaderError(
-                    f"{path} is locked by another process ({str(error).splitlines()[0]}); close that "
-                    "connection (a notebook, a BI tool, another load) and rerun"
-                ) from None
-            raise LoaderError(f"cannot open {path}: {error}") from None
         except OSError as error:
             raise LoaderError(
                 f"cannot create {path}: {error.strerror}; check the database setting"
             ) from None
+        connection = self._connect_waiting_for_lock(path)
         connection.execute("SET TimeZone = 'UTC'")
         return connection
 
+    def _connect_waiting_for_lock(self, path: str) -> duckdb.DuckDBPyConnection:
+        """DuckDB lets one process hold a file; another process's reader (an analyst's
+        notebook) is waited for, up to lock_timeout_seconds, logging what DuckDB says of it."""
+        timeout = int(self.config.get("lock_timeout_seconds", 600))
+        started = time.monotonic()
+        logged_at: float | None = None
+        while True:
+            try:
+                return duckdb.connect(path)
+            except duckdb.IOException as error:
+                message = str(error).splitlines()[0]
+                if "lock" not in message.lower():
+                    raise LoaderError(f"cannot open {path}: {message}") from None
+                waited = time.monotonic() - started
+                if waited >= timeout:
+                    raise LoaderError(
+                        f"{path} is locked by another process ({message}); waited {timeout} s "
+                        "(lock_timeout_seconds); close that connection (a notebook, a BI tool, "
+                        "another load) and rerun"
+                    ) from None
+                if logged_at is None or waited - logged_at >= LOCK_LOG_SECONDS:
+                    logged_at = waited
+                    self.logger.warning(
+                        "Waiting for %s, locked by another process, %.0f s of %d s: %s",
+                        path,
+                        waited,
+                        timeout,
+                        message,
+                    )
+                time.sleep(min(LOCK_POLL_SECONDS, timeout - waited))
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.fast_path:
+            self.message_reader.record_handler = self._load_raw_record
         if kwargs.get("validate_config") is not False:
-            self.connection  # open (and lock) the file now: fail before reading any input
+            _ = self.connection  # open (and lock) the file now: fail before reading any input
+
+    def _load_raw_record(self, envelope: Envelope) -> None:
+        sink = self._sinks_active.get(envelope.stream)
+        if sink is None:
+            self._assert_sink_exists(envelope.stream)  # raises: a record before its schema
+        sink.append_raw(envelope.record, envelope.time_extracted, envelope.version)
+        if sink.is_full:
+            # Every sink, then the latest state: a checkpoint vouches only for committed rows.
+            self.drain_all()
+        else:
+            self._handle_max_record_age()
+
+    def process_endofpipe(self) -> None:
+        try:
+            super().process_endofpipe()
+        finally:
+            if "spool_directory" in self.__dict__:
+                shutil.rmtree(self.spool_directory, ignore_errors=True)
 
 
 def main() -> None:

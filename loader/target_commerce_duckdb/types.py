@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 MONEY = "DECIMAL(38,9)"  # exact; 29 integer digits and 9 decimals cover any amount vendors send
+MONEY_SCALE = 9
 
 # Each family widens left to right; across families the common type is VARCHAR.
 WIDENING = (
@@ -13,6 +15,9 @@ WIDENING = (
     ("DATE", "TIMESTAMP WITH TIME ZONE", "VARCHAR"),
     ("JSON", "VARCHAR"),
 )
+
+# singer-sdk's convention for exact decimals sent as JSON strings (SQL taps emit it).
+SINGER_DECIMAL = "x-singer.decimal"
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -24,9 +29,18 @@ def _types(node: dict[str, Any]) -> set[str]:
     return kinds - {"null"}
 
 
+def _formats(node: dict[str, Any]) -> set[Any]:
+    return {node.get("format")} | {
+        option.get("format") for option in node.get("anyOf", []) + node.get("oneOf", [])
+    }
+
+
 def column_type(node: dict[str, Any]) -> str:
+    """One type per family, whatever the hints say: `maxLength`, `multipleOf`, `precision` and
+    `scale` could only narrow a column (DuckDB's VARCHAR has no length), and a narrowed column
+    would need an ALTER the day a schema drops the hint."""
     kinds = _types(node)
-    formats = {node.get("format")} | {option.get("format") for option in node.get("anyOf", [])}
+    formats = _formats(node)
     if kinds & {"object", "array"}:
         return "JSON" if kinds <= {"object", "array"} else "VARCHAR"
     if kinds == {"string"}:
@@ -34,14 +48,27 @@ def column_type(node: dict[str, Any]) -> str:
             return "TIMESTAMP WITH TIME ZONE"
         if "date" in formats:
             return "DATE"
+        if SINGER_DECIMAL in formats:
+            return MONEY
         return "VARCHAR"
     if kinds == {"integer"}:
         return "BIGINT"
-    if kinds and kinds <= {"integer", "number"}:
+    if kinds and kinds <= {"integer", "number"} or SINGER_DECIMAL in formats:
         return MONEY
     if kinds == {"boolean"}:
         return "BOOLEAN"
     return "VARCHAR"
+
+
+def finer_than_money(node: dict[str, Any]) -> bool:
+    """Whether a property's hints ask for more decimals than MONEY keeps (the cast rounds them)."""
+    scale = node.get("scale")
+    step = node.get("multipleOf")
+    if isinstance(scale, int) and scale > MONEY_SCALE:
+        return True
+    if isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0:
+        return -Decimal(str(step)).normalize().as_tuple().exponent > MONEY_SCALE
+    return False
 
 
 def normalise(duckdb_type: str) -> str:
