@@ -1,0 +1,35 @@
+{#- Helpers the models share (the same SQL on every adapter). -#}
+
+{#- Money as the warehouse stores it: exact DECIMAL(38,9). -#}
+{% macro money(expression) -%}
+  cast({{ expression }} as decimal(38, 9))
+{%- endmacro %}
+
+{#- Zoom's money objects {amount, currency}: the amount, exact. -#}
+{% macro money_amount(column) -%}
+  {{ money(json_text(column, ['amount'])) }}
+{%- endmacro %}
+
+{#- The day the marts are "as of": var as_of_date (the demo and tests pass the sandbox's day),
+    else today. -#}
+{% macro as_of_date() -%}
+  {%- if var('as_of_date') -%} cast('{{ var("as_of_date") }}' as date)
+  {%- else -%} current_date
+  {%- endif -%}
+{%- endmacro %}
+
+{#- A key unique across vendors: 'vendor:id' (null when the id is null). -#}
+{% macro vendor_key(vendor, column) -%}
+  ('{{ vendor }}:' || {{ column }})
+{%- endmacro %}
+
+{#- Rows the source deleted are not part of any model (the loader hard-deletes by default; with
+    hard_delete off it marks them in _sdc_deleted_at). -#}
+{% macro not_deleted() -%}
+  _sdc_deleted_at is null
+{%- endmacro %}
+
+{#- Each staging model's source, without the rows deleted at the source. -#}
+{% macro live_source(vendor, stream) -%}
+  (select * from {{ source(vendor, stream) }} where {{ not_deleted() }})
+{%- endmacro %}

@@ -1,0 +1,23 @@
+select
+    transaction_id,
+    subscription_id,
+    org_id as customer_id,
+    customer_company_name as customer_name,
+    email_id as customer_email,
+    transaction_date,
+    transaction_type,
+    subscription_type,
+    pricing_type,
+    billing_frequency,
+    service_id,
+    service_name,
+    plan_name,
+    paid_users,
+    currency_code as currency,
+    {{ money('amount') }} as amount,
+    {{ money('amount_usd') }} as amount_usd,
+    invoice_number,
+    invoiced_entity,
+    {{ money('invoice_amount') }} as invoice_amount,
+    invoice_number is not null as is_invoiced
+from {{ live_source('zoho', 'transactions') }} as transactions

@@ -1,0 +1,42 @@
+-- One row per customer per vendor: the key every mart's customer_key refers to.
+with customers as (
+    select
+        'zuora' as vendor,
+        account_id as customer_id,
+        account_name as customer_name,
+        currency,
+        cast(null as varchar) as country,
+        cast(null as varchar) as market_segment
+    from "warehouse"."staging"."stg_zuora__accounts"
+    union all
+    -- Zoho lists no customers: they are the organisations its transactions and subscriptions name.
+    select
+        'zoho',
+        customer_id,
+        max(customer_name),
+        cast(null as varchar),
+        cast(null as varchar),
+        cast(null as varchar)
+    from (
+        select customer_id, customer_name from "warehouse"."staging"."stg_zoho__transactions"
+        union all
+        select customer_id, customer_name from "warehouse"."staging"."stg_zoho__subscriptions"
+    ) as organisations
+    group by customer_id
+    union all
+    select 'zoom', account_id, account_name, currency, country, cast(null as varchar)
+    from "warehouse"."staging"."stg_zoom__accounts"
+    union all
+    select 'adobe', customer_id, company_name, cast(null as varchar), country, market_segment
+    from "warehouse"."staging"."stg_adobe__customers"
+)
+
+select
+    vendor || ':' || customer_id as customer_key,
+    vendor,
+    customer_id,
+    customer_name,
+    currency,
+    country,
+    market_segment
+from customers

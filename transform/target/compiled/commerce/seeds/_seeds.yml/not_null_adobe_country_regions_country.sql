@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select country
+from "warehouse"."reference"."adobe_country_regions"
+where country is null
+
+

@@ -1,0 +1,14 @@
+
+  
+  create view "warehouse"."intermediate"."int_adobe__customer_partitions__dbt_tmp" as (
+    -- The price-list partition a customer buys in: the region of its country (seed
+-- adobe_country_regions) and its market segment (only in companyProfile).
+select
+    customers.customer_id,
+    customers.company_name,
+    customers.market_segment,
+    customers.country,
+    regions.region
+from "warehouse"."staging"."stg_adobe__customers" as customers
+left join "warehouse"."reference"."adobe_country_regions" as regions on regions.country = customers.country
+  );

@@ -1,0 +1,17 @@
+
+  
+  create view "warehouse"."staging"."stg_zoom__catalog_offers__dbt_tmp" as (
+    select
+    offer_id || '-' || currency as catalog_offer_id,
+    offer_id,
+    currency,
+    offer_name,
+    offer_desc as offer_description,
+    offer_type,
+    z_product_category as product_category,
+    sku,
+    status as offer_status,
+    start_date,
+    end_date
+from (select * from "warehouse"."zoom"."catalog_offers" where _sdc_deleted_at is null) as catalog_offers
+  );

@@ -1,0 +1,15 @@
+
+  
+  create view "warehouse"."staging"."stg_zuora__orders__dbt_tmp" as (
+    select
+    id as order_id,
+    order_number,
+    order_date,
+    account_id,
+    state as order_state,
+    category,
+    description,
+    created_time as created_at,
+    updated_time as updated_at
+from (select * from "warehouse"."zuora"."orders" where _sdc_deleted_at is null) as orders
+  );
