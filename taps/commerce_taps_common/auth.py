@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.unreachable import HostUnreachable, unreachable_reason
 
 # Renew this long before the stated expiry, so a request never leaves with a token about to lapse.
 RENEW_MARGIN_SECONDS = 60
@@ -77,6 +78,8 @@ class OAuthTokenAuth(requests.auth.AuthBase, abc.ABC):
             try:
                 response = self._post()
             except requests.RequestException as error:
+                if self.tokens_fetched == 0 and (reason := unreachable_reason(error)):
+                    raise HostUnreachable(self.token_url, reason) from None
                 failure = type(error).__name__
             else:
                 body = self._accept(response)

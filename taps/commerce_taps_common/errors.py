@@ -9,3 +9,15 @@ class ConfigError(Exception):
     def __init__(self, setting: str, problem: str, fix: str = "") -> None:
         self.setting, self.problem, self.fix = setting, problem, fix
         super().__init__(f"{setting}: {problem}" + (f"; {fix}" if fix else ""))
+
+
+def env_var(plugin: str, setting: str) -> str:
+    """The environment variable Meltano reads a plugin's setting from."""
+    return f"{plugin}_{setting}".upper().replace("-", "_")
+
+
+def required_fix(plugin: str, setting: str) -> str:
+    return (
+        f"set {env_var(plugin, setting)} or run `meltano config {plugin} set {setting} <value>` "
+        "(outside Meltano: put it in the --config file)"
+    )

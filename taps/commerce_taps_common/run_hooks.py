@@ -19,6 +19,11 @@ from singer_sdk.typing import PropertiesList, Property, StringType
 from commerce_taps_common.progress import ProgressLog
 from commerce_taps_common.run_history import write_page
 from commerce_taps_common.run_summary import RunSummary
+from commerce_taps_common.unreachable import (
+    HostUnreachable,
+    unreachable_config_error,
+    unreachable_reason,
+)
 
 REPORTING_CONFIG = PropertiesList(
     Property(
@@ -96,6 +101,9 @@ class ReportingTap:
         error: BaseException | None = None
         try:
             super().sync_all()  # type: ignore[misc]
+        except HostUnreachable as unreachable:
+            error = unreachable_config_error(self.name, self.config, unreachable)
+            raise error from None
         except BaseException as failure:
             error = failure
             raise
@@ -152,10 +160,12 @@ class ReportingStream:
         return TalliedCounter(super().get_http_request_counter(), self._pages)  # type: ignore[misc]
 
     def backoff_handler(self, details: dict[str, Any]) -> None:
+        error = details.get("exception")
+        if not self._tap.run_summary.total().pages and (reason := unreachable_reason(error)):
+            # Nothing has answered yet this run: a wrong URL or a server not running.
+            raise HostUnreachable(error.request.url, reason) from None
         super().backoff_handler(details)  # type: ignore[misc]
-        self._tap.run_summary.retry(
-            self.name, retry_cause(details.get("exception")), float(details.get("wait") or 0)
-        )
+        self._tap.run_summary.retry(self.name, retry_cause(error), float(details.get("wait") or 0))
 
     def _write_schema_message(self) -> None:
         # The schema does not change between a child stream's contexts: say it once.

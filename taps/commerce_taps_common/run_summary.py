@@ -109,8 +109,9 @@ class RunSummary:
 
     def total(self) -> StreamTally:
         total = StreamTally()
-        for tally in self.streams.values():
-            total.add(tally)
+        with self._lock:
+            for tally in self.streams.values():
+                total.add(tally)
         return total
 
     def table(self) -> list[str]:

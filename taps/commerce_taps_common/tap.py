@@ -10,7 +10,7 @@ import jsonschema
 from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 
-from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.errors import ConfigError, required_fix
 from commerce_taps_common.pacing import Pacer
 from commerce_taps_common.run_hooks import ReportingTap
 from commerce_taps_common.timestamps import parse_instant
@@ -34,7 +34,7 @@ class CommerceTap(ReportingTap, Tap):
         if error is not None:
             if error.validator == "required":
                 setting = error.message.split("'")[1]
-                raise ConfigError(setting, "is required", "set it in the tap's config")
+                raise ConfigError(setting, "is required", required_fix(self.name, setting))
             setting = ".".join(str(part) for part in error.absolute_path) or "config"
             raise ConfigError(setting, f"invalid value {error.instance!r}: {error.message}")
         self.check_settings(self._config)
