@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test bench clean
+.PHONY: venv demo lint test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,17 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
-test: $(STAMP)
+# Lint first: CI runs `make test`, so ruff's findings fail CI like a failing test.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
 	$(BIN)/python -m pytest
+
+# The in-process unit tests only (tests/unit/): seconds, no sandbox server, no subprocess.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests/unit -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -8,8 +8,9 @@ The Zoom and Adobe parts measure what concurrent detail requests buy: the same e
 subscription details, and invoice details under their billing documents; Adobe's customer
 details) with max_concurrency 1 and 8, against a sandbox answering every request after 100 ms.
 
-Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe] [--invoices-scale 8600] [--million-scale 17000]
-                         [--skip-million] [--zoho-scale 300] [--zoom-scale 40] [--adobe-scale 200]
+Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe] [--invoices-scale 8600]
+                         [--million-scale 17000] [--skip-million] [--zoho-scale 300]
+                         [--zoom-scale 40] [--adobe-scale 200]
 """
 
 from __future__ import annotations
@@ -263,6 +264,15 @@ def zoho_rate_limited_backfill(scale: int) -> dict:
     return figures
 
 
+def print_runs(figures: dict[str, dict]) -> None:
+    """One line per run of a concurrency benchmark: its time, requests and records."""
+    for label, values in figures.items():
+        print(
+            f"  {label:<28} {values['seconds']:>7} s  {values['requests']:>5} requests"
+            f"  {values['records']:>6} records"
+        )
+
+
 def zoom_concurrency(scale: int, latency_ms: int = 100) -> dict:
     """Wall time of detail-heavy extractions with one detail request at a time and with eight,
     each answer delayed `latency_ms`; the tap paced just under Zoom's Business+ limits."""
@@ -323,10 +333,7 @@ def zoom_concurrency(scale: int, latency_ms: int = 100) -> dict:
         for streams in ("subscriptions", "invoices")
     }
     print(f"\nZoom detail requests at {latency_ms} ms latency")
-    for label, values in figures.items():
-        print(
-            f"  {label:<28} {values['seconds']:>7} s  {values['requests']:>5} requests  {values['records']:>6} records"
-        )
+    print_runs(figures)
     for streams, speedup in speedups.items():
         print(f"  speedup, {streams:<19} {speedup:>7}x")
     return {"latency_ms": latency_ms, "runs": figures, "speedup_8_over_1": speedups}
@@ -381,10 +388,7 @@ def adobe_concurrency(scale: int, latency_ms: int = 100) -> dict:
         2,
     )
     print(f"\nAdobe customer details at {latency_ms} ms latency")
-    for label, values in figures.items():
-        print(
-            f"  {label:<28} {values['seconds']:>7} s  {values['requests']:>5} requests  {values['records']:>6} records"
-        )
+    print_runs(figures)
     print(f"  speedup, customers            {speedup:>7}x")
     return {"latency_ms": latency_ms, "runs": figures, "speedup_8_over_1": speedup}
 
@@ -502,12 +506,14 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
         / rate["dlt rest_api (parquet format)"],
     }
     print(
-        f"\n{'measurement':<38} {'records':>9} {'seconds':>8} {'rec/s':>8} {'stored':>8} {'tap MiB':>8} {'load MiB':>8}"
+        f"\n{'measurement':<38} {'records':>9} {'seconds':>8} {'rec/s':>8} {'stored':>8}"
+        f" {'tap MiB':>8} {'load MiB':>8}"
     )
     for label, figures in results.items():
         print(
-            f"{label:<38} {figures['records']:>9} {figures['seconds']:>8.1f} {figures['records_per_second']:>8}"
-            f" {figures.get('rows_stored', ''):>8} {figures.get('tap_peak_mib', ''):>8} {figures.get('loader_peak_mib', ''):>8}"
+            f"{label:<38} {figures['records']:>9} {figures['seconds']:>8.1f}"
+            f" {figures['records_per_second']:>8} {figures.get('rows_stored', ''):>8}"
+            f" {figures.get('tap_peak_mib', ''):>8} {figures.get('loader_peak_mib', ''):>8}"
         )
     print()
     for label, ratio in ratios.items():

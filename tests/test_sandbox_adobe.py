@@ -9,14 +9,12 @@ import uuid
 import pytest
 import requests
 
-from commerce_sandbox import SandboxServer
 from commerce_sandbox.vendors.adobe import CLIENT_ID, CLIENT_SECRET, SCOPE
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(seed=12, scale=40) as server:
-        yield server
+def sandbox(module_sandboxes):
+    return module_sandboxes(seed=12, scale=40)
 
 
 @pytest.fixture(scope="module")

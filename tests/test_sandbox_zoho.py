@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 import requests
 
-from commerce_sandbox import SandboxServer
 from commerce_sandbox.vendors.zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 
 TOKEN_PARAMS = {
@@ -19,10 +18,10 @@ TOKEN_PARAMS = {
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(seed=9, scale=40) as server:
-        server.control.configure("zoho", rate_limit_per_minute=100000, tokens_per_window=1000)
-        yield server
+def sandbox(module_sandboxes):
+    server = module_sandboxes(seed=9, scale=40)
+    server.control.configure("zoho", rate_limit_per_minute=100000, tokens_per_window=1000)
+    return server
 
 
 def token(sandbox, **params) -> requests.Response:
@@ -59,9 +58,9 @@ def test_token_refusals_come_inside_http_200(sandbox):
     )
 
 
-def test_the_eleventh_refresh_in_the_window_is_access_denied():
-    with SandboxServer(seed=1, scale=5) as sandbox:
-        answers = [token(sandbox) for _ in range(11)]
+def test_the_eleventh_refresh_in_the_window_is_access_denied(sandboxes):
+    sandbox = sandboxes(seed=1, scale=5)
+    answers = [token(sandbox) for _ in range(11)]
     assert all("access_token" in answer.json() for answer in answers[:10])
     assert answers[10].status_code == 400 and answers[10].json()["error"] == "Access Denied"
 
@@ -144,13 +143,13 @@ def test_page_limits_and_detail_routes(sandbox, api):
     assert invoiced["transaction_id"] in {row["transaction_id"] for row in of_subscription}
 
 
-def test_the_rate_limit_answers_429_with_retry_after():
-    with SandboxServer(seed=1, scale=5) as sandbox:
-        sandbox.control.configure("zoho", rate_limit_per_minute=3)
-        headers = {"Authorization": f"Zoho-oauthtoken {token(sandbox).json()['access_token']}"}
-        answers = [
-            requests.get(f"{sandbox.url}/zoho/api/v1/partner/leads", headers=headers, timeout=10)
-            for _ in range(4)
-        ]
+def test_the_rate_limit_answers_429_with_retry_after(sandboxes):
+    sandbox = sandboxes(seed=1, scale=5)
+    sandbox.control.configure("zoho", rate_limit_per_minute=3)
+    headers = {"Authorization": f"Zoho-oauthtoken {token(sandbox).json()['access_token']}"}
+    answers = [
+        requests.get(f"{sandbox.url}/zoho/api/v1/partner/leads", headers=headers, timeout=10)
+        for _ in range(4)
+    ]
     assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
     assert 1 <= int(answers[3].headers["Retry-After"]) <= 60

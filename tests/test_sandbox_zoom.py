@@ -13,7 +13,6 @@ import pytest
 import requests
 from jsonschema import Draft7Validator
 
-from commerce_sandbox import SandboxServer
 from commerce_sandbox.vendors.zoom import ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, FIRST_REFRESH_TOKEN
 
 SPEC = (
@@ -28,9 +27,8 @@ BASIC = {
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(seed=8, scale=30) as server:
-        yield server
+def sandbox(module_sandboxes):
+    return module_sandboxes(seed=8, scale=30)
 
 
 @pytest.fixture(scope="module")
@@ -212,40 +210,40 @@ def test_page_tokens_page_through_and_expire(sandbox, api):
     assert other_query.status_code == 400  # a token belongs to its own query
 
 
-def test_refresh_tokens_rotate_and_work_once():
-    with SandboxServer(seed=1, scale=3) as sandbox:
+def test_refresh_tokens_rotate_and_work_once(sandboxes):
+    sandbox = sandboxes(seed=1, scale=3)
 
-        def refresh(token):
-            return requests.post(
-                f"{sandbox.url}/zoom/oauth/token",
-                headers=BASIC,
-                timeout=10,
-                data={"grant_type": "refresh_token", "refresh_token": token},
-            )
-
-        first = refresh(FIRST_REFRESH_TOKEN).json()
-        assert first["refresh_token"] != FIRST_REFRESH_TOKEN
-        assert refresh(FIRST_REFRESH_TOKEN).status_code == 400  # used up
-        assert refresh(first["refresh_token"]).status_code == 200
-
-
-def test_per_second_and_daily_limits_answer_429_as_zoom_does():
-    with SandboxServer(seed=1, scale=3) as sandbox:
-        sandbox.control.configure("zoom", medium_per_second=2, daily_limit=5)
-        token = requests.post(
+    def refresh(token):
+        return requests.post(
             f"{sandbox.url}/zoom/oauth/token",
             headers=BASIC,
             timeout=10,
-            data={"grant_type": "account_credentials", "account_id": ACCOUNT_ID},
-        ).json()["access_token"]
-        answers = [
-            requests.get(
-                f"{sandbox.url}/zoom/v2/commerce/accounts",
-                timeout=10,
-                headers={"Authorization": f"Bearer {token}"},
-            )
-            for _ in range(7)
-        ]
+            data={"grant_type": "refresh_token", "refresh_token": token},
+        )
+
+    first = refresh(FIRST_REFRESH_TOKEN).json()
+    assert first["refresh_token"] != FIRST_REFRESH_TOKEN
+    assert refresh(FIRST_REFRESH_TOKEN).status_code == 400  # used up
+    assert refresh(first["refresh_token"]).status_code == 200
+
+
+def test_per_second_and_daily_limits_answer_429_as_zoom_does(sandboxes):
+    sandbox = sandboxes(seed=1, scale=3)
+    sandbox.control.configure("zoom", medium_per_second=2, daily_limit=5)
+    token = requests.post(
+        f"{sandbox.url}/zoom/oauth/token",
+        headers=BASIC,
+        timeout=10,
+        data={"grant_type": "account_credentials", "account_id": ACCOUNT_ID},
+    ).json()["access_token"]
+    answers = [
+        requests.get(
+            f"{sandbox.url}/zoom/v2/commerce/accounts",
+            timeout=10,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        for _ in range(7)
+    ]
     statuses = [answer.status_code for answer in answers]
     assert statuses[:2] == [200, 200] and 429 in statuses[2:5]
     qps = next(answer for answer in answers if answer.status_code == 429)

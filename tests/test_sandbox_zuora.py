@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from commerce_sandbox import SandboxServer
+from commerce_sandbox.vendors.zuora import CLIENT_ID, CLIENT_SECRET, Zuora
 
 SPEC = (
     Path(__file__).resolve().parents[1]
@@ -24,24 +24,22 @@ SPEC = (
     / "zuora-quickstart-openapi-2024-01-24.yaml"
 )
 CREDENTIALS = {
-    "client_id": "sandbox-zuora-client",
-    "client_secret": "sandbox-zuora-secret",
+    "client_id": CLIENT_ID,
+    "client_secret": CLIENT_SECRET,
     "grant_type": "client_credentials",
 }
-STREAMS = ("orders", "invoices", "invoice_items", "accounts", "subscriptions")
+STREAMS = tuple(Zuora.stream_keys)
 TRUTH_PARAMS = {"orders": {"expand[]": ["line_items", "subscriptions"]}}
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(seed=7, scale=20) as server:
-        yield server
+def sandbox(module_sandboxes):
+    return module_sandboxes(seed=7, scale=20)
 
 
 @pytest.fixture()
-def fresh():
-    with SandboxServer(seed=3, scale=8) as server:
-        yield server
+def fresh(sandboxes):
+    return sandboxes(seed=3, scale=8)
 
 
 def token(url: str) -> str:
@@ -397,23 +395,21 @@ def test_advance_creates_changes_and_hard_deletes(fresh):
         assert record["version"] <= latest[record["subscription_number"]]["version"]
 
 
-def test_same_seed_same_world_other_seed_another():
-    with (
-        SandboxServer(seed=9, scale=12) as one,
-        SandboxServer(seed=9, scale=12) as two,
-        SandboxServer(seed=10, scale=12) as other,
-    ):
-        for stream in STREAMS:
-            assert one.control.truth("zuora", stream) == two.control.truth("zuora", stream)
-        assert one.control.advance(days=3) == two.control.advance(days=3)
-        for stream in STREAMS:
-            assert one.control.truth("zuora", stream) == two.control.truth("zuora", stream)
-        assert one.control.truth("zuora", "accounts") != other.control.truth("zuora", "accounts")
-        one.control.reset(seed=9, scale=12)
-        assert one.control.truth("zuora", "orders") != two.control.truth(
-            "zuora", "orders"
-        )  # two moved on
-        assert all(not counts for counts in one.control.stats().values())
+def test_same_seed_same_world_other_seed_another(sandboxes):
+    one = sandboxes(seed=9, scale=12)
+    two = sandboxes(seed=9, scale=12)
+    other = sandboxes(seed=10, scale=12)
+    for stream in STREAMS:
+        assert one.control.truth("zuora", stream) == two.control.truth("zuora", stream)
+    assert one.control.advance(days=3) == two.control.advance(days=3)
+    for stream in STREAMS:
+        assert one.control.truth("zuora", stream) == two.control.truth("zuora", stream)
+    assert one.control.truth("zuora", "accounts") != other.control.truth("zuora", "accounts")
+    one.control.reset(seed=9, scale=12)
+    assert one.control.truth("zuora", "orders") != two.control.truth(
+        "zuora", "orders"
+    )  # two moved on
+    assert all(not counts for counts in one.control.stats().values())
 
 
 # ---- the spec's schemas -----------------------------------------------------------------------
@@ -471,25 +467,25 @@ def test_answers_validate_against_the_spec(sandbox, spec_validator, stream, sche
         assert not errors, errors[:5]
 
 
-def test_throughput_of_cached_pages_is_printed():
-    with SandboxServer(seed=1, scale=400) as sandbox:
-        bearer = token(sandbox.url)
-        host, port = sandbox.url.removeprefix("http://").split(":")
-        connection = http.client.HTTPConnection(host, int(port))
-        for label in ("first walk", "second walk"):
-            pages, cursor, started = 0, None, time.perf_counter()
-            while True:
-                connection.request(
-                    "GET",
-                    "/zuora/v2/invoices?page_size=99" + (f"&cursor={cursor}" if cursor else ""),
-                    headers={"Authorization": f"Bearer {bearer}"},
-                )
-                cursor = json.loads(connection.getresponse().read())["next_page"]
-                pages += 1
-                if not cursor:
-                    break
-            elapsed = time.perf_counter() - started
-            print(
-                f"\n{label}: {pages} pages of 99 invoices in {elapsed:.2f}s, "
-                f"{pages / elapsed:.0f} pages/s"
+def test_throughput_of_cached_pages_is_printed(sandboxes):
+    sandbox = sandboxes(seed=1, scale=400)
+    bearer = token(sandbox.url)
+    host, port = sandbox.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port))
+    for label in ("first walk", "second walk"):
+        pages, cursor, started = 0, None, time.perf_counter()
+        while True:
+            connection.request(
+                "GET",
+                "/zuora/v2/invoices?page_size=99" + (f"&cursor={cursor}" if cursor else ""),
+                headers={"Authorization": f"Bearer {bearer}"},
             )
+            cursor = json.loads(connection.getresponse().read())["next_page"]
+            pages += 1
+            if not cursor:
+                break
+        elapsed = time.perf_counter() - started
+        print(
+            f"\n{label}: {pages} pages of 99 invoices in {elapsed:.2f}s, "
+            f"{pages / elapsed:.0f} pages/s"
+        )

@@ -3,13 +3,9 @@ setting, exit code 2, no traceback, no secret."""
 
 from __future__ import annotations
 
-import pipeline
 import pytest
-from adobe import tap_config
+from pipeline import ADOBE, SECRET, assert_one_line_config_error
 
-from commerce_sandbox import SandboxServer
-
-SECRET = "s3cr3t-value-never-printed"
 BASE = {"client_id": "id", "client_secret": SECRET}
 
 
@@ -31,14 +27,10 @@ BASE = {"client_id": "id", "client_secret": SECRET}
 )
 def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
     config = {key: value for key, value in {**BASE, **change}.items() if value is not None}
-    pipeline.assert_one_line_config_error(
-        pipeline.run_tap(tmp_path, "tap-adobe-vipmp", config), setting, SECRET
-    )
+    assert_one_line_config_error(ADOBE.run_tap(tmp_path, config), setting)
 
 
-def test_a_refused_secret_is_one_line_naming_client_secret(tmp_path):
-    with SandboxServer(seed=1, scale=3) as sandbox:
-        result = pipeline.run_tap(
-            tmp_path, "tap-adobe-vipmp", tap_config(sandbox, client_secret=SECRET)
-        )
-        pipeline.assert_one_line_config_error(result, "client_secret", SECRET)
+def test_a_refused_secret_is_one_line_naming_client_secret(sandboxes, tmp_path):
+    sandbox = sandboxes(seed=1, scale=3)
+    result = ADOBE.run_tap(tmp_path, ADOBE.config(sandbox, client_secret=SECRET))
+    assert_one_line_config_error(result, "client_secret")

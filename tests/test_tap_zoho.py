@@ -4,18 +4,10 @@ mistakes reported as one line."""
 
 from __future__ import annotations
 
-import pipeline
 import pytest
-from zoho import fast_sandbox, requests_served, tap_config
+from pipeline import SECRET, ZOHO, assert_one_line_config_error, fast_zoho
 
-from commerce_sandbox import SandboxServer
-
-SECRET = "s3cr3t-value-never-printed"
 TOKEN = "POST /accounts/oauth/v2/token"
-
-
-def run_tap(tmp_path, config, *args):
-    return pipeline.run_tap(tmp_path, "tap-zoho-partner", config, *args)
 
 
 def record_count(result) -> int:
@@ -23,55 +15,44 @@ def record_count(result) -> int:
 
 
 @pytest.fixture
-def sandbox():
-    with SandboxServer(seed=4, scale=20) as server:
-        yield fast_sandbox(server)
+def sandbox(sandboxes):
+    return fast_zoho(sandboxes(seed=4, scale=20))
 
 
 def test_one_token_refresh_per_run_and_the_throttle_is_waited_out(sandbox, tmp_path):
     # The accounts server allows one token per 3 s here (Zoho: 10 per 10 minutes).
     sandbox.control.configure("zoho", tokens_per_window=1, token_window_seconds=3)
-    first = run_tap(tmp_path, tap_config(sandbox))
+    first = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox))
     assert first.returncode == 0, first.stderr[-3000:]
-    assert requests_served(sandbox)[TOKEN] == 1  # every stream shares the run's one token
-    second = run_tap(tmp_path, tap_config(sandbox, token_throttle_wait_seconds=3))
+    assert ZOHO.requests_served(sandbox)[TOKEN] == 1  # every stream shares the run's one token
+    second = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox, token_throttle_wait_seconds=3))
     assert second.returncode == 0, second.stderr[-3000:]
     assert "throttles token refreshes" in second.stderr  # said clearly, then waited out
-    assert requests_served(sandbox)[TOKEN] == 3  # refused once, then granted: no hammering
+    assert ZOHO.requests_served(sandbox)[TOKEN] == 3  # refused once, then granted: no hammering
 
 
 def test_a_throttle_that_does_not_clear_ends_the_run_with_one_line(sandbox, tmp_path):
     sandbox.control.configure("zoho", tokens_per_window=0, throttle_status=200)
-    result = run_tap(tmp_path, tap_config(sandbox, token_throttle_wait_seconds=1))
-    assert result.returncode == 1, result.stderr[-2000:]
-    assert "Traceback" not in result.stderr
-    errors = [
-        line for line in result.stderr.splitlines() if line.startswith("tap-zoho-partner: error:")
-    ]
-    assert len(errors) == 1 and "10 per 10 minutes" in errors[0], result.stderr[-2000:]
-    assert requests_served(sandbox)[TOKEN] == 3  # the first ask and two after waiting
+    result = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox, token_throttle_wait_seconds=1))
+    assert "10 per 10 minutes" in ZOHO.error_line(result.returncode, result.stderr)
+    assert ZOHO.requests_served(sandbox)[TOKEN] == 3  # the first ask and two after waiting
 
 
 def test_pacing_keeps_a_backfill_under_the_rate_limit(sandbox, tmp_path):
     # 40 requests a second allowed; the tap asks for 35 a second: no 429 in the whole backfill.
     sandbox.control.configure("zoho", rate_limit_per_minute=40, rate_window_seconds=1)
-    result = run_tap(tmp_path, tap_config(sandbox, requests_per_minute=35 * 60, per_page=20))
+    result = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox, requests_per_minute=35 * 60, per_page=20))
     assert result.returncode == 0, result.stderr[-3000:]
-    served = sum(requests_served(sandbox).values())
+    served = ZOHO.requests_total(sandbox)
     assert served > 60  # long enough to cross many windows
-    assert '"http_status_code":429' not in result.stderr, "the tap ran into the rate limit"
+    assert 429 not in sandbox.control.statuses("zoho"), "the tap ran into the rate limit"
 
 
 def test_an_error_inside_a_200_that_is_not_transient_fails_the_run(sandbox, tmp_path):
     sandbox.control.inject("zoho", [{"kind": "200_error", "code": 57, "path": "/leads"}])
-    result = run_tap(tmp_path, tap_config(sandbox))
-    assert result.returncode == 1
-    errors = [
-        line for line in result.stderr.splitlines() if line.startswith("tap-zoho-partner: error:")
-    ]
-    assert len(errors) == 1 and "code 57" in errors[0] and "HTTP 200" in errors[0], result.stderr[
-        -2000:
-    ]
+    result = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox))
+    error = ZOHO.error_line(result.returncode, result.stderr)
+    assert "code 57" in error and "HTTP 200" in error, error
 
 
 BASE = {
@@ -80,10 +61,6 @@ BASE = {
     "client_secret": SECRET,
     "refresh_token": SECRET + "r",
 }
-
-
-def assert_one_line_error(result, setting):
-    pipeline.assert_one_line_config_error(result, setting, SECRET)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +77,7 @@ def assert_one_line_error(result, setting):
 )
 def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
     config = {key: value for key, value in {**BASE, **change}.items() if value is not None}
-    assert_one_line_error(run_tap(tmp_path, config), setting)
+    assert_one_line_config_error(ZOHO.run_tap(tmp_path, config), setting)
 
 
 @pytest.mark.parametrize(
@@ -112,6 +89,6 @@ def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
     ],
 )
 def test_refused_credentials_are_one_line_naming_the_setting(sandbox, tmp_path, change, setting):
-    config = tap_config(sandbox, **change)
-    assert_one_line_error(run_tap(tmp_path, config), setting)
-    assert_one_line_error(run_tap(tmp_path, config, "--test"), setting)
+    config = ZOHO.config(sandbox, **change)
+    assert_one_line_config_error(ZOHO.run_tap(tmp_path, config), setting)
+    assert_one_line_config_error(ZOHO.run_tap(tmp_path, config, "--test"), setting)

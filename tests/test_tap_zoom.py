@@ -3,22 +3,10 @@ setting, exit code 2, no traceback, no secret."""
 
 from __future__ import annotations
 
-import pipeline
 import pytest
-from zoom import tap_config
+from pipeline import SECRET, ZOOM, assert_one_line_config_error
 
-from commerce_sandbox import SandboxServer
-
-SECRET = "s3cr3t-value-never-printed"
 BASE = {"client_id": "id", "client_secret": SECRET, "account_id": "acct"}
-
-
-def run_tap(tmp_path, config, *args):
-    return pipeline.run_tap(tmp_path, "tap-zoom-commerce", config, *args)
-
-
-def assert_one_line_error(result, setting):
-    pipeline.assert_one_line_config_error(result, setting, SECRET)
 
 
 @pytest.mark.parametrize(
@@ -34,7 +22,7 @@ def assert_one_line_error(result, setting):
 )
 def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
     config = {key: value for key, value in {**BASE, **change}.items() if value is not None}
-    assert_one_line_error(run_tap(tmp_path, config), setting)
+    assert_one_line_config_error(ZOOM.run_tap(tmp_path, config), setting)
 
 
 @pytest.mark.parametrize(
@@ -48,13 +36,13 @@ def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
         ),
     ],
 )
-def test_refused_credentials_are_one_line_naming_the_setting(tmp_path, change, setting):
-    with SandboxServer(seed=1, scale=3) as sandbox:
-        change = {
-            key: str(tmp_path / "token.json") if value == "TOKEN_FILE" else value
-            for key, value in change.items()
-        }
-        config = {
-            key: value for key, value in tap_config(sandbox, **change).items() if value is not None
-        }
-        assert_one_line_error(run_tap(tmp_path, config), setting)
+def test_refused_credentials_are_one_line_naming_the_setting(sandboxes, tmp_path, change, setting):
+    sandbox = sandboxes(seed=1, scale=3)
+    change = {
+        key: str(tmp_path / "token.json") if value == "TOKEN_FILE" else value
+        for key, value in change.items()
+    }
+    config = {
+        key: value for key, value in ZOOM.config(sandbox, **change).items() if value is not None
+    }
+    assert_one_line_config_error(ZOOM.run_tap(tmp_path, config), setting)

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import atexit
-
+from pipeline import ZOOM, sandbox_until_exit
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
-from zoom import tap_config
 
-from commerce_sandbox import SandboxServer
 from tap_zoom_commerce.tap import TapZoomCommerce
 
 # The test class is built at import time, so the sandbox it reads from starts here too.
-_sandbox = SandboxServer(seed=5, scale=8)
-_sandbox.__enter__()
-atexit.register(_sandbox.__exit__, None, None, None)
+_sandbox = sandbox_until_exit(seed=5, scale=8)
 
 TestTapZoomCommerce = get_tap_test_class(
     tap_class=TapZoomCommerce,
-    config=tap_config(_sandbox),
+    config=ZOOM.config(_sandbox),
     suite_config=SuiteConfig(max_records_limit=50),
 )

@@ -4,53 +4,24 @@ and the errors that must stop a run."""
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from pipeline import BIN
+from pipeline import BIN, ZUORA
 
-from commerce_sandbox import SandboxServer
 from commerce_taps_common.catalog import catalog_selecting
 
 
-def run_tap(tmp_path, config, state=None, timeout=300):
-    (tmp_path / "config.json").write_text(json.dumps(config))
-    command = [str(BIN / "tap-zuora-quickstart"), "--config", str(tmp_path / "config.json")]
-    if state is not None:
-        (tmp_path / "state.json").write_text(json.dumps(state))
-        command += ["--state", str(tmp_path / "state.json")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-    messages = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    records: dict[str, list[dict]] = {}
-    for message in messages:
-        if message["type"] == "RECORD":
-            records.setdefault(message["stream"], []).append(message["record"])
-    states = [message["value"] for message in messages if message["type"] == "STATE"]
-    return result, records, (states[-1] if states else None)
-
-
-def config_for(sandbox, **overrides):
-    return {
-        "base_url": f"{sandbox.url}/zuora",
-        "client_id": "sandbox-zuora-client",
-        "client_secret": "sandbox-zuora-secret",
-        "start_date": "2020-01-01T00:00:00Z",
-        **overrides,
-    }
-
-
 @pytest.fixture
-def sandbox():
-    with SandboxServer(seed=2, scale=20) as server:
-        yield server
+def sandbox(sandboxes):
+    return sandboxes(seed=2, scale=20)
 
 
 def test_backfill_emits_truth_in_utc_and_bookmarks_the_newest_emitted(sandbox, tmp_path):
-    result, records, state = run_tap(tmp_path, config_for(sandbox))
+    result, records, state = ZUORA.read(tmp_path, ZUORA.config(sandbox))
     assert result.returncode == 0, result.stderr[-3000:]
-    for stream in ("accounts", "subscriptions", "orders", "invoices", "invoice_items"):
+    for stream in ZUORA.keys:
         truth = sandbox.control.truth("zuora", stream)
         assert {record["id"] for record in records[stream]} == {record["id"] for record in truth}
         assert all(record["updated_time"].endswith("+00:00") for record in records[stream])
@@ -60,9 +31,9 @@ def test_backfill_emits_truth_in_utc_and_bookmarks_the_newest_emitted(sandbox, t
 
 
 def test_rerun_with_state_emits_only_the_lookback(sandbox, tmp_path):
-    _, _, state = run_tap(tmp_path, config_for(sandbox))
+    _, _, state = ZUORA.read(tmp_path, ZUORA.config(sandbox))
     sandbox.control.reset_stats()
-    result, records, _ = run_tap(tmp_path, config_for(sandbox, lookback=0), state)
+    result, records, _ = ZUORA.read(tmp_path, ZUORA.config(sandbox, lookback=0), state)
     assert result.returncode == 0, result.stderr[-3000:]
     assert sum(len(rows) for rows in records.values()) == 0, records
     requests = sandbox.control.stats()["zuora"]
@@ -70,13 +41,13 @@ def test_rerun_with_state_emits_only_the_lookback(sandbox, tmp_path):
 
 
 def test_changes_after_the_clock_moves_are_emitted_and_nothing_else(sandbox, tmp_path):
-    _, _, state = run_tap(tmp_path, config_for(sandbox))
+    _, _, state = ZUORA.read(tmp_path, ZUORA.config(sandbox))
     before = {
         stream: {r["id"]: r["updated_time"] for r in sandbox.control.truth("zuora", stream)}
         for stream in ("invoices", "orders", "accounts")
     }
     sandbox.control.advance(days=1)
-    result, records, _ = run_tap(tmp_path, config_for(sandbox, lookback=0), state)
+    result, records, _ = ZUORA.read(tmp_path, ZUORA.config(sandbox, lookback=0), state)
     assert result.returncode == 0, result.stderr[-3000:]
     for stream, old in before.items():
         now = {r["id"]: r["updated_time"] for r in sandbox.control.truth("zuora", stream)}
@@ -88,7 +59,7 @@ def test_changes_after_the_clock_moves_are_emitted_and_nothing_else(sandbox, tmp
 def test_token_is_renewed_before_expiry_and_after_an_early_401(sandbox, tmp_path):
     sandbox.control.configure("zuora", token_ttl_seconds=3, latency_ms=20)  # renewed every 1.5 s
     sandbox.control.inject("zuora", [{"kind": "expire_token", "count": 1, "path": "/v2/orders"}])
-    result, records, _ = run_tap(tmp_path, config_for(sandbox, page_size=10))
+    result, records, _ = ZUORA.read(tmp_path, ZUORA.config(sandbox, page_size=10))
     assert result.returncode == 0, result.stderr[-3000:]
     tokens = sum(
         count for endpoint, count in sandbox.control.stats()["zuora"].items() if "oauth" in endpoint
@@ -97,15 +68,15 @@ def test_token_is_renewed_before_expiry_and_after_an_early_401(sandbox, tmp_path
     assert len(records["orders"]) == len(sandbox.control.truth("zuora", "orders"))
 
 
-def test_pacing_keeps_a_run_under_the_rate_limit(tmp_path):
-    with SandboxServer(seed=2, scale=4) as sandbox:
-        # 12 requests per 5-second window (time scaled down from a minute).
-        sandbox.control.configure("zuora", rate_limit_per_minute=12, rate_window_seconds=5)
-        result, records, _ = run_tap(tmp_path, config_for(sandbox, page_size=20), timeout=400)
-        assert result.returncode == 0, result.stderr[-3000:]
-        stats = sandbox.control.stats()["zuora"]
-        assert sum(stats.values()) > 12  # the run needed more than one window
-        assert '"http_status_code":429' not in result.stderr and "Backing off" not in result.stderr
+def test_pacing_keeps_a_run_under_the_rate_limit(sandboxes, tmp_path):
+    sandbox = sandboxes(seed=2, scale=4)
+    # 12 requests per 5-second window (time scaled down from a minute).
+    sandbox.control.configure("zuora", rate_limit_per_minute=12, rate_window_seconds=5)
+    result, records, _ = ZUORA.read(tmp_path, ZUORA.config(sandbox, page_size=20), timeout=400)
+    assert result.returncode == 0, result.stderr[-3000:]
+    stats = sandbox.control.stats()["zuora"]
+    assert sum(stats.values()) > 12  # the run needed more than one window
+    assert 429 not in sandbox.control.statuses("zuora") and "Backing off" not in result.stderr
 
 
 class _StubZuora(BaseHTTPRequestHandler):
@@ -161,41 +132,20 @@ def stub_url():
     server.shutdown()
 
 
-def run_one_stream(base_url, tmp_path, stream):
-    catalog = catalog_selecting(str(BIN / "tap-zuora-quickstart"), {stream})
+def error_reading_one_stream(base_url, tmp_path, stream):
+    catalog = catalog_selecting(str(BIN / ZUORA.name), {stream})
     (tmp_path / "catalog.json").write_text(json.dumps(catalog))
-    (tmp_path / "config.json").write_text(
-        json.dumps({"base_url": base_url, "client_id": "x", "client_secret": "y"})
+    config = {"base_url": base_url, "client_id": "x", "client_secret": "y"}
+    result = ZUORA.run_tap(
+        tmp_path, config, "--catalog", str(tmp_path / "catalog.json"), timeout=60
     )
-    return subprocess.run(
-        [
-            str(BIN / "tap-zuora-quickstart"),
-            "--config",
-            str(tmp_path / "config.json"),
-            "--catalog",
-            str(tmp_path / "catalog.json"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def error_line(result):
-    lines = [
-        line
-        for line in result.stderr.splitlines()
-        if line.startswith("tap-zuora-quickstart: error")
-    ]
-    assert result.returncode == 1 and len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
+    return ZUORA.error_line(result.returncode, result.stderr)
 
 
 def test_a_repeating_cursor_is_an_error_not_a_loop(stub_url, tmp_path):
-    assert "already returned" in error_line(run_one_stream(stub_url, tmp_path, "accounts"))
+    assert "already returned" in error_reading_one_stream(stub_url, tmp_path, "accounts")
 
 
 def test_a_4xx_fails_the_run_naming_the_endpoint_and_zuoras_text(stub_url, tmp_path):
-    line = error_line(run_one_stream(stub_url, tmp_path, "invoices"))
+    line = error_reading_one_stream(stub_url, tmp_path, "invoices")
     assert "GET /v2/invoices" in line and "unknown field updated_time" in line

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import pipeline
 import pytest
+from pipeline import SECRET, ZUORA, assert_one_line_config_error
 
-from commerce_sandbox import SandboxServer
-
-SECRET = "s3cr3t-value-never-printed"
 BASE = {"client_id": "sandbox-zuora-client", "client_secret": SECRET, "data_center": "us-test"}
-
-
-def run_tap(tmp_path, config, *args):
-    return pipeline.run_tap(tmp_path, "tap-zuora-quickstart", config, *args)
-
-
-def assert_one_line_error(result, setting):
-    pipeline.assert_one_line_config_error(result, setting, SECRET)
 
 
 @pytest.mark.parametrize(
@@ -34,12 +23,12 @@ def assert_one_line_error(result, setting):
 )
 def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
     config = {key: value for key, value in {**BASE, **change}.items() if value is not None}
-    assert_one_line_error(run_tap(tmp_path, config), setting)
+    assert_one_line_config_error(ZUORA.run_tap(tmp_path, config), setting)
 
 
-def test_refused_secret_is_one_line_naming_client_secret(tmp_path):
-    with SandboxServer(seed=1, scale=5) as sandbox:
-        config = {**BASE, "data_center": None, "base_url": f"{sandbox.url}/zuora"}
-        del config["data_center"]
-        assert_one_line_error(run_tap(tmp_path, config), "client_secret")
-        assert_one_line_error(run_tap(tmp_path, config, "--test"), "client_secret")
+def test_refused_secret_is_one_line_naming_client_secret(sandboxes, tmp_path):
+    sandbox = sandboxes(seed=1, scale=5)
+    config = {**BASE, "data_center": None, "base_url": f"{sandbox.url}/zuora"}
+    del config["data_center"]
+    assert_one_line_config_error(ZUORA.run_tap(tmp_path, config), "client_secret")
+    assert_one_line_config_error(ZUORA.run_tap(tmp_path, config, "--test"), "client_secret")
