@@ -31,6 +31,8 @@ import duckdb
 
 from commerce_sandbox import SandboxControl
 from commerce_sandbox.reconcile import compare_table
+from commerce_sandbox.vendor import StreamKey
+from commerce_sandbox.vendors import VENDORS
 from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,8 +84,12 @@ PLACE = DemoPlace(ROOT, ROOT / "output" / "demo")
 class DemoTap:
     name: str
     vendor: str  # the sandbox prefix, also the warehouse schema (the plugin's namespace)
-    keys: dict[str, str | tuple[str, ...]]  # stream -> primary key
     urls: dict[str, str]  # setting -> path under the sandbox URL
+
+    @property
+    def keys(self) -> dict[str, StreamKey]:
+        """Stream -> primary key, as the sandbox vendor that owns the truth declares them."""
+        return VENDORS[self.vendor].stream_keys
 
     @property
     def state_id(self) -> str:
@@ -97,63 +103,14 @@ class DemoTap:
 
 
 TAPS = (
-    DemoTap(
-        "tap-zuora-quickstart",
-        "zuora",
-        dict.fromkeys(("accounts", "subscriptions", "orders", "invoices", "invoice_items"), "id"),
-        {"base_url": "/zuora"},
-    ),
+    DemoTap("tap-zuora-quickstart", "zuora", {"base_url": "/zuora"}),
     DemoTap(
         "tap-zoho-partner",
         "zoho",
-        {
-            "transactions": "transaction_id",
-            "commissions": "commission_id",
-            "subscriptions": "subscription_id",
-            "leads": "lead_id",
-        },
         {"base_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"},
     ),
-    DemoTap(
-        "tap-zoom-commerce",
-        "zoom",
-        {
-            "accounts": "crm_account_number",
-            "deal_registrations": "create_reference_id",
-            "trials": "trial_id",
-            "quotes": "quote_reference_id",
-            "orders": "order_reference_id",
-            "subscriptions": "subscription_number",
-            "subscription_versions": ("subscription_number", "version"),
-            "billing_documents": "document_number",
-            "invoices": "invoice_number",
-            "catalog_offers": ("offer_id", "currency"),
-            "price_book": "price_list_charge_id",
-        },
-        {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"},
-    ),
-    DemoTap(
-        "tap-adobe-vipmp",
-        "adobe",
-        {
-            "resellers": "resellerId",
-            "customers": "customerId",
-            "orders": "orderId",
-            "subscriptions": "subscriptionId",
-            "deployments": "deploymentId",
-            "flex_discounts": "id",
-            "price_lists": (
-                "priceListMonth",
-                "region",
-                "marketSegment",
-                "currency",
-                "priceListType",
-                "offerId",
-                "firstOrderDate",
-            ),
-        },
-        {"api_url": "/adobe", "ims_url": "/adobe"},
-    ),
+    DemoTap("tap-zoom-commerce", "zoom", {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"}),
+    DemoTap("tap-adobe-vipmp", "adobe", {"api_url": "/adobe", "ims_url": "/adobe"}),
 )
 
 
