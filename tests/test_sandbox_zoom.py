@@ -31,14 +31,19 @@ def sandbox(module_sandboxes):
     return module_sandboxes(seed=8, scale=30)
 
 
-@pytest.fixture(scope="module")
-def api(sandbox):
-    token = requests.post(
+def access_token(sandbox) -> str:
+    """A Server-to-Server token (the flow the tap's default config uses)."""
+    return requests.post(
         f"{sandbox.url}/zoom/oauth/token",
         headers=BASIC,
         timeout=10,
         data={"grant_type": "account_credentials", "account_id": ACCOUNT_ID},
     ).json()["access_token"]
+
+
+@pytest.fixture(scope="module")
+def api(sandbox):
+    token = access_token(sandbox)
 
     def call(path, method="GET", **params):
         body = params.pop("json", None)
@@ -230,12 +235,7 @@ def test_refresh_tokens_rotate_and_work_once(sandboxes):
 def test_per_second_and_daily_limits_answer_429_as_zoom_does(sandboxes):
     sandbox = sandboxes(seed=1, scale=3)
     sandbox.control.configure("zoom", medium_per_second=2, daily_limit=5)
-    token = requests.post(
-        f"{sandbox.url}/zoom/oauth/token",
-        headers=BASIC,
-        timeout=10,
-        data={"grant_type": "account_credentials", "account_id": ACCOUNT_ID},
-    ).json()["access_token"]
+    token = access_token(sandbox)
     answers = [
         requests.get(
             f"{sandbox.url}/zoom/v2/commerce/accounts",
