@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select customer_id
+from "warehouse"."intermediate"."int_adobe__customer_partitions"
+where customer_id is null
+
+

@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    price_list_row_id as unique_field,
+    count(*) as n_records
+
+from "warehouse"."intermediate"."int_adobe__price_list_months"
+where price_list_row_id is not null
+group by price_list_row_id
+having count(*) > 1
+
+

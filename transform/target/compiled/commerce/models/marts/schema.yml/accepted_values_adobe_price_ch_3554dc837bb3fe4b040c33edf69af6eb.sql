@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        change_type as value_field,
+        count(*) as n_records
+
+    from "warehouse"."marts"."adobe_price_changes"
+    group by change_type
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'Add','Change','Delete'
+)
+
+

@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        status as value_field,
+        count(*) as n_records
+
+    from "warehouse"."marts"."subscriptions"
+    group by status
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'active','inactive','cancelled','expired','pending','suspended','scheduled'
+)
+
+

@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        reconciliation_status as value_field,
+        count(*) as n_records
+
+    from "warehouse"."marts"."zoho_commission_reconciliation"
+    group by reconciliation_status
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'matched','no_commission_expected','transaction_without_commission','commission_without_transaction'
+)
+
+

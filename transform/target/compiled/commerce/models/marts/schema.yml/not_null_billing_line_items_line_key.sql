@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select line_key
+from "warehouse"."marts"."billing_line_items"
+where line_key is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select status
+from "warehouse"."marts"."billing_line_items"
+where status is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select vendor
+from "warehouse"."marts"."billing_line_items"
+where vendor is null
+
+

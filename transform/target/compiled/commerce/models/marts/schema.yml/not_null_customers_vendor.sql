@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select vendor
+from "warehouse"."marts"."customers"
+where vendor is null
+
+

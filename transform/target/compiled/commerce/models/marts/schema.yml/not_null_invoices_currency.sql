@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select currency
+from "warehouse"."marts"."invoices"
+where currency is null
+
+

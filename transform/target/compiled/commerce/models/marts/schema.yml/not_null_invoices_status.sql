@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select status
+from "warehouse"."marts"."invoices"
+where status is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select vendor
+from "warehouse"."marts"."invoices"
+where vendor is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select currency
+from "warehouse"."marts"."subscriptions"
+where currency is null
+
+

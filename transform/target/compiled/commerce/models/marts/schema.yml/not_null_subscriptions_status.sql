@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select status
+from "warehouse"."marts"."subscriptions"
+where status is null
+
+

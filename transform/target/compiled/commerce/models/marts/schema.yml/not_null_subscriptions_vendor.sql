@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select vendor
+from "warehouse"."marts"."subscriptions"
+where vendor is null
+
+

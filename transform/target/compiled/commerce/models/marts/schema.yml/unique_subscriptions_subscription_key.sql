@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    subscription_key as unique_field,
+    count(*) as n_records
+
+from "warehouse"."marts"."subscriptions"
+where subscription_key is not null
+group by subscription_key
+having count(*) > 1
+
+

@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        transaction_type as value_field,
+        count(*) as n_records
+
+    from "warehouse"."staging"."stg_zoho__transactions"
+    group by transaction_type
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'signup','recurring','upgrade','refund','cancel'
+)
+
+

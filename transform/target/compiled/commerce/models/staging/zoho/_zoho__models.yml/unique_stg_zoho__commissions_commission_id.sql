@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    commission_id as unique_field,
+    count(*) as n_records
+
+from "warehouse"."staging"."stg_zoho__commissions"
+where commission_id is not null
+group by commission_id
+having count(*) > 1
+
+

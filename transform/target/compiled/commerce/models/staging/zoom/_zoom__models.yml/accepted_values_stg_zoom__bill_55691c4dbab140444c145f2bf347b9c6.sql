@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        document_type as value_field,
+        count(*) as n_records
+
+    from "warehouse"."staging"."stg_zoom__billing_documents"
+    group by document_type
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'invoice','credit_memo'
+)
+
+

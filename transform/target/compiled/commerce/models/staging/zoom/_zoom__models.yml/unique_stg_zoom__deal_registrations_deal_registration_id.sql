@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    deal_registration_id as unique_field,
+    count(*) as n_records
+
+from "warehouse"."staging"."stg_zoom__deal_registrations"
+where deal_registration_id is not null
+group by deal_registration_id
+having count(*) > 1
+
+

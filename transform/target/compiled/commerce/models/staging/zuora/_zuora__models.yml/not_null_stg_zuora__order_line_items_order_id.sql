@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select order_id
+from "warehouse"."staging"."stg_zuora__order_line_items"
+where order_id is null
+
+

@@ -1,0 +1,25 @@
+
+    
+    
+
+with child as (
+    select invoice_id as from_field
+    from "warehouse"."staging"."stg_zuora__invoice_items"
+    where invoice_id is not null
+),
+
+parent as (
+    select invoice_id as to_field
+    from "warehouse"."staging"."stg_zuora__invoices"
+)
+
+select
+    from_field
+
+from child
+left join parent
+    on child.from_field = parent.to_field
+
+where parent.to_field is null
+
+

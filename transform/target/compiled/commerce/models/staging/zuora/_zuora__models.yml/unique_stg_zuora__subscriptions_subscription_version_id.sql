@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    subscription_version_id as unique_field,
+    count(*) as n_records
+
+from "warehouse"."staging"."stg_zuora__subscriptions"
+where subscription_version_id is not null
+group by subscription_version_id
+having count(*) > 1
+
+

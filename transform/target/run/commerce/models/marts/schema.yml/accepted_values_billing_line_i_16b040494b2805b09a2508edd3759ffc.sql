@@ -1,0 +1,36 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+with all_values as (
+
+    select
+        record_type as value_field,
+        count(*) as n_records
+
+    from "warehouse"."marts"."billing_line_items"
+    group by record_type
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'invoice_item','credit_memo','order_line','transaction'
+)
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select line_key
+from "warehouse"."marts"."billing_line_items"
+where line_key is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    price_list_row_id as unique_field,
+    count(*) as n_records
+
+from "warehouse"."staging"."stg_adobe__price_lists"
+where price_list_row_id is not null
+group by price_list_row_id
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test

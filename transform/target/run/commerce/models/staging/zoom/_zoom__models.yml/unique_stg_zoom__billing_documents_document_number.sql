@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    document_number as unique_field,
+    count(*) as n_records
+
+from "warehouse"."staging"."stg_zoom__billing_documents"
+where document_number is not null
+group by document_number
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    catalog_offer_id as unique_field,
+    count(*) as n_records
+
+from "warehouse"."staging"."stg_zoom__catalog_offers"
+where catalog_offer_id is not null
+group by catalog_offer_id
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,36 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+with all_values as (
+
+    select
+        invoice_state as value_field,
+        count(*) as n_records
+
+    from "warehouse"."staging"."stg_zuora__invoices"
+    group by invoice_state
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'draft','posted','canceled','error'
+)
+
+
+
+  
+  
+      
+    ) dbt_internal_test
