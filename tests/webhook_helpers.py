@@ -67,7 +67,7 @@ def _events_catalog() -> str:
 
 
 def read_events(workdir: Path, spool: Path, state: dict | None = None) -> EventsRead:
-    """tap-zoom-commerce with only webhook_events selected and no API settings at all."""
+    """tap-zoom-commerce with only webhook_events selected and no API credentials."""
     workdir.mkdir(parents=True, exist_ok=True)
     catalog = workdir / "catalog.json"
     catalog.write_text(_events_catalog())
@@ -75,7 +75,9 @@ def read_events(workdir: Path, spool: Path, state: dict | None = None) -> Events
     if state:
         (workdir / "state.json").write_text(json.dumps(state))
         args += ["--state", str(workdir / "state.json")]
-    result = pipeline.run_tap(workdir, TAP, {"webhook_spool": str(spool)}, *args)
+    # start_date as Meltano passes it (inherited from tap-zoom-commerce): not a sequence number.
+    config = {"webhook_spool": str(spool), "start_date": "2020-01-01"}
+    result = pipeline.run_tap(workdir, TAP, config, *args)
     assert result.returncode == 0, result.stderr[-3000:]
     messages = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     records = [m["record"] for m in messages if m["type"] == "RECORD"]

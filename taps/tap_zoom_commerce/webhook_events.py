@@ -43,6 +43,6 @@ class WebhookEventsStream(Stream):
         if path is None:
             self.logger.info("webhook_spool is not set: webhook_events has nothing to read")
             return
-        yield from read_events(
-            path, after=int(self.get_starting_replication_key_value(context) or 0)
-        )
+        # The bookmark itself: the SDK's starting value falls back to start_date, a date.
+        bookmark = self.get_context_state(context).get("replication_key_value")
+        yield from read_events(path, after=int(bookmark or 0))
