@@ -31,6 +31,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/webhooks.py
 
 clean:
 	rm -rf $(VENV) .meltano output .bench
