@@ -83,3 +83,19 @@ class ReceiverProcess:
 
     def __exit__(self, *exc_info: Any) -> None:
         self.stop()
+
+
+def receive_sandbox_days(
+    control: Any, spool: Path, secret: str, days: float = 1
+) -> tuple[ReceiverProcess, dict]:
+    """The demo's step: start the receiver (spooling to `spool`), subscribe the sandbox's Zoom to
+    it, and advance the sandbox clock `days`, during which the world's status changes are
+    delivered. Answers the running receiver (stop it when done) and what the advance changed;
+    `control.truth("zoom", "webhook_events")` then holds every event delivered."""
+    receiver = ReceiverProcess(spool, secret).start()
+    try:
+        receiver.subscribe(control)
+        return receiver, control.advance(days=days)
+    except BaseException:
+        receiver.stop()
+        raise
