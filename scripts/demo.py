@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from demo_marts import print_headlines
 
 from commerce_sandbox import SandboxControl
 from commerce_sandbox.reconcile import compare_table
@@ -65,6 +66,12 @@ class DemoPlace:
             "MELTANO_DATABASE_URI": f"sqlite:///{self.output / 'meltano.db'}",
             "MELTANO_SYS_DIR_ROOT": str(self.output / ".meltano"),
             "TARGET_COMMERCE_DUCKDB_DATABASE": str(self.warehouse),
+            # dbt (the job's last task): this repository's project, on the demo's warehouse.
+            "DBT_DUCKDB_PROJECT_DIR": str(ROOT / "transform"),
+            "DBT_DUCKDB_PROFILES_DIR": str(ROOT / "transform" / "profiles"),
+            "DBT_DUCKDB_WAREHOUSE": str(self.warehouse),
+            "DBT_DUCKDB_TARGET_PATH": str(self.output / "dbt" / "target"),
+            "DBT_DUCKDB_LOG_PATH": str(self.output / "dbt" / "logs"),
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         }
 
@@ -214,6 +221,7 @@ def main() -> None:
             print(f"demo: sandbox at {url}, clock {control.now()}")
 
             started = time.monotonic()
+            env["DBT_DUCKDB_AS_OF_DATE"] = control.now()[:10]  # the marts' day: the sandbox's
             meltano("run", "nightly", env=env)
             report("run 1 (backfill)", control, time.monotonic() - started)
 
@@ -221,8 +229,10 @@ def main() -> None:
             control.reset_stats()
             print(f"\ndemo: advanced the sandbox clock one day: {json.dumps(changes)}")
             started = time.monotonic()
+            env["DBT_DUCKDB_AS_OF_DATE"] = control.now()[:10]
             meltano("run", "nightly", env=env)
             report("run 2 (incremental)", control, time.monotonic() - started)
+            print_headlines(PLACE.warehouse)
 
             print("\n== warehouse versus sandbox truth")
             with duckdb.connect(str(PLACE.warehouse), read_only=True) as connection:

@@ -10,10 +10,11 @@
   {{ money(json_text(column, ['amount'])) }}
 {%- endmacro %}
 
-{#- The day the marts are "as of": var as_of_date (the demo and tests pass the sandbox's day),
-    else today. -#}
+{#- The day the marts are "as of": var as_of_date, else env COMMERCE_AS_OF_DATE (Meltano's
+    as_of_date setting; the demo and tests pass the sandbox's simulated day), else today. -#}
 {% macro as_of_date() -%}
-  {%- if var('as_of_date') -%} cast('{{ var("as_of_date") }}' as date)
+  {%- set day = var('as_of_date') or env_var('COMMERCE_AS_OF_DATE', '') -%}
+  {%- if day -%} cast('{{ day }}' as date)
   {%- else -%} current_date
   {%- endif -%}
 {%- endmacro %}
