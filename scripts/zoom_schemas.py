@@ -16,9 +16,41 @@ OUT = ROOT / "schemas" / "tap-zoom-commerce"
 SPEC = ROOT / "docs" / "vendor-specs" / "zoom-commerce-openapi-2026-02-07.json"
 # Dates the spec leaves untyped (its examples write some as instants): stored as dates.
 DATES = {"document_date", "due_date", "invoice_date", "target_date", "posted_date"}
+DATE_FORMATS = {"YYYY-MM-DD", "MM-DD-YYYY"}  # the spec's own spellings of "format: date"
+# Account numbers the spec types as numbers: identifiers, never summed, so stored as text (as a
+# DECIMAL they would display as 3000000007.000000000). An array's name applies to its items.
+IDENTIFIERS = {"customer_zoom_account_number", "zoom_account_numbers", "campaign_number"}
+
+
+# The price book is a file whose columns the spec does not describe: the descriptions are ours,
+# from the operation's text ("list price and discounted price based on the partner type").
+PRICE_BOOK_TEXT = {
+    "offer_id": "The offer's identifier, as in the catalog.",
+    "offer_name": "The offer's name, as in the catalog.",
+    "offer_type": "The offer's type (plan, addon, bundle, hardware...), as in the catalog.",
+    "price_list_id": "The offer's price list this price belongs to.",
+    "partner_sku_code": "The partner SKU code of the charge.",
+    "charge_type": "The charge type: OneTime, Recurring or Usage.",
+    "billing_period": "The billing period of the price list (Month, Annual...).",
+    "currency": "The ISO currency code of both prices.",
+}
+PRICE_BOOK_MONEY = {
+    "list_price": "The list price of the charge, in the row's currency.",
+    "partner_price": "The partner's discounted price of the charge for its partner type, in the "
+    "row's currency.",
+}
+
+
+def described(node: dict[str, Any]) -> dict[str, str]:
+    text = (node.get("description") or "").strip()
+    return {"description": text} if text else {}
 
 
 def convert(node: dict[str, Any], name: str = "") -> dict[str, Any]:
+    return {**_typed(node, name), **described(node)}
+
+
+def _typed(node: dict[str, Any], name: str) -> dict[str, Any]:
     kind = node.get("type")
     if name in DATES:
         return {"type": ["string", "null"], "format": "date"}
@@ -31,12 +63,14 @@ def convert(node: dict[str, Any], name: str = "") -> dict[str, Any]:
             },
         }
     if kind == "array":
-        return {"type": ["array", "null"], "items": convert(node.get("items", {}))}
+        return {"type": ["array", "null"], "items": convert(node.get("items", {}), name)}
     if kind == "string":
         return {
             "type": ["string", "null"],
-            **({"format": "date"} if node.get("format") == "YYYY-MM-DD" else {}),
+            **({"format": "date"} if node.get("format") in DATE_FORMATS else {}),
         }
+    if name in IDENTIFIERS:
+        return {"type": ["string", "null"]}
     if kind in ("number", "integer", "boolean"):
         return {"type": [kind, "null"]}
     return {"type": ["string", "null"]}  # untyped in the spec
@@ -52,7 +86,10 @@ def response(spec: dict, path: str, method: str = "get", key: str | None = None)
 def stream(properties: dict[str, Any], keys: tuple[str, ...], description: str) -> dict[str, Any]:
     converted = convert({"type": "object", "properties": properties})
     for key in keys:
-        converted["properties"][key] = {"type": "string"}
+        converted["properties"][key] = {
+            "type": "string",
+            **described(converted["properties"].get(key, {})),
+        }
     return {
         "type": "object",
         "description": description,
@@ -104,7 +141,7 @@ def main(source: str) -> None:
         ),
         "subscription_versions": stream(
             {
-                "subscription_number": {"type": "string"},
+                "subscription_number": versions["subscription_number"],
                 **versions["subscription_versions"]["items"]["properties"],
             },
             ("subscription_number",),
@@ -123,29 +160,29 @@ def main(source: str) -> None:
         "catalog_offers": stream(
             {
                 **response(spec, "/commerce/catalog", "post", "offers")["properties"],
-                "currency": {"type": "string"},
+                "currency": {
+                    "type": "string",
+                    "description": "The ISO currency code the catalog was asked for (the request's "
+                    "currency filter); an offer is a row per currency.",
+                },
             },
             ("offer_id", "currency"),
             "POST /commerce/catalog per offer type and currency; currency is the one asked for.",
         ),
     }
-    schemas["subscription_versions"]["properties"]["version"] = {"type": "integer"}
+    version = schemas["subscription_versions"]["properties"]["version"]
+    version["type"] = "integer"  # a key: never null
     schemas["subscription_versions"]["required"].append("version")
     schemas["price_book"] = stream(
         {
-            name: {"type": "string"}
-            for name in (
-                "offer_id",
-                "offer_name",
-                "offer_type",
-                "price_list_id",
-                "partner_sku_code",
-                "charge_type",
-                "billing_period",
-                "currency",
-            )
+            name: {"type": "string", "description": description}
+            for name, description in PRICE_BOOK_TEXT.items()
         }
-        | {"list_price": {"type": "number"}, "partner_price": {"type": "number"}},
+        | {
+            name: {"type": "number", "description": description}
+            for name, description in PRICE_BOOK_MONEY.items()
+        }
+        | {"price_list_charge_id": {"description": "The price list charge: the file's row key."}},
         ("price_list_charge_id",),
         "GET /commerce/pricebooks?file_type=csv, a row a line; the columns are the "
         "file's header in snake_case (the spec does not list them).",

@@ -29,9 +29,37 @@ def _flatten_collection(record: dict[str, Any], key: str) -> dict[str, Any]:
     return record
 
 
+def _as_text(record: dict[str, Any], key: str) -> dict[str, Any]:
+    """An identifier, or a list of them, that the vendor writes as numbers, as text."""
+    value = record.get(key)
+    if isinstance(value, list):
+        return {**record, key: [str(item) for item in value]}
+    return {**record, key: str(value)} if isinstance(value, int) else record
+
+
+def _zuora_order(record: dict[str, Any]) -> dict[str, Any]:
+    record = _flatten_collection(record, "line_items")
+    subscriptions = record.get("subscriptions")
+    if isinstance(subscriptions, list):
+        record = {**record, "subscriptions": [_zuora_subscription(item) for item in subscriptions]}
+    return record
+
+
+def _zuora_subscription(record: dict[str, Any]) -> dict[str, Any]:
+    """contracted_mrr is money written as a string."""
+    money = record.get("contracted_mrr")
+    return {**record, "contracted_mrr": Decimal(money)} if isinstance(money, str) else record
+
+
+# Where a vendor's spec types a field wrongly the schemas type it right (money as numbers,
+# account numbers as text; tests/test_schema_audit.py lists these spec slips), and the truth,
+# spelled as the vendor spells it, is read the same way.
 RESHAPES: dict[tuple[str, str], Reshape] = {
     # Zuora nests expanded collections as {"next_page", "data"}; the tap keeps the list.
-    ("zuora", "orders"): lambda record: _flatten_collection(record, "line_items"),
+    ("zuora", "orders"): _zuora_order,
+    ("zuora", "subscriptions"): _zuora_subscription,
+    ("zoom", "billing_documents"): lambda record: _as_text(record, "customer_zoom_account_number"),
+    ("zoom", "accounts"): lambda record: _as_text(record, "zoom_account_numbers"),
     # The Zoho tap lifts the nested ids of a commission to top-level columns, for joins.
     ("zoho", "commissions"): lambda record: {
         **record,
