@@ -36,6 +36,11 @@ class SandboxControl:
     def stats(self) -> dict[str, dict[str, int]]:
         return self._call("GET", "stats")
 
+    def statuses(self, vendor: str) -> dict[int, int]:
+        """Responses the vendor sent since the last `reset_stats`, per HTTP status."""
+        counts = self._call("GET", "statuses").get(vendor, {})
+        return {int(status): count for status, count in counts.items()}
+
     def reset_stats(self) -> None:
         self._call("POST", "stats/reset")
 

@@ -30,6 +30,7 @@ class VendorSlot:
     vendor: Vendor
     faults: FaultPlan = field(default_factory=FaultPlan)
     requests: Counter = field(default_factory=Counter)  # "METHOD /path" -> requests served
+    statuses: Counter = field(default_factory=Counter)  # HTTP status -> responses sent
 
 
 class Sandbox:
@@ -110,9 +111,18 @@ def _control(sandbox: Sandbox, method: str, action: str, body: bytes) -> Respons
             return Response(
                 200, {prefix: dict(each.requests) for prefix, each in sandbox.slots.items()}
             )
+        case "GET", ["statuses"]:
+            return Response(
+                200,
+                {
+                    prefix: {str(status): count for status, count in each.statuses.items()}
+                    for prefix, each in sandbox.slots.items()
+                },
+            )
         case "POST", ["stats", "reset"]:
             for each in sandbox.slots.values():
                 each.requests.clear()
+                each.statuses.clear()
             return Response(200, {})
         case "POST", ["faults", prefix]:
             try:
@@ -200,6 +210,7 @@ class Handler(BaseHTTPRequestHandler):
                 response = slot.vendor.fault_response(fault)
             else:
                 response = slot.vendor.handle(request)
+            slot.statuses[response.status] += 1
             latency = float(slot.vendor.settings.get("latency_ms", 0)) / 1000
         # Sleeps happen outside the lock: one slow answer must not hold up other clients.
         if latency:

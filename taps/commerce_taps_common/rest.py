@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import cached_property
 from http import HTTPStatus
 from typing import Any
@@ -16,8 +16,12 @@ import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.jsonpath import extract_jsonpath
+from singer_sdk.helpers.types import Context
+from singer_sdk.pagination import SinglePagePaginator
+from singer_sdk.streams.rest import HTTPRequest
 
-from commerce_taps_common.concurrency import map_bounded
+from commerce_taps_common.concurrency import Item, Result, map_bounded
+from commerce_taps_common.listing import Listing, keep_parsed_body, parsed_body
 from commerce_taps_common.normalise import record_normaliser, to_iso_date
 from commerce_taps_common.pacing import Pacer, retry_after_seconds
 from commerce_taps_common.run_hooks import ReportingStream
@@ -54,13 +58,70 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         """The pacer a request waits on (vendors with limits per kind of endpoint override this)."""
         return self._tap.pacer
 
-    def _request(
-        self, prepared_request: requests.PreparedRequest, context: Any
-    ) -> requests.Response:
-        self.count_request(waited_seconds=self.pacer_for(prepared_request).before_request())
-        return super()._request(prepared_request, context)
+    def before_send(self, request: requests.PreparedRequest) -> None:
+        """Called before every attempt of every request, retries included: waits for the pace.
+        Vendors that need per-attempt headers extend it."""
+        self.count_request(waited_seconds=self.pacer_for(request).before_request())
 
-    def first_day(self, context: Any, origin: dt.date) -> dt.date:
+    def send_request(self, request: requests.PreparedRequest) -> requests.Response:
+        """One attempt: paced, authenticated with the current token (renewed after a 401),
+        sent, and checked by `validate_response`."""
+        self.before_send(request)
+        response = self.requests_session.send(
+            self.authenticator(request), timeout=self.timeout, allow_redirects=self.allow_redirects
+        )
+        self.validate_response(response)
+        return response
+
+    def own_listing(self, context: Context | None) -> Listing:
+        """What the stream's own read asks for (vendors add their incremental filters)."""
+        return Listing()
+
+    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
+        """`request` for the page `token` names (None: the first page); vendors add their paging."""
+        return request
+
+    def request_records(self, context: Context | None) -> Iterable[dict]:
+        return self.listing(self.own_listing(context))
+
+    def listing(self, listing: Listing) -> Iterator[dict]:
+        """Every row of one listing, page after page with the stream's paginator, each page paced,
+        retried and checked like any request of the stream; rows as the API sent them."""
+        paginator = self.get_new_paginator() or SinglePagePaginator()
+        send = self.request_decorator(self.send_request)
+        with self.get_http_request_counter() as counter:
+            while not paginator.finished:
+                request = self.paged(
+                    HTTPRequest(
+                        url=self.url_base + (listing.path or self.path),
+                        method=listing.method or self.http_method,
+                        headers=self.http_headers,
+                        params=dict(listing.params),
+                        data=dict(listing.payload) if listing.payload is not None else None,
+                    ),
+                    paginator.current_value,
+                )
+                response = send(
+                    self.build_prepared_request(
+                        method=request.method,
+                        url=request.url,
+                        params=request.encode_params(),
+                        headers=request.headers,
+                        json=request.data,
+                    )
+                )
+                counter.increment()
+                rows = list(self.parse_response(response))
+                yield from rows
+                if not rows and not paginator.continue_if_empty(response):
+                    break
+                paginator.advance(response)
+
+    def all_rows(self, listing: Listing) -> list[dict]:
+        """Every row of one listing at once (for calls run concurrently in worker threads)."""
+        return list(self.listing(listing))
+
+    def first_day(self, context: Context | None, origin: dt.date) -> dt.date:
         """The first whole day a date-filtered read asks for: on a later run the bookmark less
         `lookback_days`, on the first run `start_date`, and `origin` when neither is set."""
         bookmark = self.get_starting_replication_key_value(context)
@@ -82,11 +143,18 @@ class CommerceRESTStream(ReportingStream, RESTStream):
             params=params or {},
             headers=self.http_headers,
         )
-        return self.request_decorator(self._request)(request, None).parsed_body
+        return parsed_body(self.request_decorator(self.send_request)(request))
 
-    def concurrently(self, function: Any, items: Any) -> Any:
+    def concurrently(
+        self, function: Callable[[Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]:
         """`function` over `items`, `max_concurrency` calls in flight (default 8), in order."""
         return map_bounded(function, items, int(self.config.get("max_concurrency", 8)))
+
+    def details(self, paths: Iterable[str]) -> Iterator[Any]:
+        """The detail at each path (None where the vendor says there is none), fetched
+        concurrently, in order."""
+        return self.concurrently(self.get, paths)
 
     def vendor_error_text(self, body: Any) -> str | None:
         """The vendor's own error message from a response body, if it holds one."""
@@ -124,19 +192,16 @@ class CommerceRESTStream(ReportingStream, RESTStream):
                 response,
             ) from error
         self.check_success_body(response, body)
-        response.parsed_body = body  # parse once: parse_response reuses it
+        keep_parsed_body(response, body)  # parse once: paginators and parse_response reuse it
 
     def read_body(self, response: requests.Response) -> Any:
         """The body of a successful answer (JSON, money as Decimal); ValueError if unreadable."""
         return response.json(parse_float=decimal.Decimal)
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        body = getattr(response, "parsed_body", None)
-        if body is None:
-            body = response.json(parse_float=decimal.Decimal)
-        yield from extract_jsonpath(self.records_jsonpath, input=body)
+        yield from extract_jsonpath(self.records_jsonpath, input=parsed_body(response))
 
-    def post_process(self, row: dict, context: Any = None) -> dict | None:
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         return self._normalise(row)
 
     def backoff_wait_generator(self) -> Generator[float, Any, None]:

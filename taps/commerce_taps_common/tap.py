@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 import jsonschema
-from singer_sdk import Tap
+from singer_sdk import Stream, Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from commerce_taps_common.errors import ConfigError, required_fix
@@ -17,9 +17,32 @@ from commerce_taps_common.timestamps import parse_instant
 
 
 class CommerceTap(ReportingTap, Tap):
+    """A tap is its settings, its `stream_types` (in the order they sync) and, where streams hand
+    data to each other, its `run_type`: one object per run that those streams share."""
+
     # msgspec writes Decimals as their exact digits and is ~1.5x faster than the default writer.
     message_writer_class = MsgSpecWriter
     package_name = "commerce-taps"  # every tap ships in the one distribution
+    #: The tap's stream classes, in the order they sync.
+    stream_types: tuple[type[Stream], ...] = ()
+    #: The dataclass of data passed between this tap's streams during one run (None: nothing).
+    run_type: type | None = None
+    #: (writer, reader) stream pairs: the writer must sync before the reader.
+    stream_order: tuple[tuple[str, str], ...] = ()
+
+    def discover_streams(self) -> list[Stream]:
+        names = [stream.name for stream in self.stream_types]
+        for writer, reader in self.stream_order:
+            if names.index(writer) > names.index(reader):
+                raise RuntimeError(f"{self.name}: {writer} must sync before {reader}")
+        return [stream(tap=self) for stream in self.stream_types]
+
+    @cached_property
+    def run(self) -> Any:
+        """This run's shared data (see `run_type`)."""
+        if self.run_type is None:
+            raise AttributeError(f"{self.name} passes no data between streams")
+        return self.run_type()
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """One error, naming its setting, instead of the SDK's list of jsonschema messages; then

@@ -13,12 +13,15 @@ import functools
 import json
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import requests
+from singer_sdk import StreamSchema
 from singer_sdk.pagination import BaseAPIPaginator
-from singer_sdk.streams.rest import HTTPRequest, PageContext
+from singer_sdk.streams.rest import HTTPRequest
 
+from commerce_taps_common.listing import Listing, parsed_body
 from commerce_taps_common.rest import CommerceRESTStream
 from commerce_taps_common.schemas import schema_directory
 
@@ -48,7 +51,7 @@ class NextPage(BaseAPIPaginator[dict | None]):
         super().__init__(None)
 
     def get_next(self, response: requests.Response) -> dict | None:
-        body = response.parsed_body
+        body = parsed_body(response)
         following = ((body.get("links") or {}).get("next") or {}).get("uri")
         if following:
             return {"uri": following}
@@ -64,6 +67,7 @@ class AdobeStream(CommerceRESTStream):
     #: Rows per page (the endpoint's maximum).
     limit = 50
     default_lookback_days = 3
+    schema = StreamSchema(SCHEMAS)
 
     @property
     def url_base(self) -> str:
@@ -77,14 +81,22 @@ class AdobeStream(CommerceRESTStream):
             "Accept": "application/json",
         }
 
-    def _request(
-        self, prepared_request: requests.PreparedRequest, context: Any
-    ) -> requests.Response:
+    @property
+    def run(self) -> AdobeRun:
+        return self._tap.run
+
+    @property
+    def customer_directory(self) -> CustomerDirectory:
+        if self.run.customer_directory is None:
+            self.run.customer_directory = CustomerDirectory(self._tap.streams["customers"])
+        return self.run.customer_directory
+
+    def before_send(self, request: requests.PreparedRequest) -> None:
         # New ids for every request and every retry: a reused correlation id gets Adobe's stored
         # answer to the first request that carried it (a stale page).
-        prepared_request.headers["X-Request-Id"] = str(uuid.uuid4())
-        prepared_request.headers["X-Correlation-Id"] = str(uuid.uuid4())
-        return super()._request(prepared_request, context)
+        request.headers["X-Request-Id"] = str(uuid.uuid4())
+        request.headers["X-Correlation-Id"] = str(uuid.uuid4())
+        super().before_send(request)
 
     def vendor_error_text(self, body: Any) -> str | None:
         if (
@@ -98,35 +110,16 @@ class AdobeStream(CommerceRESTStream):
     def get_new_paginator(self) -> NextPage:
         return NextPage()
 
-    def get_http_request(self, *, page: PageContext) -> HTTPRequest:
-        request = super().get_http_request(page=page)
-        token = page.next_page_token or {}
-        if "uri" in token:
-            return HTTPRequest(
-                url=self.url_base + token["uri"],
-                method=request.method,
-                headers=request.headers,
-                params={},
-                data=request.data,
-            )
-        request.params.update(
-            {
-                **((page.stream_context or {}).get("params") or {}),
-                "offset": token.get("offset", 0),
-                "limit": self.limit,
-            }
-        )
+    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
+        token = token or {}
+        if "uri" in token:  # relative, with its own offset and limit: the query is not sent again
+            request.url, request.params = self.url_base + token["uri"], {}
+        else:
+            request.params.update({"offset": token.get("offset", 0), "limit": self.limit})
         return request
 
-    def get_url(self, context: Any) -> str:
-        return self.url_base + ((context or {}).get("path") or self.path)
-
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        yield from rows_of(response.parsed_body)
-
-    def all_pages(self, path: str, params: dict[str, Any] | None = None) -> list[dict]:
-        """Every row of one listing (one customer's orders, say), for use from worker threads."""
-        return list(self.request_records({"path": path, "params": params or {}}))
+        yield from rows_of(parsed_body(response))
 
 
 class CustomerDirectory:
@@ -157,8 +150,8 @@ class CustomerDirectory:
             lambda reseller: [
                 row
                 for status in ACCOUNT_STATUSES
-                for row in self.stream.all_pages(
-                    f"/v3/resellers/{reseller}/customers", {**params, "status": status}
+                for row in self.stream.all_rows(
+                    Listing(f"/v3/resellers/{reseller}/customers", {**params, "status": status})
                 )
             ],
             resellers,
@@ -174,7 +167,7 @@ class CustomerDirectory:
         return [
             row["resellerId"]
             for status in ACCOUNT_STATUSES
-            for row in self.stream.all_pages("/v3/resellers", {"status": status})
+            for row in self.stream.all_rows(Listing("/v3/resellers", {"status": status}))
         ]
 
     def ids(self) -> list[str]:
@@ -185,6 +178,15 @@ class CustomerDirectory:
         """Customers not known before this run."""
         self.read()
         return sorted(row["customerId"] for row in self._new)
+
+
+@dataclass
+class AdobeRun:
+    """Data the streams of one run share: `customer_directory`, made from the customers stream's
+    state by the first stream that needs it (resellers syncs first and reads its reseller ids),
+    and read by customers, orders, subscriptions and deployments; customers saves it."""
+
+    customer_directory: CustomerDirectory | None = None
 
 
 def months(first: str, last: str) -> Iterator[str]:

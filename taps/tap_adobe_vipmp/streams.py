@@ -7,9 +7,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from singer_sdk import StreamSchema
+import requests
+from singer_sdk.helpers.types import Context
 
-from tap_adobe_vipmp.client import SCHEMAS, AdobeStream, month_after, months
+from commerce_taps_common.details import due, mark_done
+from commerce_taps_common.listing import Listing, keep_parsed_body
+from tap_adobe_vipmp.client import AdobeStream, month_after, months
 
 # What the price list returns only when asked (every attribute the API documents).
 OFFER_ATTRIBUTES = [
@@ -44,13 +47,10 @@ class ResellersStream(AdobeStream):
     path = "/v3/resellers"
     primary_keys = ("resellerId",)
     emit_activate_version_messages = True
-    schema = StreamSchema(SCHEMAS)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
-        ids = (
-            self._tap.customer_directory.reseller_ids
-        )  # listed once a run, shared with the directory
-        yield from self.concurrently(self.get, (f"/v3/resellers/{reseller}" for reseller in ids))
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        ids = self.customer_directory.reseller_ids  # listed once a run, shared with the directory
+        yield from self.details(f"/v3/resellers/{reseller}" for reseller in ids)
 
 
 class CustomersStream(AdobeStream):
@@ -63,21 +63,18 @@ class CustomersStream(AdobeStream):
     primary_keys = ("customerId",)
     replication_key = "creationDate"
     is_sorted = False
-    schema = StreamSchema(SCHEMAS)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
-        directory = self._tap.customer_directory
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        directory = self.customer_directory
         state = self.get_context_state(context)
-        today = dt.datetime.now(dt.UTC).date()
-        refreshed = state.get("last_detail_refresh")
-        refresh = not refreshed or (today - dt.date.fromisoformat(refreshed)).days >= int(
-            self.config.get("customer_detail_refresh", 1)
+        refresh = due(
+            state, "last_detail_refresh", int(self.config.get("customer_detail_refresh", 1))
         )
         wanted = directory.ids() if refresh else directory.new_ids()
-        yield from self.concurrently(self.get, (f"/v3/customers/{customer}" for customer in wanted))
+        yield from self.details(f"/v3/customers/{customer}" for customer in wanted)
         state["known_customers"] = directory.known
         if refresh:
-            state["last_detail_refresh"] = today.isoformat()
+            mark_done(state, "last_detail_refresh")
 
 
 class PerCustomerStream(AdobeStream):
@@ -85,16 +82,17 @@ class PerCustomerStream(AdobeStream):
 
     limit = 100
 
-    def params(self, context: Any) -> dict[str, Any]:
+    def params(self, context: Context | None) -> dict[str, Any]:
         return {}
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         params = self.params(context)
-        ids = self._tap.customer_directory.ids()
+        ids = self.customer_directory.ids()
         pages = self.concurrently(
-            lambda customer: self.all_pages(self.path.format(customerId=customer), params), ids
+            lambda customer: self.all_rows(Listing(self.path.format(customerId=customer), params)),
+            ids,
         )
-        for customer, rows in zip(ids, pages):
+        for customer, rows in zip(ids, pages, strict=True):
             for row in rows:
                 yield {**row, "customerId": customer}
 
@@ -109,9 +107,8 @@ class OrdersStream(PerCustomerStream):
     primary_keys = ("orderId",)
     replication_key = "creationDate"
     is_sorted = False  # newest first, per customer
-    schema = StreamSchema(SCHEMAS)
 
-    def params(self, context: Any) -> dict[str, Any]:
+    def params(self, context: Context | None) -> dict[str, Any]:
         first = self.first_day(context, dt.date(2017, 1, 1))  # VIP Marketplace opened in 2017
         return {"start-date": f"{first.isoformat()}T00:00:00Z"}
 
@@ -123,7 +120,6 @@ class SubscriptionsStream(PerCustomerStream):
     path = "/v3/customers/{customerId}/subscriptions"
     primary_keys = ("subscriptionId",)
     emit_activate_version_messages = True
-    schema = StreamSchema(SCHEMAS)
 
 
 class DeploymentsStream(PerCustomerStream):
@@ -131,7 +127,6 @@ class DeploymentsStream(PerCustomerStream):
     path = "/v3/customers/{customerId}/deployments"
     primary_keys = ("deploymentId",)
     emit_activate_version_messages = True
-    schema = StreamSchema(SCHEMAS)
 
 
 class FlexDiscountsStream(AdobeStream):
@@ -141,17 +136,16 @@ class FlexDiscountsStream(AdobeStream):
     path = "/v3/flex-discounts"
     primary_keys = ("id",)
     emit_activate_version_messages = True
-    schema = StreamSchema(SCHEMAS)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         for market in self.config.get("flex_discount_markets") or []:
-            yield from self.request_records(
-                {
-                    "params": {
+            yield from self.listing(
+                Listing(
+                    params={
                         "market-segment": market["market_segment"],
                         "country": market["country"],
                     }
-                }
+                )
             )
 
 
@@ -174,7 +168,6 @@ class PriceListsStream(AdobeStream):
     replication_key = "priceListMonth"
     is_sorted = True  # months ascending within a partition
     limit = 100
-    schema = StreamSchema(SCHEMAS)
 
     @property
     def http_method(self) -> str:
@@ -193,23 +186,13 @@ class PriceListsStream(AdobeStream):
             for each in self.config.get("price_list_partitions") or []
         ]
 
-    def prepare_request_payload(self, context: Any, next_page_token: Any) -> dict:
-        return {
-            **{
-                key: context[key]
-                for key in ("region", "marketSegment", "currency", "priceListType")
-            },
-            "priceListMonth": context["month"],
-            "includeOfferAttributes": OFFER_ATTRIBUTES,
-        }
-
-    def validate_response(self, response: Any) -> None:
+    def validate_response(self, response: requests.Response) -> None:
         if response.status_code == 404 and '"1162"' in response.text:  # not published (yet)
-            response.parsed_body = {}
+            keep_parsed_body(response, {})
             return
         super().validate_response(response)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         loaded = self.get_starting_replication_key_value(context)
         first = (
             str(loaded)
@@ -217,7 +200,15 @@ class PriceListsStream(AdobeStream):
             else str(self.config.get("price_list_start_month") or dt.date.today().strftime("%Y%m"))
         )
         for month in months(first, month_after(dt.datetime.now(dt.UTC).date())):
-            rows = list(self.request_records({**context, "month": month}))
+            rows = self.all_rows(
+                Listing(
+                    payload={
+                        **context,
+                        "priceListMonth": month,
+                        "includeOfferAttributes": OFFER_ATTRIBUTES,
+                    }
+                )
+            )
             if not rows:
                 self.logger.info(
                     "Price list %s %s not published yet: the partition stops here", month, context

@@ -13,7 +13,7 @@ from commerce_taps_common.auth import ClientCredentialsAuth
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.tap import CommerceTap
-from tap_adobe_vipmp.client import API_URL, IMS_URL, CustomerDirectory
+from tap_adobe_vipmp.client import API_URL, IMS_URL, AdobeRun
 from tap_adobe_vipmp.streams import STREAMS
 
 PARTITION = th.ObjectType(
@@ -35,6 +35,8 @@ PARTITION = th.ObjectType(
 
 class TapAdobeVipmp(CommerceTap):
     name = "tap-adobe-vipmp"
+    stream_types = STREAMS
+    run_type = AdobeRun
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -164,14 +166,6 @@ class TapAdobeVipmp(CommerceTap):
             timeout=self.config.get("request_timeout", 90),
             default_ttl_seconds=86399,
         )
-
-    @cached_property
-    def customer_directory(self) -> CustomerDirectory:
-        """Read once a run, shared by the customer, order, subscription and deployment streams."""
-        return CustomerDirectory(self.streams["customers"])
-
-    def discover_streams(self) -> list:
-        return [stream(tap=self) for stream in STREAMS]
 
 
 main = entry_point(TapAdobeVipmp, TapAdobeVipmp.name)

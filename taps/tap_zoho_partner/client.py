@@ -14,11 +14,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import requests
+from singer_sdk import StreamSchema
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import PageNumberPaginator
+from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.auth import OAuthTokenAuth, TokenUnavailable
 from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.listing import Listing, parsed_body
 from commerce_taps_common.normalise import to_iso_date
 from commerce_taps_common.rest import CommerceRESTStream
 from commerce_taps_common.schemas import schema_directory
@@ -153,12 +157,12 @@ class ZohoPaginator(PageNumberPaginator):
         self._per_page = per_page
 
     def has_more(self, response: requests.Response) -> bool:
-        body = response.parsed_body
-        context = body.get("page_context") if isinstance(body, dict) else None
-        if isinstance(context, dict):
+        body = parsed_body(response)
+        page_context = body.get("page_context") if isinstance(body, dict) else None
+        if isinstance(page_context, dict):
             for flag in ("has_more", "has_more_page"):
-                if flag in context:
-                    return bool(context[flag])
+                if flag in page_context:
+                    return bool(page_context[flag])
         return len(records_of(body, None)) >= self._per_page
 
 
@@ -179,6 +183,7 @@ class ZohoStream(CommerceRESTStream):
     """A partner list endpoint: `page`/`per_page`, the envelope or a bare array."""
 
     default_lookback_days = 30
+    schema = StreamSchema(SCHEMAS)
 
     #: The envelope's key holding the rows.
     resource: str
@@ -186,7 +191,7 @@ class ZohoStream(CommerceRESTStream):
     #: Top-level copies of nested ids, for joins: name -> (object, field).
     lifted: dict[str, tuple[str, str]] = {}
 
-    def post_process(self, row: dict, context: Any = None) -> dict | None:
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         for name, (outer, inner) in self.lifted.items():
             nested = row.get(outer)
             row[name] = nested.get(inner) if isinstance(nested, dict) else None
@@ -196,10 +201,6 @@ class ZohoStream(CommerceRESTStream):
     def url_base(self) -> str:
         return api_root(self.config)
 
-    def get_url(self, context: Any) -> str:
-        # A listing context may name another path of the same resource (the invoiced view).
-        return self.url_base + ((context or {}).get("path") or self.path)
-
     def get_new_paginator(self) -> ZohoPaginator:
         return ZohoPaginator(self.per_page)
 
@@ -207,13 +208,12 @@ class ZohoStream(CommerceRESTStream):
     def per_page(self) -> int:
         return int(self.config.get("per_page", 200))
 
-    def get_url_params(self, context: Any, next_page_token: Any) -> dict[str, Any]:
-        params = {"page": next_page_token or 1, "per_page": self.per_page}
-        params.update((context or {}).get("params") or {})
-        return params
+    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
+        request.params.update({"page": token or 1, "per_page": self.per_page})
+        return request
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        yield from records_of(response.parsed_body, self.resource)
+        yield from records_of(parsed_body(response), self.resource)
 
     def vendor_error_text(self, body: Any) -> str | None:
         if not isinstance(body, dict):
@@ -255,16 +255,15 @@ class DateFilteredStream(ZohoStream):
     #: read over the same window and its extra fields folded into each row.
     folded_path: str | None = None
 
-    def windows(self, first: dt.date) -> Iterator[dict[str, Any]]:
+    def windows(self, first: dt.date) -> Iterator[dict[str, str]]:
+        """The filter parameters of each window from `first` to tomorrow."""
         for start, end in date_windows(first, tomorrow_utc(), self.window_days):
             yield {
-                "params": {
-                    f"{self.date_filter}_from": start.isoformat(),
-                    f"{self.date_filter}_to": end.isoformat(),
-                }
+                f"{self.date_filter}_from": start.isoformat(),
+                f"{self.date_filter}_to": end.isoformat(),
             }
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         first = self.first_day(
             context, self.floor or dt.date(2000, 1, 1)
         )  # no date set: all it serves
@@ -286,13 +285,13 @@ class DateFilteredStream(ZohoStream):
         """Every row of every window from `first`."""
         for window in self.windows(first):
             if self.folded_path is None:
-                yield from self.request_records(window)
+                yield from self.listing(Listing(params=window))
                 continue
             folded = {
                 row.get(self.primary_keys[0]): row
-                for row in self.request_records({**window, "path": self.folded_path})
+                for row in self.listing(Listing(self.folded_path, window))
             }
-            for row in self.request_records(window):
+            for row in self.listing(Listing(params=window)):
                 extra = folded.get(row.get(self.primary_keys[0]), {})
                 yield {**row, **{key: value for key, value in extra.items() if key not in row}}
 
@@ -310,7 +309,7 @@ class DayFilteredStream(DateFilteredStream):
     partition_setting: str | None = None
     partition_filter: str | None = None
 
-    def windows(self, first: dt.date) -> Iterator[dict[str, Any]]:
+    def windows(self, first: dt.date) -> Iterator[dict[str, str]]:
         days = (tomorrow_utc() - first).days + 1
         partitions = (
             self.config.get(self.partition_setting) if self.partition_setting else None
@@ -318,10 +317,10 @@ class DayFilteredStream(DateFilteredStream):
         for value in partitions:
             partition = {self.partition_filter: value} if value else {}
             if days > self.max_days_one_by_one:
-                yield {"params": partition}
+                yield partition
                 continue
             for start, _ in date_windows(first, tomorrow_utc(), 1):
-                yield {"params": {self.day_filter: start.isoformat(), **partition}}
+                yield {self.day_filter: start.isoformat(), **partition}
 
     def read(self, first: dt.date) -> Iterator[dict]:
         for row in super().read(first):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from singer_sdk import StreamSchema
-
 from tap_zoho_partner.client import (
-    SCHEMAS,
     TRANSACTION_FLOOR,
     DateFilteredStream,
     DayFilteredStream,
@@ -25,7 +22,6 @@ class TransactionsStream(DateFilteredStream):
     replication_key = "transaction_date"
     date_filter = "transaction_date"
     floor = TRANSACTION_FLOOR
-    schema = StreamSchema(SCHEMAS)
 
 
 class CommissionsStream(DayFilteredStream):
@@ -43,7 +39,6 @@ class CommissionsStream(DayFilteredStream):
         "subscription_id": ("subscription", "subscription_id"),
         "transaction_id": ("transaction", "transaction_id"),
     }
-    schema = StreamSchema(SCHEMAS)
 
 
 class SubscriptionsStream(ZohoStream):
@@ -55,7 +50,6 @@ class SubscriptionsStream(ZohoStream):
     resource = "subscriptions"
     primary_keys = ("subscription_id",)
     emit_activate_version_messages = True
-    schema = StreamSchema(SCHEMAS)
 
 
 class LeadsStream(DateFilteredStream):
@@ -65,7 +59,6 @@ class LeadsStream(DateFilteredStream):
     primary_keys = ("lead_id",)
     replication_key = "registration_date"
     date_filter = "registration_date"
-    schema = StreamSchema(SCHEMAS)
 
 
 STREAMS = (TransactionsStream, CommissionsStream, SubscriptionsStream, LeadsStream)

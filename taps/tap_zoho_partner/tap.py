@@ -18,6 +18,7 @@ from tap_zoho_partner.streams import STREAMS
 
 class TapZohoPartner(CommerceTap):
     name = "tap-zoho-partner"
+    stream_types = STREAMS
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -154,9 +155,6 @@ class TapZohoPartner(CommerceTap):
             "X-Rate-Limit-Remaining",
             "X-Rate-Limit-Reset",
         )
-
-    def discover_streams(self) -> list:
-        return [stream(tap=self) for stream in STREAMS]
 
 
 main = entry_point(TapZohoPartner, TapZohoPartner.name)

@@ -10,15 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
 import requests
+from singer_sdk import StreamSchema
 from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import PageNumberPaginator
+from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.auth import OAuthTokenAuth, TokenFile
 from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.listing import Listing, keep_parsed_body, parsed_body
 from commerce_taps_common.pacing import Pacer, retry_after_instant
 from commerce_taps_common.pagination import CursorPaginator
 from commerce_taps_common.rest import CommerceRESTStream
@@ -117,7 +122,7 @@ class PageCountPaginator(PageNumberPaginator):
     """`page_num`/`page_number` from 1 until `page_count`."""
 
     def has_more(self, response: requests.Response) -> bool:
-        return self.current_value < int(response.parsed_body.get("page_count") or 0)
+        return self.current_value < int(parsed_body(response).get("page_count") or 0)
 
 
 class ZoomStream(CommerceRESTStream):
@@ -126,11 +131,16 @@ class ZoomStream(CommerceRESTStream):
     #: The rate-limit category of the stream's own endpoint (details are LIGHT, lists MEDIUM).
     category = "MEDIUM"
     default_lookback_days = 7
+    schema = StreamSchema(SCHEMAS)
     #: Another key the rows may come under (where the spec contradicts itself).
     records_key_alias: str | None = None
 
+    @property
+    def run(self) -> ZoomRun:
+        return self._tap.run
+
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        body = response.parsed_body
+        body = parsed_body(response)
         if self.records_key_alias and isinstance(body, dict) and self.records_key_alias in body:
             yield from body[self.records_key_alias] or []
         else:
@@ -173,10 +183,8 @@ class ZoomStream(CommerceRESTStream):
                 code = response.json().get("code")
             except ValueError:
                 code = None
-            if (
-                code == NO_RECORDS
-            ):  # a detail lookup of a record that is gone: nothing, not an error
-                response.parsed_body = None
+            if code == NO_RECORDS:  # a detail of a record that is gone: nothing, not an error
+                keep_parsed_body(response, None)
                 return
         super().validate_response(response)
 
@@ -193,12 +201,9 @@ class ListStream(ZoomStream):
     def get_new_paginator(self) -> PageCountPaginator:
         return PageCountPaginator(1)
 
-    def get_url_params(self, context: Any, next_page_token: Any) -> dict[str, Any]:
-        return {
-            "page_size": self.page_size,
-            self.page_parameter: next_page_token or 1,
-            **((context or {}).get("params") or {}),
-        }
+    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
+        request.params.update({"page_size": self.page_size, self.page_parameter: token or 1})
+        return request
 
 
 class DateFilteredListStream(ListStream):
@@ -214,21 +219,21 @@ class DateFilteredListStream(ListStream):
     type_parameter: str
     types = ("sale", "trial")
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         for kind in self.types:
             for first, end in date_windows(
                 self.first_day(context, ORIGIN), tomorrow_utc(), WINDOW_DAYS
             ):
-                yield from self.request_records(
-                    {
-                        "params": {
+                yield from self.listing(
+                    Listing(
+                        params={
                             self.type_parameter: kind,
                             "date_filter_option": "updatedDate",
                             "from": first.isoformat(),
                             "to": end.isoformat(),
                             "sort": "updatedDate.asc",
                         }
-                    }
+                    )
                 )
 
 
@@ -240,18 +245,18 @@ class TokenListStream(ZoomStream):
     page_size = 99
 
     def get_new_paginator(self) -> CursorPaginator:
-        return CursorPaginator(lambda response: response.parsed_body.get("next_page_token"))
+        return CursorPaginator(lambda response: parsed_body(response).get("next_page_token"))
 
-    def get_url_params(self, context: Any, next_page_token: Any) -> dict[str, Any]:
-        params = {"page_size": self.page_size, **((context or {}).get("params") or {})}
-        if next_page_token:
-            params["next_page_token"] = next_page_token
-        return params
+    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
+        request.params["page_size"] = self.page_size
+        if token:
+            request.params["next_page_token"] = token
+        return request
 
-    def listing(self, params: dict[str, Any]) -> Iterator[dict]:
+    def listing(self, listing: Listing) -> Iterator[dict]:
         for attempt in range(PAGE_TOKEN_RESTARTS + 1):
             try:
-                yield from self.request_records({"params": params})
+                yield from super().listing(listing)
                 return
             except PageTokenExpired as error:
                 if attempt == PAGE_TOKEN_RESTARTS:
@@ -260,6 +265,20 @@ class TokenListStream(ZoomStream):
                     "%s: a next_page_token expired; reading this window again from its start",
                     self.name,
                 )
+
+
+@dataclass
+class ZoomRun:
+    """Data the streams of one run hand each other."""
+
+    #: Subscription numbers this run's orders created or amended: written by orders, read by
+    #: subscriptions (which therefore syncs after orders).
+    touched_subscriptions: set[str] = field(default_factory=set)
+    #: Invoice details by number: written by billing_documents, read by its child invoices.
+    invoice_details: dict[str, Any] = field(default_factory=dict)
+    #: Version histories by subscription number: written by subscriptions, read by its child
+    #: subscription_versions.
+    subscription_versions: dict[str, Any] = field(default_factory=dict)
 
 
 LIGHT_DETAILS = {

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import requests
-from singer_sdk import StreamSchema
+from singer_sdk.helpers.types import Context
 
+from commerce_taps_common.details import RowDigests, batches, due, mark_done
+from commerce_taps_common.listing import Listing, parsed_body
 from commerce_taps_common.windows import date_windows, tomorrow_utc
 from tap_zoom_commerce.client import (
     ORIGIN,
-    SCHEMAS,
     WINDOW_DAYS,
     DateFilteredListStream,
     ListStream,
@@ -27,32 +26,12 @@ from tap_zoom_commerce.client import (
 )
 from tap_zoom_commerce.webhook_events import WebhookEventsStream
 
-#: Records whose details are fetched together (concurrently) before they are emitted.
-DETAIL_BATCH = 100
-
-
-def batches(records: Iterable[dict], size: int = DETAIL_BATCH) -> Iterator[list[dict]]:
-    batch: list[dict] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def digest(row: dict) -> str:
-    """A short fingerprint of a list row, kept in the state to tell which rows changed."""
-    return hashlib.sha1(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:12]
-
 
 class AccountsStream(ListStream):
     name = "accounts"
     path = "/commerce/accounts"
     records_jsonpath = "$.account_list[*]"
     primary_keys = ("crm_account_number",)
-    schema = StreamSchema(SCHEMAS)
 
 
 class DealRegistrationsStream(ListStream):
@@ -64,7 +43,6 @@ class DealRegistrationsStream(ListStream):
     # The spec's response schema defines `deal_registrations` but lists `dealReg` as required.
     records_key_alias = "dealReg"
     primary_keys = ("create_reference_id",)
-    schema = StreamSchema(SCHEMAS)
 
 
 class TrialsStream(ListStream):
@@ -73,7 +51,6 @@ class TrialsStream(ListStream):
     records_jsonpath = "$.trial_list[*]"
     primary_keys = ("trial_id",)
     page_size = 99
-    schema = StreamSchema(SCHEMAS)
 
 
 class QuotesStream(DateFilteredListStream):
@@ -82,7 +59,6 @@ class QuotesStream(DateFilteredListStream):
     records_jsonpath = "$.quote_list[*]"
     primary_keys = ("quote_reference_id",)
     type_parameter = "quote_type"
-    schema = StreamSchema(SCHEMAS)
 
 
 class OrdersStream(DateFilteredListStream):
@@ -94,16 +70,15 @@ class OrdersStream(DateFilteredListStream):
     records_jsonpath = "$.order_list[*]"
     primary_keys = ("order_reference_id",)
     type_parameter = "order_type"
-    schema = StreamSchema(SCHEMAS)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         for batch in batches(super().get_records(context)):
             paths = [f"/commerce/orders/{order['order_reference_id']}" for order in batch]
-            for order, detail in zip(batch, self.concurrently(self.get, paths)):
+            for order, detail in zip(batch, self.details(paths), strict=True):
                 detail = detail or {}
                 for key in ("create_subscription", "amend_subscriptions"):
                     order[key] = detail.get(key) or []
-                    self._tap.touched_subscriptions.update(
+                    self.run.touched_subscriptions.update(
                         each["subscription_number"]
                         for each in order[key]
                         if each.get("subscription_number")
@@ -124,47 +99,41 @@ class SubscriptionsStream(TokenListStream):
     replication_key = "updated_date"
     is_sorted = False
     statuses = ("active", "pending_activation", "cancelled", "expired")
-    schema = StreamSchema(SCHEMAS)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         state = self.get_context_state(context)
-        known: dict[str, str] = state.get("list_digests", {})
-        today = dt.datetime.now(dt.UTC).date()
-        last_sweep = state.get("last_sweep")
-        sweep = not last_sweep or (today - dt.date.fromisoformat(last_sweep)).days >= int(
-            self.config.get("subscription_sweep_days", 7)
-        )
-        current: dict[str, str] = {}
-        for status in self.statuses:
+        sweep = due(state, "last_sweep", int(self.config.get("subscription_sweep_days", 7)))
+        digests = RowDigests(state, "list_digests")
+        changed = {
+            row["subscription_number"]: digests.changed(row["subscription_number"], row)
+            for status in self.statuses
             # `start`/`end` filter on term dates; without them Zoom lists only last month's.
-            for row in self.listing({"status": status, "start": "2000-01-01", "end": "2199-12-31"}):
-                current[row["subscription_number"]] = digest(row)
+            for row in self.listing(
+                Listing(params={"status": status, "start": "2000-01-01", "end": "2199-12-31"})
+            )
+        }
         wanted = sorted(
             number
-            for number, digest in current.items()
-            if sweep or known.get(number) != digest or number in self._tap.touched_subscriptions
+            for number, is_changed in changed.items()
+            if sweep or is_changed or number in self.run.touched_subscriptions
         )
         versions = self._tap.streams["subscription_versions"].selected
         for batch in batches(wanted):
-            details = self.concurrently(
-                self.get, (f"/commerce/subscriptions/{number}" for number in batch)
-            )
+            details = self.details(f"/commerce/subscriptions/{number}" for number in batch)
             history = (
-                self.concurrently(
-                    self.get, (f"/commerce/subscriptions/{number}/versions" for number in batch)
-                )
+                self.details(f"/commerce/subscriptions/{number}/versions" for number in batch)
                 if versions
                 else [None] * len(batch)
             )
-            for number, detail, past in zip(batch, details, history):
+            for number, detail, past in zip(batch, details, history, strict=True):
                 if detail is not None:
-                    self._tap.subscription_versions[number] = past
+                    self.run.subscription_versions[number] = past
                     yield detail
-        state["list_digests"] = current
+        digests.save()
         if sweep:
-            state["last_sweep"] = today.isoformat()
+            mark_done(state, "last_sweep")
 
-    def get_child_context(self, record: dict, context: Any) -> dict:
+    def get_child_context(self, record: dict, context: Context | None) -> dict:
         return {"subscription_number": record["subscription_number"]}
 
 
@@ -175,11 +144,10 @@ class SubscriptionVersionsStream(ZoomStream):
     parent_stream_type = SubscriptionsStream
     state_partitioning_keys = ()
     primary_keys = ("subscription_number", "version")
-    schema = StreamSchema(SCHEMAS)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         number = context["subscription_number"]
-        history = self._tap.subscription_versions.pop(number, None) or {}
+        history = self.run.subscription_versions.pop(number, None) or {}
         for version in history.get("subscription_versions") or []:
             yield {"subscription_number": number, **version}
 
@@ -198,19 +166,20 @@ class BillingDocumentsStream(TokenListStream):
     replication_key = "document_date"
     is_sorted = False
     document_types = ("invoice", "credit_memo", "debit_memo")
-    schema = StreamSchema(SCHEMAS)
 
     def windowed(self, params: dict[str, Any], first: dt.date, last: dt.date) -> Iterator[dict]:
         for start, end in date_windows(first, last, WINDOW_DAYS):
             yield from self.listing(
-                {
-                    **params,
-                    "document_date_start": start.isoformat(),
-                    "document_date_end": end.isoformat(),
-                }
+                Listing(
+                    params={
+                        **params,
+                        "document_date_start": start.isoformat(),
+                        "document_date_end": end.isoformat(),
+                    }
+                )
             )
 
-    def documents(self, context: Any, tracked: dict[str, list[str]]) -> Iterator[dict]:
+    def documents(self, context: Context | None, tracked: dict[str, list[str]]) -> Iterator[dict]:
         first = self.first_day(context, ORIGIN)
         origin = (
             dt.date.fromisoformat(self.config["start_date"][:10])
@@ -236,36 +205,37 @@ class BillingDocumentsStream(TokenListStream):
         for number, (kind, date) in sorted(tracked.items()):
             if number not in seen:  # unpaid last run, not unpaid now: read it as it is
                 yield from self.listing(
-                    {
-                        "document_type": kind,
-                        "payment_status": "Paid",
-                        "document_number": number,
-                        "document_date_start": date[:10],
-                        "document_date_end": date[:10],
-                    }
+                    Listing(
+                        params={
+                            "document_type": kind,
+                            "payment_status": "Paid",
+                            "document_number": number,
+                            "document_date_start": date[:10],
+                            "document_date_end": date[:10],
+                        }
+                    )
                 )
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         state = self.get_context_state(context)
-        read_before: dict[str, str] = state.get("digests", {})
         unpaid: dict[str, list[str]] = {}
-        digests: dict[str, str] = {}
+        digests = RowDigests(state, "digests")
         invoices = self._tap.streams["invoices"].selected
         for batch in batches(self.documents(context, state.get("unpaid", {}))):
-            for row in batch:
-                digests[row["document_number"]] = digest(row)
+            changed = {
+                row["document_number"]: digests.changed(row["document_number"], row)
+                for row in batch
+            }
             # An invoice's detail is read when its list row is new or changed since the last run.
             wanted = [
                 row["document_number"]
                 for row in batch
                 if invoices
                 and row["document_type"] == "invoice"
-                and read_before.get(row["document_number"]) != digests[row["document_number"]]
+                and changed[row["document_number"]]
             ]
-            self._tap.invoice_details.update(
-                zip(
-                    wanted, self.concurrently(self.get, (f"/commerce/invoices/{n}" for n in wanted))
-                )
+            self.run.invoice_details.update(
+                zip(wanted, self.details(f"/commerce/invoices/{n}" for n in wanted), strict=True)
             )
             for row in batch:
                 if row.get("payment_status") == "Unpaid":
@@ -275,16 +245,18 @@ class BillingDocumentsStream(TokenListStream):
                     ]
                 yield row
         state["unpaid"] = unpaid
-        state["digests"] = digests
+        digests.save()
 
-    def get_child_context(self, record: dict, context: Any) -> dict | None:
+    def get_child_context(self, record: dict, context: Context | None) -> dict | None:
         return (
             {"invoice_number": record["document_number"]}
             if record["document_type"] == "invoice"
             else None
         )
 
-    def generate_child_contexts(self, record: dict, context: Any) -> Iterable[dict | None]:
+    def generate_child_contexts(
+        self, record: dict, context: Context | None
+    ) -> Iterable[dict | None]:
         child = self.get_child_context(record, context)
         if child:
             yield child
@@ -299,10 +271,9 @@ class InvoicesStream(ZoomStream):
     state_partitioning_keys = ()
     primary_keys = ("invoice_number",)
     category = "LIGHT"
-    schema = StreamSchema(SCHEMAS)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
-        detail = self._tap.invoice_details.pop(context["invoice_number"], None)
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        detail = self.run.invoice_details.pop(context["invoice_number"], None)
         if detail:
             yield detail
 
@@ -317,7 +288,6 @@ class CatalogOffersStream(ZoomStream):
     primary_keys = ("offer_id", "currency")
     emit_activate_version_messages = True
     offer_types = ("plan", "standalone", "configurable", "isv", "addon")
-    schema = StreamSchema(SCHEMAS)
 
     @property
     def http_method(self) -> str:
@@ -326,18 +296,14 @@ class CatalogOffersStream(ZoomStream):
     def get_new_paginator(self) -> None:
         return None
 
-    def prepare_request_payload(self, context: Any, next_page_token: Any) -> dict:
-        return {
-            "filter_options": [
-                {"filter_by": "offerType", "filter_value": context["offer_type"], "operand": "in"},
-                {"filter_by": "currency", "filter_value": context["currency"], "operand": "in"},
-            ]
-        }
-
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         for currency in self.config.get("catalog_currencies") or ["USD"]:
             for offer_type in self.offer_types:
-                for offer in self.request_records({"offer_type": offer_type, "currency": currency}):
+                filters = [
+                    {"filter_by": "offerType", "filter_value": offer_type, "operand": "in"},
+                    {"filter_by": "currency", "filter_value": currency, "operand": "in"},
+                ]
+                for offer in self.listing(Listing(payload={"filter_options": filters})):
                     yield {**offer, "currency": currency}
 
 
@@ -349,13 +315,12 @@ class PriceBookStream(ZoomStream):
     path = "/commerce/pricebooks"
     primary_keys = ("price_list_charge_id",)
     emit_activate_version_messages = True
-    schema = StreamSchema(SCHEMAS)
 
     def get_new_paginator(self) -> None:
         return None
 
-    def get_url_params(self, context: Any, next_page_token: Any) -> dict[str, Any]:
-        return {"file_type": "csv"}
+    def own_listing(self, context: Context | None) -> Listing:
+        return Listing(params={"file_type": "csv"})
 
     def read_body(self, response: requests.Response) -> Any:
         rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
@@ -364,7 +329,7 @@ class PriceBookStream(ZoomStream):
         ]
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        yield from response.parsed_body
+        yield from parsed_body(response)
 
 
 STREAMS = (

@@ -12,13 +12,16 @@ from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.pacing import Pacer
 from commerce_taps_common.tap import CommerceTap
-from tap_zoom_commerce.client import API_URL, OAUTH_URL, DailyLimitReached, ZoomOAuth
+from tap_zoom_commerce.client import API_URL, OAUTH_URL, DailyLimitReached, ZoomOAuth, ZoomRun
 from tap_zoom_commerce.streams import STREAMS
 from tap_zoom_commerce.webhook_events import WebhookEventsStream
 
 
 class TapZoomCommerce(CommerceTap):
     name = "tap-zoom-commerce"
+    stream_types = STREAMS
+    run_type = ZoomRun
+    stream_order = (("orders", "subscriptions"),)
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -166,22 +169,6 @@ class TapZoomCommerce(CommerceTap):
             "LIGHT": Pacer(float(self.config.get("light_requests_per_second", 40)) * 60),
             "MEDIUM": Pacer(float(self.config.get("medium_requests_per_second", 30)) * 60),
         }
-
-    @cached_property
-    def touched_subscriptions(self) -> set[str]:
-        """Subscription numbers this run's orders created or amended."""
-        return set()
-
-    @cached_property
-    def invoice_details(self) -> dict[str, Any]:
-        return {}
-
-    @cached_property
-    def subscription_versions(self) -> dict[str, Any]:
-        return {}
-
-    def discover_streams(self) -> list:
-        return [stream(tap=self) for stream in STREAMS]
 
     def sync_all(self) -> None:
         # The selection is known only now (the config is validated before the catalog is read):

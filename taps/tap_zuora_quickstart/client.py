@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from singer_sdk.streams.rest import HTTPRequest, PageContext
+from singer_sdk import StreamSchema
+from singer_sdk.helpers.types import Context
+from singer_sdk.streams.rest import HTTPRequest
 
+from commerce_taps_common.listing import Listing, parsed_body
 from commerce_taps_common.pagination import CursorPaginator
 from commerce_taps_common.rest import CommerceRESTStream
 from commerce_taps_common.schemas import schema_directory
@@ -55,12 +59,17 @@ class ZuoraStream(CommerceRESTStream):
     # The API lists newest first (updated_time DESC): the bookmark is final when the stream ends.
     is_sorted = False
     records_jsonpath = "$.data[*]"
+    schema = StreamSchema(SCHEMAS)
     #: `expand[]` values the stream's records carry.
     expand: tuple[str, ...] = ()
 
     @property
     def url_base(self) -> str:
         return f"{host_url(self.config)}/v2"
+
+    @property
+    def run(self) -> ZuoraRun:
+        return self._tap.run
 
     @property
     def http_headers(self) -> dict[str, str]:
@@ -71,24 +80,26 @@ class ZuoraStream(CommerceRESTStream):
         return headers
 
     def get_new_paginator(self) -> CursorPaginator:
-        return CursorPaginator(lambda response: response.parsed_body.get("next_page"))
+        return CursorPaginator(lambda response: parsed_body(response).get("next_page"))
 
-    def read_from(self, context: Any) -> dt.datetime | None:
+    def read_from(self, context: Context | None) -> dt.datetime | None:
         start = self.get_starting_timestamp(context)
         return (
             start - dt.timedelta(seconds=int(self.config.get("lookback", 300))) if start else None
         )
 
-    def get_http_request(self, *, page: PageContext) -> HTTPRequest:
-        request = super().get_http_request(page=page)
-        params: dict[str, Any] = {"page_size": self.config.get("page_size", 99)}
-        if since := self.read_from(page.stream_context):
+    def own_listing(self, context: Context | None) -> Listing:
+        params: dict[str, Any] = {}
+        if since := self.read_from(context):
             params["filter[]"] = f"updated_time.GT:{zuora_timestamp(since)}"
         if self.expand:
             params["expand[]"] = list(self.expand)
-        if page.next_page_token:
-            params["cursor"] = page.next_page_token
-        request.params.update(params)
+        return Listing(params=params)
+
+    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
+        request.params["page_size"] = self.config.get("page_size", 99)
+        if token:
+            request.params["cursor"] = token
         return request
 
     def vendor_error_text(self, body: Any) -> str | None:
@@ -104,19 +115,10 @@ class ZuoraStream(CommerceRESTStream):
 
     def list_ids(self, path: str, clause: str) -> set[str]:
         """Ids on `path` matching one `filter[]` clause, read with `fields[]=id` (cheap)."""
-        found: set[str] = set()
-        paginator = CursorPaginator(lambda response: response.parsed_body.get("next_page"))
-        while not paginator.finished:
-            params = {"page_size": 99, "filter[]": clause, "fields[]": "id"}
-            if paginator.current_value:
-                params["cursor"] = paginator.current_value
-            request = self.build_prepared_request(
-                method="GET", url=f"{self.url_base}{path}", params=params, headers=self.http_headers
-            )
-            response = self.request_decorator(self._request)(request, None)
-            found.update(record["id"] for record in response.parsed_body.get("data") or [])
-            paginator.advance(response)
-        return found
+        return {
+            record["id"]
+            for record in self.listing(Listing(path, {"filter[]": clause, "fields[]": "id"}))
+        }
 
     def existing_ids(self, path: str, ids: Iterable[str]) -> set[str]:
         ids = sorted(ids)
@@ -158,6 +160,14 @@ class DraftInvoices:
             existing = stream.existing_ids("/invoices", unknown)
             self._known_gone.update({invoice: invoice not in existing for invoice in unknown})
         return {invoice for invoice in left if self._known_gone[invoice]}
+
+
+@dataclass
+class ZuoraRun:
+    """Data the streams of one run share: `draft_invoices`, read and updated by the invoices
+    and the invoice_items streams (whichever syncs first lists the drafts)."""
+
+    draft_invoices: DraftInvoices = field(default_factory=DraftInvoices)
 
 
 def tombstone(record_id: str) -> dict[str, Any]:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from singer_sdk import StreamSchema
+from singer_sdk.helpers.types import Context
 
-from tap_zuora_quickstart.client import SCHEMAS, ZuoraStream, tombstone
+from tap_zuora_quickstart.client import ZuoraStream, tombstone
 
 
 class AccountsStream(ZuoraStream):
     name = "accounts"
     path = "/accounts"
-    schema = StreamSchema(SCHEMAS)
 
 
 class SubscriptionsStream(ZuoraStream):
@@ -21,16 +19,14 @@ class SubscriptionsStream(ZuoraStream):
 
     name = "subscriptions"
     path = "/subscriptions"
-    schema = StreamSchema(SCHEMAS)
 
 
 class OrdersStream(ZuoraStream):
     name = "orders"
     path = "/orders"
-    schema = StreamSchema(SCHEMAS)
     expand = ("line_items", "subscriptions")
 
-    def post_process(self, row: dict, context: Any = None) -> dict | None:
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         # Expanded collections come as {"next_page", "data"} capped at 99 entries, and there is no
         # listing of order line items to read the rest from: keep the list, say when it is cut.
         line_items = row.get("line_items")
@@ -46,11 +42,10 @@ class OrdersStream(ZuoraStream):
 class InvoicesStream(ZuoraStream):
     name = "invoices"
     path = "/invoices"
-    schema = StreamSchema(SCHEMAS)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         state = self.get_context_state(context)
-        drafts = self._tap.draft_invoices
+        drafts = self.run.draft_invoices
         for invoice in sorted(drafts.deleted(self, state.get("draft_invoice_ids", []))):
             yield tombstone(invoice)
         for record in super().get_records(context):
@@ -63,11 +58,10 @@ class InvoicesStream(ZuoraStream):
 class InvoiceItemsStream(ZuoraStream):
     name = "invoice_items"
     path = "/invoice_items"
-    schema = StreamSchema(SCHEMAS)
 
-    def get_records(self, context: Any) -> Iterable[dict]:
+    def get_records(self, context: Context | None) -> Iterable[dict]:
         state = self.get_context_state(context)
-        drafts = self._tap.draft_invoices
+        drafts = self.run.draft_invoices
         tracked: dict[str, list[str]] = state.get("draft_invoice_items", {})
         for invoice in sorted(drafts.deleted(self, tracked)):
             for item in tracked.pop(invoice):

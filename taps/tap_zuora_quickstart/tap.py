@@ -12,12 +12,14 @@ from commerce_taps_common.auth import ClientCredentialsAuth
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.tap import CommerceTap
-from tap_zuora_quickstart.client import DATA_CENTERS, DraftInvoices, host_url
+from tap_zuora_quickstart.client import DATA_CENTERS, ZuoraRun, host_url
 from tap_zuora_quickstart.streams import STREAMS
 
 
 class TapZuoraQuickstart(CommerceTap):
     name = "tap-zuora-quickstart"
+    stream_types = STREAMS
+    run_type = ZuoraRun
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -100,13 +102,6 @@ class TapZuoraQuickstart(CommerceTap):
             "data center (sandbox credentials do not work on production)",
             timeout=self.config.get("request_timeout", 90),
         )
-
-    @cached_property
-    def draft_invoices(self) -> DraftInvoices:
-        return DraftInvoices()
-
-    def discover_streams(self) -> list:
-        return [stream(tap=self) for stream in STREAMS]
 
 
 main = entry_point(TapZuoraQuickstart, TapZuoraQuickstart.name)
