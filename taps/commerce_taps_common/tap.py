@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from functools import cached_property
 from typing import Any
 
+import click
 import jsonschema
 from singer_sdk import Stream, Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
@@ -29,6 +31,24 @@ class CommerceTap(ReportingTap, Tap):
     run_type: type | None = None
     #: (writer, reader) stream pairs: the writer must sync before the reader.
     stream_order: tuple[tuple[str, str], ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """The SDK's `--about` prints the class docstring: a tap without one says what its
+        module's docstring says (`tap-x: what it reads`), the name left out."""
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("__doc__"):
+            text = " ".join((sys.modules[cls.__module__].__doc__ or "").split())
+            text = text.removeprefix(f"{cls.name}: ")
+            cls.__doc__ = text[:1].upper() + text[1:] or None
+
+    @classmethod
+    def get_singer_command(cls) -> click.Command:
+        """`--help` opens with the tap's description, not only the SDK's "Execute the Singer
+        tap."."""
+        command = super().get_singer_command()
+        if cls.__doc__:
+            command.help = f"{cls.__doc__}\n\nExecute the Singer tap."
+        return command
 
     def discover_streams(self) -> list[Stream]:
         names = [stream.name for stream in self.stream_types]
