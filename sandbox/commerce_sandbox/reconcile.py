@@ -171,7 +171,23 @@ def compare_table(
     vendor: str,
     key: str | tuple[str, ...] = "id",
 ) -> TableDiff:
-    """`key`: the primary key, one column or several."""
+    """A table of a DuckDB warehouse; `key`: the primary key, one column or several."""
+    columns, rows = warehouse_rows(connection, schema, table)
+    return compare_rows(schema, table, columns, rows, truth, vendor=vendor, key=key)
+
+
+def compare_rows(
+    schema: str,
+    table: str,
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    truth: Iterable[dict[str, Any]],
+    *,
+    vendor: str,
+    key: str | tuple[str, ...] = "id",
+) -> TableDiff:
+    """A table read from any warehouse (its column names, its rows as Python values: JSON
+    parsed with exact numbers) against the truth."""
     reshape = RESHAPES.get((vendor, table), lambda record: record)
     names = (key,) if isinstance(key, str) else key
 
@@ -180,7 +196,6 @@ def compare_table(
         return values[0] if len(values) == 1 else values
 
     expected = {key_of(record): reshape(record) for record in truth}
-    columns, rows = warehouse_rows(connection, schema, table)
     live = [row for row in rows if row.get("_sdc_deleted_at") is None]
     actual = {key_of(row): row for row in live}
     diff = TableDiff(table=f"{schema}.{table}", truth_rows=len(expected), warehouse_rows=len(live))
