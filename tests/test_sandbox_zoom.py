@@ -6,21 +6,14 @@ per-category limits, the daily limit)."""
 from __future__ import annotations
 
 import base64
-import json
-from pathlib import Path
 
 import pytest
 import requests
 from jsonschema import Draft7Validator
+from vendor_specs import zoom_openapi
 
 from commerce_sandbox.vendors.zoom import ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, FIRST_REFRESH_TOKEN
 
-SPEC = (
-    Path(__file__).resolve().parents[1]
-    / "docs"
-    / "vendor-specs"
-    / "zoom-commerce-openapi-2026-02-07.json"
-)
 BASIC = {
     "Authorization": "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
 }
@@ -61,7 +54,7 @@ def api(sandbox):
 
 @pytest.fixture(scope="module")
 def spec():
-    return json.loads(SPEC.read_text())
+    return zoom_openapi()
 
 
 def validator(spec, path, method="get"):

@@ -10,19 +10,13 @@ import http.client
 import json
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import requests
+from vendor_specs import zuora_openapi
 
 from commerce_sandbox.vendors.zuora import CLIENT_ID, CLIENT_SECRET, Zuora
 
-SPEC = (
-    Path(__file__).resolve().parents[1]
-    / "docs"
-    / "vendor-specs"
-    / "zuora-quickstart-openapi-2024-01-24.yaml"
-)
 CREDENTIALS = {
     "client_id": CLIENT_ID,
     "client_secret": CLIENT_SECRET,
@@ -427,16 +421,11 @@ def _as_json_schema(node):
 
 @pytest.fixture(scope="module")
 def spec_validator():
-    yaml = pytest.importorskip(
-        "yaml", reason="PyYAML is needed to read the Zuora spec: add pyyaml to dev deps"
-    )
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
-    document = _as_json_schema(
-        yaml.load(SPEC.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    )
+    document = _as_json_schema(zuora_openapi())
     registry = Registry().with_resource("urn:zuora", Resource.from_contents(document, DRAFT202012))
     return lambda name: Draft202012Validator(
         {"$ref": f"urn:zuora#/components/schemas/{name}"}, registry=registry
