@@ -24,15 +24,15 @@ BIN = Path(sys.executable).parent
 JOB = "nightly"
 
 
-def meltano(arguments: list[str], **kwargs) -> subprocess.CompletedProcess:
-    """Meltano in the project, this venv's console scripts (the plugins) first on PATH."""
+def meltano(project: Path, arguments: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """Meltano in `project`, this venv's console scripts (the plugins) first on PATH."""
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    return subprocess.run([str(BIN / "meltano"), *arguments], cwd=ROOT, env=env, **kwargs)
+    return subprocess.run([str(BIN / "meltano"), *arguments], cwd=project, env=env, **kwargs)
 
 
-def job_tasks(environment: list[str]) -> list[str]:
+def job_tasks(project: Path, environment: list[str]) -> list[str]:
     listed = meltano(
-        [*environment, "job", "list", JOB, "--format=json"], capture_output=True, text=True
+        project, [*environment, "job", "list", JOB, "--format=json"], capture_output=True, text=True
     )
     if listed.returncode != 0:
         sys.exit(f"nightly: `meltano job list {JOB}` failed: {listed.stderr.strip()[-500:]}")
@@ -42,13 +42,16 @@ def job_tasks(environment: list[str]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--environment", help="Meltano environment (default: the project's)")
+    parser.add_argument(
+        "--project", type=Path, default=ROOT, help="the Meltano project (default this repository)"
+    )
     arguments = parser.parse_args()
     environment = ["--environment", arguments.environment] if arguments.environment else []
     failed = []
-    for task in job_tasks(environment):
+    for task in job_tasks(arguments.project, environment):
         vendor = task.split()[0]
         started = time.monotonic()
-        run = meltano([*environment, "run", *task.split()])
+        run = meltano(arguments.project, [*environment, "run", *task.split()])
         outcome = "loaded" if run.returncode == 0 else f"FAILED (exit {run.returncode})"
         print(f"nightly: {vendor}: {outcome} in {time.monotonic() - started:.0f} s", flush=True)
         if run.returncode != 0:
