@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
 from decimal import Decimal
 
 import duckdb
 import pytest
-from pipeline import TAPS, fast_zoho
+from pipeline import BIN, TAPS, fast_zoho
 from singer_sdk.contrib.batch_encoder_jsonl import JSONLinesBatcher
 from singer_sdk.contrib.batch_encoder_parquet import ParquetBatcher
 from singer_sdk.helpers._batch import BatchConfig
@@ -306,3 +307,36 @@ def test_the_fast_path_builds_the_same_tables_as_the_per_record_path(captured, t
         assert fast_tables[table][0] == columns, table
         assert fast_tables[table][1] == rows, table
     assert set(fast_tables) == set(per_record_tables)
+
+
+def test_a_batch_that_fails_in_the_background_fails_the_load_and_no_later_state_goes_out(
+    tmp_path,
+):
+    messages = [schema_message()]
+    for i in range(300):
+        value = "N/A" if i == 250 else i  # DuckDB refuses it in a DECIMAL column
+        messages.append(record({"id": i, "amount": value}))
+        if i % 100 == 99:
+            messages.append({"type": "STATE", "value": {"done": i}})
+    (tmp_path / "target.json").write_text(
+        json.dumps(
+            {
+                "database": str(tmp_path / "w.duckdb"),
+                "default_target_schema": "s",
+                "batch_size_rows": 100,
+            }
+        )
+    )
+    with write_lines(tmp_path / "in.jsonl", messages).open() as stdin:
+        result = subprocess.run(
+            [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode != 0
+    states = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert states and states[-1]["done"] < 200  # no state vouches for the failed batch
+    (count,) = query(tmp_path, "SELECT count(*) FROM s.items")[0]
+    assert count == 200 and states[-1]["done"] < count

@@ -227,17 +227,27 @@ class DuckDBSink(BatchSink):
         files = ", ".join(literal(path) for path in paths)
         return (
             f"SELECT {', '.join(select)} FROM read_json([{files}], format = 'newline_delimited', "
-            f"compression = {literal(compression)}, columns = {{{columns}}}, "
-            "maximum_object_size = 268435456)"
+            f"compression = {literal(compression)}, columns = {{{columns}}})"
         )
 
+    def detach_spool(self) -> str:
+        """The spooled batch's file, handed over to be merged in the background; the sink
+        starts a new file and counts the batch as drained."""
+        path = self.spool.close()
+        self.start_drain()
+        self.mark_drained()
+        return path
+
+    def merge_spooled(self, path: str) -> None:
+        try:
+            self._merge(self._json_source([path], "none", spooled=True), counted=False)
+        finally:
+            Path(path).unlink()
+
     def process_batch(self, context: dict) -> None:
+        self._target.settle()  # a batch merging in the background goes first
         if self.spool.rows:
-            path = self.spool.close()
-            try:
-                self._merge(self._json_source([path], "none", spooled=True), counted=False)
-            finally:
-                Path(path).unlink()
+            self.merge_spooled(self.spool.close())
             return
         records = context.get("records") or []
         if records:
@@ -267,7 +277,8 @@ class DuckDBSink(BatchSink):
 
     def process_batch_files(self, encoding: BaseBatchFileEncoding, files: list[str]) -> None:
         """singer-sdk BATCH messages: JSON lines (gzip or not) or parquet, read by DuckDB."""
-        self._target.drain_one(self)  # records sent before this message come first
+        self._target.settle()  # records sent before this message come first
+        self._target.drain_one(self)
         paths = [local_path(url) for url in files]
         if encoding.format == "parquet":
             self._merge(self._parquet_source(paths), counted=False)
@@ -363,7 +374,8 @@ class DuckDBSink(BatchSink):
 
     def activate_version(self, new_version: int) -> None:
         """Rows of an older table version are gone from the source (a full-table stream)."""
-        self._target.drain_one(self)  # the records of this version come first
+        self._target.settle()  # the records of this version come first
+        self._target.drain_one(self)
         if "_sdc_table_version" not in self.columns:
             return
         older = '"_sdc_table_version" IS NULL OR "_sdc_table_version" < ?'

@@ -4,10 +4,12 @@ committed."""
 
 from __future__ import annotations
 
+import copy
 import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from target_commerce_duckdb.sinks import DuckDBSink, LoaderError
 
 LOCK_LOG_SECONDS = 30  # how often a wait for another process's lock is logged
 LOCK_POLL_SECONDS = 0.5
+DEFAULT_BATCH_BYTES = 32 * 1024 * 1024
 
 
 class TargetCommerceDuckDB(Target):
@@ -60,11 +63,21 @@ class TargetCommerceDuckDB(Target):
         th.Property(
             "batch_size_bytes",
             th.IntegerType,
-            default=64 * 1024 * 1024,
+            default=DEFAULT_BATCH_BYTES,
             minimum=1,
             description=(
                 "Most bytes of record JSON per stream per bulk load and merge, whatever "
                 "batch_size_rows says; bounds the loader's memory."
+            ),
+        ),
+        th.Property(
+            "memory_limit_mib",
+            th.IntegerType,
+            default=160,
+            minimum=64,
+            description=(
+                "DuckDB's memory limit in MiB: its cache of the warehouse and a batch's merge "
+                "stay under it (DuckDB spills to disk beyond)."
             ),
         ),
         th.Property(
@@ -110,7 +123,7 @@ class TargetCommerceDuckDB(Target):
 
     @property
     def batch_size_bytes(self) -> int:
-        return int(self.config.get("batch_size_bytes") or 64 * 1024 * 1024)
+        return int(self.config.get("batch_size_bytes") or DEFAULT_BATCH_BYTES)
 
     @property
     def fast_path(self) -> bool:
@@ -140,6 +153,10 @@ class TargetCommerceDuckDB(Target):
             ) from None
         connection = self._connect_waiting_for_lock(path)
         connection.execute("SET TimeZone = 'UTC'")
+        # DuckDB would keep the whole table cached (its default is 80% of the machine's RAM).
+        connection.execute(
+            f"SET memory_limit = '{int(self.config.get('memory_limit_mib', 160))}MiB'"
+        )
         return connection
 
     def _connect_waiting_for_lock(self, path: str) -> duckdb.DuckDBPyConnection:
@@ -174,6 +191,8 @@ class TargetCommerceDuckDB(Target):
                 time.sleep(min(LOCK_POLL_SECONDS, timeout - waited))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge")
+        self._merging: Future | None = None
         super().__init__(*args, **kwargs)
         if self.fast_path:
             self.message_reader.record_handler = self._load_raw_record
@@ -186,15 +205,45 @@ class TargetCommerceDuckDB(Target):
             self._assert_sink_exists(envelope.stream)  # raises: a record before its schema
         sink.append_raw(envelope.record, envelope.time_extracted, envelope.version)
         if sink.is_full:
-            # Every sink, then the latest state: a checkpoint vouches only for committed rows.
-            self.drain_all()
+            self._merge_in_background()
         else:
             self._handle_max_record_age()
+
+    def _merge_in_background(self) -> None:
+        """Every sink's spooled batch is merged by one background thread while the next batch
+        is read (DuckDB works outside the GIL); then the state that came before them goes out,
+        vouching only for committed rows. One batch at a time, in order."""
+        self.settle()
+        sinks = [*self._sinks_to_clear, *self._sinks_active.values()]
+        batches = [(sink, sink.detach_spool()) for sink in sinks if sink.spool.rows]
+        state = copy.deepcopy(self._latest_state)
+        self._merging = self._merger.submit(self._merge_batches, batches, state)
+
+    def _merge_batches(self, batches: list[tuple[DuckDBSink, str]], state: dict | None) -> None:
+        for sink, path in batches:
+            sink.merge_spooled(path)
+        if state:
+            self._write_state_message(state)
+
+    def settle(self) -> None:
+        """Wait for the batch merging in the background, if any (its error is raised here)."""
+        if self._merging is not None:
+            self._merging.result()
+
+    # singer-sdk's drain_all emits the latest state: the background batch must be in first.
+    def drain_all(self, *, is_endofpipe: bool = False) -> None:
+        self.settle()
+        super().drain_all(is_endofpipe=is_endofpipe)
+
+    def _process_schema_message(self, message_dict: dict) -> None:
+        self.settle()  # a new sink may alter the table the background batch is merging into
+        super()._process_schema_message(message_dict)
 
     def process_endofpipe(self) -> None:
         try:
             super().process_endofpipe()
         finally:
+            self._merger.shutdown()
             if "spool_directory" in self.__dict__:
                 shutil.rmtree(self.spool_directory, ignore_errors=True)
 
