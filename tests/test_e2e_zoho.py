@@ -6,72 +6,52 @@ leave the listing), and under faults."""
 from __future__ import annotations
 
 import pytest
-from pipeline import run_pipeline
-from zoho import (
-    KEYS,
-    assert_warehouse_equals_truth,
-    fast_sandbox,
-    requests_served,
-    tap_config,
-    target_config,
-)
-
-from commerce_sandbox import SandboxServer
+from pipeline import ZOHO, fast_zoho
 
 
 @pytest.mark.parametrize("envelope", ["has_more", "has_more_page", "array"])
-def test_backfill_and_incremental_equal_truth_under_each_envelope(envelope, tmp_path):
-    with SandboxServer(seed=11, scale=60) as sandbox:
-        fast_sandbox(sandbox, envelope=envelope)
-        # Small pages so every stream pages, and a bare array must stop on a short page.
-        config = tap_config(sandbox, per_page=25)
-        run = run_pipeline(
-            tmp_path / "backfill", "tap-zoho-partner", config, target_config(tmp_path)
-        ).check()
-        assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
-        assert (
-            "reading from 2019-01-01" in run.tap_log
-        )  # start_date 2018 is clamped, with a warning
-        sandbox.control.advance(days=2)
-        run = run_pipeline(
-            tmp_path / "next", "tap-zoho-partner", config, target_config(tmp_path), state=run.state
-        ).check()
-        assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
+def test_backfill_and_incremental_equal_truth_under_each_envelope(sandboxes, envelope, tmp_path):
+    sandbox = sandboxes(seed=11, scale=60)
+    fast_zoho(sandbox, envelope=envelope)
+    # Small pages so every stream pages, and a bare array must stop on a short page.
+    config = ZOHO.config(sandbox, per_page=25)
+    run = ZOHO.run_pipeline(tmp_path / "backfill", config, tmp_path).check()
+    ZOHO.assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
+    assert "reading from 2019-01-01" in run.tap_log  # start_date 2018 is clamped, with a warning
+    sandbox.control.advance(days=2)
+    run = ZOHO.run_pipeline(tmp_path / "next", config, tmp_path, state=run.state).check()
+    ZOHO.assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
 
 
-def test_a_month_of_nightly_runs_catches_status_changes_invoices_and_ended_subscriptions(tmp_path):
-    with SandboxServer(seed=5, scale=300) as sandbox:
-        fast_sandbox(sandbox)
-        config = tap_config(sandbox)
-        run = run_pipeline(
-            tmp_path / "backfill", "tap-zoho-partner", config, target_config(tmp_path)
+def test_a_month_of_nightly_runs_catches_status_changes_invoices_and_ended_subscriptions(
+    sandboxes, tmp_path
+):
+    sandbox = sandboxes(seed=5, scale=300)
+    fast_zoho(sandbox)
+    config = ZOHO.config(sandbox)
+    run = ZOHO.run_pipeline(tmp_path / "backfill", config, tmp_path).check()
+    ZOHO.assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
+    backfill = ZOHO.requests_served(sandbox)
+    changed = {stream: {"created": 0, "changed": 0, "deleted": 0} for stream in ZOHO.keys}
+    for days in (1, 1, 30):
+        for stream, counts in sandbox.control.advance(days=days)["zoho"].items():
+            for what, count in counts.items():
+                changed[stream][what] += count
+        sandbox.control.reset_stats()
+        run = ZOHO.run_pipeline(
+            tmp_path / f"after-{days}", config, tmp_path, state=run.state
         ).check()
-        assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
-        backfill = requests_served(sandbox)
-        changed = {stream: {"created": 0, "changed": 0, "deleted": 0} for stream in KEYS}
-        for days in (1, 1, 30):
-            for stream, counts in sandbox.control.advance(days=days)["zoho"].items():
-                for what, count in counts.items():
-                    changed[stream][what] += count
-            sandbox.control.reset_stats()
-            run = run_pipeline(
-                tmp_path / f"after-{days}",
-                "tap-zoho-partner",
-                config,
-                target_config(tmp_path),
-                state=run.state,
-            ).check()
-            assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
-            served = requests_served(sandbox)
-            # One token; one page per window of the date-filtered streams; commissions one request
-            # per day of the look-back (30) plus the days since the bookmark; subscriptions in full.
-            assert served["POST /accounts/oauth/v2/token"] == 1
-            assert served["GET /api/v1/partner/commissions"] <= 30 + 40 + 32 + 3, served
-            assert sum(served.values()) - served["GET /api/v1/partner/commissions"] <= 12, served
-            assert sum(served.values()) < 2 * sum(backfill.values()) + 100
-        # The checks above were not vacuous: statuses changed, rows were invoiced, subscriptions left.
-        assert changed["commissions"]["changed"] > 0 and changed["transactions"]["changed"] > 0
-        assert changed["subscriptions"]["deleted"] > 0, changed
+        ZOHO.assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
+        served = ZOHO.requests_served(sandbox)
+        # One token; one page per window of the date-filtered streams; commissions one request
+        # per day of the look-back (30) plus the days since the bookmark; subscriptions in full.
+        assert served["POST /accounts/oauth/v2/token"] == 1
+        assert served["GET /api/v1/partner/commissions"] <= 30 + 40 + 32 + 3, served
+        assert sum(served.values()) - served["GET /api/v1/partner/commissions"] <= 12, served
+        assert sum(served.values()) < 2 * sum(backfill.values()) + 100
+    # The checks above were not vacuous: statuses changed, rows were invoiced, subscriptions left.
+    assert changed["commissions"]["changed"] > 0 and changed["transactions"]["changed"] > 0
+    assert changed["subscriptions"]["deleted"] > 0, changed
 
 
 @pytest.mark.parametrize(
@@ -93,11 +73,9 @@ def test_a_month_of_nightly_runs_catches_status_changes_invoices_and_ended_subsc
         "cut-body",
     ],
 )
-def test_faults_mid_run_still_end_equal_to_truth(faults, tmp_path):
-    with SandboxServer(seed=3, scale=40) as sandbox:
-        fast_sandbox(sandbox, rate_window_seconds=1)
-        sandbox.control.inject("zoho", faults)
-        run_pipeline(
-            tmp_path / "run", "tap-zoho-partner", tap_config(sandbox), target_config(tmp_path)
-        ).check()
-        assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
+def test_faults_mid_run_still_end_equal_to_truth(sandboxes, faults, tmp_path):
+    sandbox = sandboxes(seed=3, scale=40)
+    fast_zoho(sandbox, rate_window_seconds=1)
+    sandbox.control.inject("zoho", faults)
+    ZOHO.run_pipeline(tmp_path / "run", ZOHO.config(sandbox), tmp_path).check()
+    ZOHO.assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")

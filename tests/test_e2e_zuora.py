@@ -11,79 +11,33 @@ import time
 
 import duckdb
 import pytest
-from pipeline import BIN, run_pipeline
-
-from commerce_sandbox import SandboxServer
-from commerce_sandbox.reconcile import compare_table
-
-STREAMS = ("accounts", "subscriptions", "orders", "invoices", "invoice_items")
-SCHEMA = "zuora"
-
-
-def tap_config(sandbox: SandboxServer, **overrides):
-    return {
-        "base_url": f"{sandbox.url}/zuora",
-        "client_id": "sandbox-zuora-client",
-        "client_secret": "sandbox-zuora-secret",
-        "start_date": "2020-01-01T00:00:00Z",
-        **overrides,
-    }
-
-
-def target_config(tmp_path):
-    return {
-        "database": str(tmp_path / "warehouse.duckdb"),
-        "default_target_schema": SCHEMA,
-        "hard_delete": True,
-    }
-
-
-def assert_warehouse_equals_truth(sandbox: SandboxServer, database) -> None:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        diffs = [
-            compare_table(
-                connection, SCHEMA, stream, sandbox.control.truth("zuora", stream), vendor="zuora"
-            )
-            for stream in STREAMS
-        ]
-    assert all(diff.equal for diff in diffs), "\n".join(diff.summary() for diff in diffs)
-
-
-def requests_served(sandbox: SandboxServer) -> int:
-    return sum(sandbox.control.stats().get("zuora", {}).values())
+from pipeline import BIN, ZUORA
 
 
 @pytest.fixture
-def sandbox():
-    with SandboxServer(seed=7, scale=40) as server:
-        yield server
+def sandbox(sandboxes):
+    return sandboxes(seed=7, scale=40)
 
 
 def test_backfill_then_incremental_runs_equal_truth(sandbox, tmp_path):
     database = tmp_path / "warehouse.duckdb"
-    first = run_pipeline(
-        tmp_path / "run1", "tap-zuora-quickstart", tap_config(sandbox), target_config(tmp_path)
-    ).check()
-    assert_warehouse_equals_truth(sandbox, database)
-    backfill_requests = requests_served(sandbox)
+    first = ZUORA.run_pipeline(tmp_path / "run1", ZUORA.config(sandbox), tmp_path).check()
+    ZUORA.assert_warehouse_equals_truth(sandbox, database)
+    backfill_requests = ZUORA.requests_total(sandbox)
 
     deleted = 0
     for day in range(3):
         changes = sandbox.control.advance(days=1)["zuora"]
         deleted += changes["invoices"]["deleted"]
         sandbox.control.reset_stats()
-        run = run_pipeline(
-            tmp_path / f"run{day + 2}",
-            "tap-zuora-quickstart",
-            tap_config(sandbox),
-            target_config(tmp_path),
-            state=first.state,
+        run = ZUORA.run_pipeline(
+            tmp_path / f"run{day + 2}", ZUORA.config(sandbox), tmp_path, state=first.state
         ).check()
-        assert_warehouse_equals_truth(sandbox, database)
+        ZUORA.assert_warehouse_equals_truth(sandbox, database)
         touched = sum(count for per_stream in changes.values() for count in per_stream.values())
-        incremental_requests = requests_served(sandbox)
+        incremental_requests = ZUORA.requests_total(sandbox)
         # One token, a page or two per stream, draft re-checks: a function of the changes only.
-        assert incremental_requests <= 1 + 2 * len(STREAMS) + 2 * math.ceil(touched / 99) + 5, (
+        assert incremental_requests <= 1 + 2 * len(ZUORA.keys) + 2 * math.ceil(touched / 99) + 5, (
             incremental_requests,
             changes,
         )
@@ -92,27 +46,23 @@ def test_backfill_then_incremental_runs_equal_truth(sandbox, tmp_path):
     assert deleted, "the sandbox deleted no draft invoice: the delete path went untested"
 
 
-def test_rerun_without_changes_costs_the_same_at_any_table_size(tmp_path):
+def test_rerun_without_changes_costs_the_same_at_any_table_size(sandboxes, tmp_path):
     costs = {}
     for scale in (10, 200):
-        with SandboxServer(seed=3, scale=scale) as sandbox:
-            first = run_pipeline(
-                tmp_path / f"s{scale}a",
-                "tap-zuora-quickstart",
-                tap_config(sandbox),
-                target_config(tmp_path / f"s{scale}"),
-            ).check()
-            sandbox.control.reset_stats()
-            run_pipeline(
-                tmp_path / f"s{scale}b",
-                "tap-zuora-quickstart",
-                tap_config(sandbox),
-                target_config(tmp_path / f"s{scale}"),
-                state=first.state,
-            ).check()
-            costs[scale] = requests_served(sandbox)
+        sandbox = sandboxes(seed=3, scale=scale)
+        first = ZUORA.run_pipeline(
+            tmp_path / f"s{scale}a", ZUORA.config(sandbox), tmp_path / f"s{scale}"
+        ).check()
+        sandbox.control.reset_stats()
+        ZUORA.run_pipeline(
+            tmp_path / f"s{scale}b",
+            ZUORA.config(sandbox),
+            tmp_path / f"s{scale}",
+            state=first.state,
+        ).check()
+        costs[scale] = ZUORA.requests_total(sandbox)
     assert costs[200] == costs[10], costs
-    assert costs[200] <= 1 + len(STREAMS) + 2, costs
+    assert costs[200] <= 1 + len(ZUORA.keys) + 2, costs
 
 
 FAULTS = [
@@ -132,60 +82,95 @@ FAULTS = [
 @pytest.mark.parametrize("fault", FAULTS)
 def test_faults_mid_run_still_end_equal_to_truth(sandbox, tmp_path, fault):
     # The fault hits the invoices listing after its first page has been served.
-    run_pipeline(
-        tmp_path / "warm", "tap-zuora-quickstart", tap_config(sandbox), target_config(tmp_path)
-    ).check()
+    ZUORA.run_pipeline(tmp_path / "warm", ZUORA.config(sandbox), tmp_path).check()
     sandbox.control.advance(days=2)
     sandbox.control.inject("zuora", [{**fault, "path": "/v2/invoices"}])
-    run = run_pipeline(
-        tmp_path / "faulty",
-        "tap-zuora-quickstart",
-        tap_config(sandbox, request_timeout=2),
-        target_config(tmp_path),
+    run = ZUORA.run_pipeline(
+        tmp_path / "faulty", ZUORA.config(sandbox, request_timeout=2), tmp_path
     ).check()
-    assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
+    ZUORA.assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
     assert "sandbox-zuora-secret" not in run.tap_log + run.target_log
 
 
-def test_loader_killed_mid_run_then_rerun_from_its_state_equals_truth(tmp_path):
+def test_loader_killed_mid_run_then_rerun_from_its_state_equals_truth(sandboxes, tmp_path):
     """kill -9 the loader while it loads; Meltano keeps the last STATE the loader emitted; the
-    rerun from that state must end with the warehouse equal to the truth, nothing lost or doubled."""
-    with SandboxServer(seed=11, scale=150) as sandbox:
-        sandbox.control.configure("zuora", latency_ms=5)
-        database = tmp_path / "warehouse.duckdb"
-        (tmp_path / "tap.json").write_text(json.dumps(tap_config(sandbox, page_size=25)))
-        (tmp_path / "target.json").write_text(
-            json.dumps({**target_config(tmp_path), "batch_size_rows": 200})
-        )
-        tap = subprocess.Popen(
-            [str(BIN / "tap-zuora-quickstart"), "--config", str(tmp_path / "tap.json")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        target = subprocess.Popen(
-            [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
-            stdin=tap.stdout,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        tap.stdout.close()
-        time.sleep(4)
-        target.send_signal(signal.SIGKILL)
-        output, _ = target.communicate()
-        tap.wait(timeout=60)
-        assert target.returncode == -signal.SIGKILL, "the load finished before the kill"
-        states = [json.loads(line) for line in output.decode().splitlines() if line]
-        with duckdb.connect(str(database), read_only=True) as connection:
-            (loaded,) = connection.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'zuora'"
-            ).fetchone()
-        assert loaded >= 0  # the file opens cleanly after the kill (DuckDB's WAL replays)
+    rerun from that state must end with the warehouse equal to the truth, nothing lost or
+    doubled."""
+    sandbox = sandboxes(seed=11, scale=150)
+    sandbox.control.configure("zuora", latency_ms=5)
+    database = tmp_path / "warehouse.duckdb"
+    (tmp_path / "tap.json").write_text(json.dumps(ZUORA.config(sandbox, page_size=25)))
+    (tmp_path / "target.json").write_text(
+        json.dumps({**ZUORA.target_config(tmp_path), "batch_size_rows": 200})
+    )
+    tap = subprocess.Popen(
+        [str(BIN / "tap-zuora-quickstart"), "--config", str(tmp_path / "tap.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    target = subprocess.Popen(
+        [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
+        stdin=tap.stdout,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    tap.stdout.close()
+    time.sleep(4)
+    target.send_signal(signal.SIGKILL)
+    output, _ = target.communicate()
+    tap.wait(timeout=60)
+    assert target.returncode == -signal.SIGKILL, "the load finished before the kill"
+    states = [json.loads(line) for line in output.decode().splitlines() if line]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        (loaded,) = connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'zuora'"
+        ).fetchone()
+    assert loaded >= 0  # the file opens cleanly after the kill (DuckDB's WAL replays)
 
-        run_pipeline(
-            tmp_path / "rerun",
-            "tap-zuora-quickstart",
-            tap_config(sandbox),
-            target_config(tmp_path),
-            state=states[-1] if states else None,
-        ).check()
-        assert_warehouse_equals_truth(sandbox, database)
+    ZUORA.run_pipeline(
+        tmp_path / "rerun", ZUORA.config(sandbox), tmp_path, state=states[-1] if states else None
+    ).check()
+    ZUORA.assert_warehouse_equals_truth(sandbox, database)
+
+
+def test_tap_killed_mid_sliced_run_then_rerun_loses_and_doubles_nothing(sandboxes, tmp_path):
+    """kill -9 the tap while it reads time slices in parallel: the loader keeps what it got, the
+    state it emitted has no bookmark past what the warehouse holds, and the rerun from that state
+    ends equal to the truth."""
+    sandbox = sandboxes(seed=12, scale=150)
+    sandbox.control.configure("zuora", latency_ms=20)
+    database = tmp_path / "warehouse.duckdb"
+    (tmp_path / "tap.json").write_text(
+        json.dumps(ZUORA.config(sandbox, page_size=25, max_concurrency=4))
+    )
+    (tmp_path / "target.json").write_text(
+        json.dumps({**ZUORA.target_config(tmp_path), "batch_size_rows": 200})
+    )
+    tap = subprocess.Popen(
+        [str(BIN / "tap-zuora-quickstart"), "--config", str(tmp_path / "tap.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    target = subprocess.Popen(
+        [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
+        stdin=tap.stdout,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    tap.stdout.close()
+    time.sleep(3)
+    tap.send_signal(signal.SIGKILL)
+    output, _ = target.communicate(timeout=120)
+    assert tap.wait(timeout=60) == -signal.SIGKILL, "the tap finished before the kill"
+    states = [json.loads(line) for line in output.decode().splitlines() if line]
+    state = states[-1] if states else None
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for stream, bookmark in ((state or {}).get("bookmarks") or {}).items():
+            if value := bookmark.get("replication_key_value"):
+                (held,) = connection.execute(
+                    f'SELECT max(updated_time) FROM zuora."{stream}"'
+                ).fetchone()
+                assert held is not None and held.isoformat() >= value[:19], (stream, value, held)
+
+    ZUORA.run_pipeline(tmp_path / "rerun", ZUORA.config(sandbox), tmp_path, state=state).check()
+    ZUORA.assert_warehouse_equals_truth(sandbox, database)
