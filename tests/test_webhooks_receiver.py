@@ -68,6 +68,12 @@ def _refused_requests():
         ("6 minutes ahead", body, signed(body, at=now + 360), 401),
         ("over 1 MiB", large, signed(large), 413),
         ("not JSON", b"event=x", signed(b"event=x"), 400),
+        (
+            "JSON, not UTF-8",
+            body.decode().encode("utf-16"),
+            signed(body.decode().encode("utf-16")),
+            400,
+        ),
         ("no event_id", no_id, signed(no_id), 400),
         ("no event", no_event, signed(no_event), 400),
     ]

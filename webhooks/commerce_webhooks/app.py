@@ -138,8 +138,8 @@ def create_app(secret: bytes, spool: Spool, clock: Callable[[], float] = time.ti
         if not timestamp.isdigit() or abs(clock() - int(timestamp)) > REPLAY_WINDOW_SECONDS:
             return refuse(request, UNAUTHORIZED, f"request timestamp {timestamp!r} outside 5 min")
         try:
-            event = json.loads(body)
-        except ValueError:
+            event = json.loads(body.decode())  # UTF-8 only: the spool keeps the body as text
+        except ValueError:  # UnicodeDecodeError included
             event = None
         if not isinstance(event, dict) or not _text(event.get("event")):
             return refuse(request, _refusal(400, "the body is not a Zoom event"), "not an event")
