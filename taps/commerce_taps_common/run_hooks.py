@@ -114,7 +114,7 @@ class ReportingTap:
             if directory := self.config.get("run_summary_dir"):
                 path = summary.write(directory)
                 page = write_page(path.parent)
-                self.logger.info("summary written to %s; run history: %s", path, page)
+                self.logger.info("run summary written to %s; run history page: %s", path, page)
 
 
 class TalliedCounter(metrics.Counter):

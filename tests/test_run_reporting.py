@@ -1,0 +1,249 @@
+"""Runs you can follow: the summary a tap logs and writes at the end of a run (counted against what
+the sandbox served), progress lines at most every 15 s per stream, the SDK's repeated lines said
+once, and the run-history page rendered by headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from pipeline import ZOHO, ZOOM, ZUORA
+
+from commerce_taps_common.progress import ProgressLog
+from commerce_taps_common.run_history import BAR_COLOUR, FAILED_COLOUR, write_page
+from commerce_taps_common.run_summary import RunSummary
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_lines_come_at_most_every_interval_per_stream(caplog):
+    clock = FakeClock()
+    summary = RunSummary("tap-test", clock=clock)
+    progress = ProgressLog(summary, logging.getLogger("tap-test"), interval=15, clock=clock)
+    caplog.set_level(logging.INFO, logger="tap-test")
+    for moment, stream in [(0, "a"), (5, "b"), (14.9, "a"), (15, "a"), (16, "a"), (20, "b")]:
+        clock.now = moment
+        summary.request(stream, waited_seconds=0.5)
+        summary.count(stream, rows=10, pages=1)
+        progress.tick(stream)
+    assert [record.getMessage() for record in caplog.records] == [
+        "progress a: 30 rows, 3 pages, 3 requests, 0 retries, 1.5 s waiting for limits",
+        "progress b: 20 rows, 2 pages, 2 requests, 0 retries, 1.0 s waiting for limits",
+    ]
+
+
+def test_summary_counts_retries_by_cause_and_429_waits_as_limit_waits():
+    summary = RunSummary("tap-test")
+    summary.request("invoices", waited_seconds=0.25)
+    summary.retry("invoices", "HTTP 429", 3.0)
+    summary.retry("invoices", "HTTP 503", 1.5)
+    summary.retry("invoices", "HTTP 503", 2.0)
+    summary.count("invoices", rows=7, pages=2)
+    summary.finish(None)
+    invoices = summary.as_json()["streams"]["invoices"]
+    assert invoices == {
+        "rows": 7,
+        "pages": 2,
+        "requests": 1,
+        "retries": 3,
+        "retries_by_cause": {"HTTP 429": 1, "HTTP 503": 2},
+        "http_429": 1,
+        "limit_wait_seconds": 3.25,
+        "backoff_seconds": 3.5,
+    }
+    table = summary.table()
+    assert table[0].startswith("tap-test: succeeded in ")
+    assert table[2].split()[:7] == ["invoices", "7", "2", "1", "3", "1", "3.2"]
+    assert table[2].endswith("HTTP 429: 1, HTTP 503: 2")
+
+
+def log_lines(stderr: str, text: str) -> list[str]:
+    return [line for line in stderr.splitlines() if text in line]
+
+
+@pytest.fixture(scope="module")
+def zuora_runs(module_sandboxes, tmp_path_factory):
+    """A Zuora run with a 503 and a 429 on the way, and a Zoho run against a closed port, both
+    summarised in the same directory."""
+    sandbox = module_sandboxes(seed=5, scale=10)
+    work = tmp_path_factory.mktemp("zuora-runs")
+    runs = work / "runs"
+    (work / "good").mkdir()
+    (work / "failed").mkdir()
+    sandbox.control.inject(
+        "zuora",
+        [
+            {"kind": "503", "path": "/v2/invoices"},
+            {"kind": "429", "path": "/v2/invoices", "seconds": 1},
+        ],
+    )
+    served_before = ZUORA.requests_served(sandbox)
+    good = ZUORA.read(work / "good", ZUORA.config(sandbox, run_summary_dir=str(runs)))
+    served = {
+        endpoint: count - served_before.get(endpoint, 0)
+        for endpoint, count in ZUORA.requests_served(sandbox).items()
+    }
+    closed = "http://127.0.0.1:9/zoho"
+    failed = ZOHO.run_tap(
+        work / "failed",
+        ZOHO.config(sandbox, base_url=closed, accounts_url=closed, run_summary_dir=str(runs)),
+    )
+    return good, served, failed, runs
+
+
+def test_the_summary_matches_what_the_tap_sent_and_the_sandbox_served(zuora_runs):
+    good, served, _, runs = zuora_runs
+    assert good.result.returncode == 0, good.result.stderr[-2000:]
+    (summary,) = [json.loads(path.read_text()) for path in runs.glob("*-tap-zuora-quickstart.json")]
+    assert summary["status"] == "succeeded"
+    assert {stream: tally["rows"] for stream, tally in summary["streams"].items()} == {
+        stream: len(rows) for stream, rows in good.records.items()
+    }
+    api_requests = sum(count for endpoint, count in served.items() if "oauth" not in endpoint)
+    assert summary["total"]["requests"] == api_requests
+    total = summary["total"]
+    assert total["retries_by_cause"] == {"HTTP 429": 1, "HTTP 503": 1}
+    assert total["http_429"] == 1 and total["limit_wait_seconds"] >= 1
+    assert total["requests"] == total["pages"] + 2  # each failed attempt, sent again
+    # The same table in the log, one line per stream and a total.
+    table = log_lines(good.result.stderr, "| summary ")
+    assert "tap-zuora-quickstart: succeeded in" in table[0]
+    assert [line.split("| summary ")[1].split()[0] for line in table[2:]] == [
+        *sorted(good.records),
+        "total",
+    ]
+
+
+def test_the_log_says_things_once(zuora_runs):
+    good, *_ = zuora_runs
+    stderr = good.result.stderr
+    assert not log_lines(stderr, "METRIC")
+    assert len(log_lines(stderr, "Stream is assumed to be unsorted")) == 1
+    assert len(log_lines(stderr, "Beginning sync of")) == len(good.records)
+
+
+def test_a_child_stream_sends_its_schema_and_says_it_began_once(module_sandboxes, tmp_path):
+    sandbox = module_sandboxes(seed=5, scale=10)
+    result = ZOOM.run_tap(tmp_path, ZOOM.config(sandbox))
+    assert result.returncode == 0, result.stderr[-2000:]
+    messages = [json.loads(line) for line in result.stdout.splitlines()]
+    invoices = [message for message in messages if message.get("stream") == "invoices"]
+    assert sum(message["type"] == "RECORD" for message in invoices) > 1  # several contexts
+    assert sum(message["type"] == "SCHEMA" for message in invoices) == 1
+    assert len(log_lines(result.stderr, "Beginning sync of 'invoices'")) == 1
+
+
+def png_pixels(path: Path) -> set[tuple[int, int, int]]:
+    """The distinct RGB colours of an 8-bit RGB or RGBA, non-interlaced PNG (as Chromium writes
+    its screenshots)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, offset = {}, 8
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        chunks.setdefault(kind, []).append(data[offset + 8 : offset + 8 + length])
+        offset += 12 + length
+    width, height, depth, colour_type, _, _, interlace = struct.unpack(
+        ">IIBBBBB", chunks[b"IHDR"][0]
+    )
+    assert depth == 8 and colour_type in (2, 6) and interlace == 0
+    channels = 3 if colour_type == 2 else 4
+    raw = zlib.decompress(b"".join(chunks[b"IDAT"]))
+    stride = width * channels
+    previous = bytearray(stride)
+    colours = set()
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                estimate = left + up - corner
+                pa, pb, pc = abs(estimate - left), abs(estimate - up), abs(estimate - corner)
+                nearest = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + nearest) & 0xFF
+        colours.update((line[i], line[i + 1], line[i + 2]) for i in range(0, stride, channels))
+        previous = line
+    return colours
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--force-color-profile=srgb",
+    "--hide-scrollbars",
+    "--window-size=800,400",
+)
+
+
+def chromium(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
+    executable = shutil.which("chromium")
+    assert executable, "chromium is missing: .ci/run installs Debian's chromium package"
+    return subprocess.run(
+        [executable, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_history_page_renders_chart_and_numbers_in_chromium(zuora_runs, tmp_path):
+    good, _, failed, runs = zuora_runs
+    assert failed.returncode == 2
+    page = write_page(runs)
+    zuora, zoho = (
+        json.loads(next(runs.glob(f"*-{tap}.json")).read_text())
+        for tap in ("tap-zuora-quickstart", "tap-zoho-partner")
+    )
+    rows = zuora["total"]["rows"]
+    assert rows == sum(len(records) for records in good.records.values())
+    assert zoho["status"] == "failed" and "cannot connect" in zoho["error"]
+
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    cells = dom.stdout.split('<table id="history">')[1]
+    night = zuora["started_at"][:10]
+    requests = f"{zuora['total']['requests']:,}"
+    assert (
+        f"<td>{night}</td><td>tap-zuora-quickstart</td><td>1</td><td>{rows:,}</td>"
+        f"<td>{requests}</td>"
+    ) in cells
+    assert f"<td>{night}</td><td>tap-zoho-partner</td><td>1</td><td>0</td>" in cells
+    assert dom.stdout.count('class="bar"') == 2
+
+    shot = tmp_path / "history.png"
+    screenshot = chromium(tmp_path, f"--screenshot={shot}", page.as_uri())
+    assert screenshot.returncode == 0 and shot.exists(), screenshot.stderr[-2000:]
+    colours = png_pixels(shot)
+    assert rgb(BAR_COLOUR) in colours  # Zuora's bar
+    assert rgb(FAILED_COLOUR) in colours  # Zoho's, red: its run failed
