@@ -73,10 +73,11 @@ class GroupCommitter:
                 await loop.run_in_executor(
                     self._executor, self.spool.append, [row for row, _ in group]
                 )
-            except sqlite3.Error as error:
+            except Exception as error:  # whatever failed, no event of the group is committed
                 logger.error(
-                    "spool %s not writable (%s): answering 503 to %d event(s) so Zoom retries",
+                    "spool %s not writable (%s: %s): answering 503 to %d event(s) so Zoom retries",
                     self.spool.path,
+                    type(error).__name__,
                     error,
                     len(group),
                 )
@@ -101,8 +102,7 @@ class GroupCommitter:
         self.spool.close()
 
 
-def _text(value: object) -> bool:
-    """A non-empty string."""
+def _nonempty_string(value: object) -> bool:
     return isinstance(value, str) and bool(value)
 
 
@@ -141,17 +141,17 @@ def create_app(secret: bytes, spool: Spool, clock: Callable[[], float] = time.ti
             event = json.loads(body.decode())  # UTF-8 only: the spool keeps the body as text
         except ValueError:  # UnicodeDecodeError included
             event = None
-        if not isinstance(event, dict) or not _text(event.get("event")):
+        if not isinstance(event, dict) or not _nonempty_string(event.get("event")):
             return refuse(request, _refusal(400, "the body is not a Zoom event"), "not an event")
         if event["event"] == VALIDATION_EVENT:
             payload = event.get("payload")
             plain = payload.get("plainToken") if isinstance(payload, dict) else None
-            if not _text(plain):
+            if not _nonempty_string(plain):
                 return refuse(request, _refusal(400, "payload.plainToken is missing"), "no token")
             return JSONResponse(
                 {"plainToken": plain, "encryptedToken": encrypted_token(secret, plain)}
             )
-        if not _text(event.get("event_id")):
+        if not _nonempty_string(event.get("event_id")):
             return refuse(request, _refusal(400, "event_id is missing"), "no event_id")
         try:
             await committer.store(SpoolRow.of(body, event))
