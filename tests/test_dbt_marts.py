@@ -1,0 +1,205 @@
+"""The dbt project (transform/) on a real warehouse: the four taps load it from the sandbox, dbt
+builds every model and passes every test, after the backfill and again after an incremental run;
+the marts then say what the sandbox's truth says, to the cent (computed in Python by
+marts_truth, not from the marts); and a model broken on purpose makes the singular tests fail."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import marts_truth
+import pytest
+from warehouse import TRANSFORM, failed_nodes, load_all, run_dbt
+
+from commerce_sandbox import SandboxServer
+
+PARTITION = ("NA", "COM", "USD", "STANDARD")
+
+
+class Built:
+    """A warehouse the taps loaded and dbt built; every dbt command on it shares one target
+    directory (so dbt parses the project once)."""
+
+    def __init__(self, sandbox: SandboxServer, root: Path) -> None:
+        self.sandbox = sandbox
+        self.root = root
+        self.warehouse = root / "warehouse.duckdb"
+        self.builds: dict[str, tuple[subprocess.CompletedProcess, set[str]]] = {}
+
+    @property
+    def as_of(self) -> str:
+        return self.sandbox.control.now()[:10]
+
+    def dbt(self, *args: str, **options) -> subprocess.CompletedProcess:
+        return run_dbt(self.warehouse, self.root / "dbt", self.as_of, *args, **options)
+
+    def build(self, run: str, *args: str, **options) -> None:
+        result = self.dbt("build", *args, **options)
+        self.builds[run] = (result, failed_nodes(self.root / "dbt"))
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
+            return connection.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Backfill and dbt build, three days later an incremental run and dbt build again."""
+    with SandboxServer(seed=41, scale=12) as sandbox:
+        result = Built(sandbox, tmp_path_factory.mktemp("dbt"))
+        states = load_all(sandbox, result.root)
+        result.build("backfill")
+        sandbox.control.advance(days=3)
+        load_all(sandbox, result.root, states)
+        result.build("incremental")
+        yield result
+
+
+def test_every_model_builds_and_every_test_passes_after_backfill_and_incremental(built):
+    assert set(built.builds) == {"backfill", "incremental"}
+    for run, (build, failed) in built.builds.items():
+        assert build.returncode == 0, f"{run}:\n{build.stdout[-6000:]}"
+        assert "ERROR=0" in build.stdout and "WARN=0" in build.stdout, build.stdout[-3000:]
+        assert failed == set()
+
+
+def test_sources_are_fresh_and_the_docs_site_generates(built):
+    freshness = built.dbt("source", "freshness")
+    assert freshness.returncode == 0, freshness.stdout[-3000:]
+    sources = json.loads((built.root / "dbt" / "target" / "sources.json").read_text())
+    assert len(sources["results"]) == 27
+    assert {result["status"] for result in sources["results"]} == {"pass"}
+    docs = built.dbt("docs", "generate")
+    assert docs.returncode == 0, docs.stdout[-3000:]
+    for name in ("index.html", "catalog.json", "manifest.json"):
+        assert (built.root / "dbt" / "target" / name).stat().st_size > 0
+
+
+def money(rows: list[tuple], value_columns: int = 1) -> dict:
+    """Query rows (key columns..., value columns) as {key: value(s)}, decimals to the cent."""
+
+    def cents(value):
+        return value.quantize(marts_truth.CENT) if isinstance(value, Decimal) else value
+
+    split = len(rows[0]) - value_columns if rows else 0
+    return {
+        tuple(row[:split]): cents(row[split])
+        if value_columns == 1
+        else tuple(map(cents, row[split:]))
+        for row in rows
+    }
+
+
+def cents_of(totals: dict) -> dict:
+    return {key: marts_truth.to_cent(value) for key, value in totals.items()}
+
+
+def test_open_balances_per_vendor_and_currency_equal_truth(built):
+    marts = money(
+        built.query(
+            "SELECT vendor, currency, sum(open_balance_amount) FROM marts.invoices"
+            " WHERE open_balance_amount IS NOT NULL GROUP BY ALL"
+        )
+    )
+    truth = cents_of(marts_truth.open_balances(built.sandbox.control))
+    assert truth and marts == truth
+
+
+def test_billed_per_vendor_month_and_currency_equals_truth(built):
+    marts = money(
+        built.query(
+            "SELECT vendor, strftime(document_month, '%Y-%m'), currency, sum(total_amount)"
+            " FROM marts.billing_line_items WHERE status IN ('open', 'paid', 'billed')"
+            " AND total_amount IS NOT NULL GROUP BY ALL"
+        )
+    )
+    truth = cents_of(marts_truth.billed_by_month(built.sandbox.control))
+    assert {key[0] for key in truth} == {"zuora", "zoom", "adobe", "zoho"}
+    assert marts == truth
+
+
+def test_active_subscriptions_and_mrr_per_vendor_equal_truth(built):
+    marts = money(
+        built.query(
+            "SELECT vendor, currency, count(*), coalesce(sum(monthly_recurring_amount), 0)"
+            " FROM marts.subscriptions WHERE is_active GROUP BY ALL"
+        ),
+        value_columns=2,
+    )
+    truth = {
+        key: (count, marts_truth.to_cent(amount))
+        for key, (count, amount) in marts_truth.active_subscriptions(
+            built.sandbox.control, built.as_of
+        ).items()
+    }
+    assert {key[0] for key in truth} == {"zuora", "zoom", "adobe", "zoho"}
+    assert marts == truth
+
+
+def test_commission_totals_by_status_equal_truth(built):
+    marts = money(
+        built.query(
+            "SELECT commission_status, sum(commission_amount)"
+            " FROM marts.zoho_commission_reconciliation WHERE has_commission GROUP BY ALL"
+        )
+    )
+    assert marts == cents_of(marts_truth.commissions_by_status(built.sandbox.control))
+
+
+def test_adobe_price_changes_of_one_partition_equal_truth(built):
+    rows = built.query(
+        "SELECT price_list_month, offer_id, change_type, previous_partner_price, partner_price,"
+        " price_change_percent FROM marts.adobe_price_changes"
+        " WHERE (region, market_segment, currency, price_list_type) = (?, ?, ?, ?)".replace(
+            "?, ?, ?, ?", ", ".join(f"'{part}'" for part in PARTITION)
+        )
+    )
+    marts = {row[:5] for row in rows}
+    truth = marts_truth.adobe_price_changes(built.sandbox.control, PARTITION)
+    assert {change[2] for change in truth} == {"Add", "Change", "Delete"}
+    assert marts == truth
+    for *_, previous, price, percent in rows:
+        if previous:
+            assert abs(Decimal(str(percent)) - 100 * (price - previous) / previous) < Decimal(
+                "0.005"
+            )
+
+
+BROKEN_LINES = """
+-- Broken on purpose: one Zuora line twice (a duplicated key, and money no longer conserved).
+with good as ({good})
+select * from good
+union all
+select * from (select * from good where vendor = 'zuora' order by line_key limit 1) as twice
+"""
+
+
+def test_a_broken_model_and_a_wrong_balance_fail_the_singular_tests(built, tmp_path):
+    project = tmp_path / "transform"
+    shutil.copytree(TRANSFORM, project, ignore=shutil.ignore_patterns("target", "logs"))
+    lines = project / "models" / "marts" / "billing_line_items.sql"
+    lines.write_text(BROKEN_LINES.format(good=lines.read_text()))
+    broken = Built(built.sandbox, tmp_path)
+    shutil.copy(built.warehouse, broken.warehouse)
+    with duckdb.connect(str(broken.warehouse)) as connection:
+        connection.execute(
+            "UPDATE zuora.accounts SET remaining_invoice_balance = remaining_invoice_balance + 1"
+            " WHERE id = (SELECT min(id) FROM zuora.accounts)"
+        )
+    # The marts the broken model feeds, and the tests on them (the rest stands from `built`).
+    broken.build(
+        "broken", "--select", "billing_line_items+", "open_balances_equal_sources", project=project
+    )
+    build, failed = broken.builds["broken"]
+    assert build.returncode != 0
+    assert {
+        "unique_billing_line_items_line_key",
+        "billing_line_items_conserve_money",
+        "invoice_totals_equal_their_lines",
+        "open_balances_equal_sources",
+    } <= failed, failed
