@@ -10,10 +10,12 @@ import time
 class TokenStore:
     def __init__(self) -> None:
         self._expiry: dict[str, float] = {}  # token -> time.monotonic() deadline
+        self.issued: list[str] = []  # every token ever issued: the secrets tests look for them
 
     def issue(self, ttl_seconds: float) -> str:
         token = secrets.token_hex(16)
         self._expiry[token] = time.monotonic() + ttl_seconds
+        self.issued.append(token)
         return token
 
     def valid(self, token: str | None) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.redaction import add_secrets
 from commerce_taps_common.unreachable import HostUnreachable, unreachable_reason
 
 # Renew this long before the stated expiry, so a request never leaves with a token about to lapse.
@@ -93,6 +94,7 @@ class OAuthTokenAuth(requests.auth.AuthBase, abc.ABC):
             )
         ttl = float(body.get("expires_in") or self._default_ttl)
         self._token = body["access_token"]
+        add_secrets(self._token, body.get("refresh_token"))  # never in a log line
         self._renew_at = time.monotonic() + max(ttl - RENEW_MARGIN_SECONDS, ttl / 2)
         self.tokens_fetched += 1
         self._accepted(body)
@@ -162,7 +164,7 @@ class TokenFile:
             ) from None
 
     def write(self, refresh_token: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner-only when new
         descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
         try:
             with os.fdopen(descriptor, "w") as handle:

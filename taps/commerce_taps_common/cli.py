@@ -10,6 +10,7 @@ from pathlib import Path
 
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
+from commerce_taps_common import redaction
 from commerce_taps_common.auth import TokenUnavailable
 from commerce_taps_common.errors import ConfigError
 
@@ -58,6 +59,7 @@ def entry_point(tap_class: type, name: str) -> Callable[[], None]:
         if problems := file_problems(sys.argv[1:]):
             print(f"{name}: file error: {problems[0]}", file=sys.stderr)
             sys.exit(EXIT_CONFIG)
+        redaction.install(name, tap_class.config_jsonschema, sys.argv[1:])
         try:
             tap_class.cli()
         except ConfigError as error:

@@ -1,0 +1,601 @@
+"""Chaos nights (`make chaos`): each tap's task of the nightly job, run by `meltano run` with
+Meltano's real state backend, night after night against the sandbox while the sandbox injects a
+random fault plan and, on some nights, the tap, the loader or Meltano itself is SIGKILLed and the
+job is run again. After every night the warehouse must equal the sandbox's truth row by row and
+field by field, hold no duplicate key, and Meltano's saved state must claim no more than the
+warehouse holds; the same state check runs right after every kill, before the rerun.
+
+Everything a night writes lives under `--output` (a temporary directory by default), one
+`DemoPlace` per tap (scripts/demo.py): warehouse, Meltano's system database and run directory.
+Exit 0 only if no row was lost, duplicated or left different on any night.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from demo import BIN, ROOT, TAPS, DemoPlace, DemoTap
+from meltano.core.state_store.db import DBStateStoreManager
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from commerce_sandbox import SandboxControl, SandboxServer
+from commerce_sandbox.reconcile import RESHAPES, canonical, compare_table, warehouse_rows
+from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
+
+#: Seconds a tap waits for one answer; a stalled answer is held longer than this.
+REQUEST_TIMEOUT_SECONDS = 2
+STALL_SECONDS = REQUEST_TIMEOUT_SECONDS + 1
+#: Zoho's limits scaled to test time: requests a minute (the tap paces under it), and the
+#: token-refresh window the tap waits out when throttled.
+ZOHO_RATE_PER_MINUTE = 60000
+ZOHO_TOKEN_WINDOW_SECONDS = 4
+ZOHO_THROTTLE_WAIT_SECONDS = 3
+#: How long a killed job's surviving processes get to end before their group is killed.
+DRAIN_SECONDS = 60
+KILL_TARGETS = ("tap", "loader", "meltano")
+
+# Faults every vendor can serve: name -> the fault as the sandbox takes it (`count` and `path`
+# are added per night).
+COMMON_FAULTS: dict[str, dict[str, Any]] = {
+    "429 with reset headers": {"kind": "429", "reset_header": True, "seconds": 1},
+    "429 without headers": {"kind": "429", "reset_header": False},
+    "500": {"kind": "500"},
+    "502": {"kind": "502"},
+    "503": {"kind": "503"},
+    "stall": {"kind": "stall", "seconds": STALL_SECONDS},
+    "truncate": {"kind": "truncate"},
+    "expire_token": {"kind": "expire_token"},
+}
+
+
+@dataclass(frozen=True)
+class VendorChaos:
+    """What chaos means for one vendor: the path substring its API requests have (faults never
+    hit the token endpoint, whose own retries are tested elsewhere), its settings at rest, and
+    its own faults (name -> settings for the night, plus faults to inject with them)."""
+
+    api_path: str
+    baseline: dict[str, Any]
+    own_faults: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]
+
+
+VENDOR_CHAOS = {
+    "zuora": VendorChaos("/v2/", {}, {}),
+    "zoho": VendorChaos(
+        "/api/",
+        {
+            "rate_limit_per_minute": ZOHO_RATE_PER_MINUTE,
+            "tokens_per_window": 10,
+            "token_window_seconds": ZOHO_TOKEN_WINDOW_SECONDS,
+        },
+        {
+            "200_error": ({}, [{"kind": "200_error"}]),
+            # One token a window, and a revoked token forces a second refresh into it.
+            "token throttle": (
+                {"tokens_per_window": 1, "token_window_seconds": ZOHO_THROTTLE_WAIT_SECONDS - 1},
+                [{"kind": "expire_token"}],
+            ),
+        },
+    ),
+    "zoom": VendorChaos(
+        "/v2/",
+        {"expire_page_tokens": 0, "light_per_second": 80, "medium_per_second": 60},
+        {
+            "expired page tokens": ({"expire_page_tokens": 2}, []),
+            "per-second limits": ({"light_per_second": 12, "medium_per_second": 6}, []),
+        },
+    ),
+    "adobe": VendorChaos(
+        "/v3/",
+        {"internal_errors": 0, "internal_error_path": ""},
+        {
+            f"stored 500 on {path}": ({"internal_errors": 2, "internal_error_path": path}, [])
+            for path in ("/orders", "/subscriptions", "/customers")
+        },
+    ),
+}
+
+
+@dataclass
+class NightPlan:
+    faults: Counter  # fault name -> times injected
+    settings: dict[str, Any]
+    injected: list[dict[str, Any]]
+    kill: str | None  # "tap", "loader" or "meltano"
+    kill_after_requests: int  # the kill lands once the vendor served this many requests
+
+    def describe(self) -> str:
+        kill = (
+            f"; SIGKILL {self.kill} after {self.kill_after_requests} requests" if self.kill else ""
+        )
+        return f"faults {dict(self.faults)}, settings {self.settings}{kill}"
+
+
+def plan_night(
+    rng: random.Random, vendor: str, max_faults: int, kill: str | None, kill_within: int
+) -> NightPlan:
+    """A random fault plan of at most `max_faults` faults (each request retries 8 times, so a
+    plan never exhausts one request's attempts) and, if `kill` is set, when to kill."""
+    chaos = VENDOR_CHAOS[vendor]
+    names = [*COMMON_FAULTS, *chaos.own_faults]
+    faults: Counter = Counter()
+    settings: dict[str, Any] = {}
+    injected: list[dict[str, Any]] = []
+    for name in rng.sample(names, rng.randint(1, min(max_faults, len(names)))):
+        if name in COMMON_FAULTS:
+            count = rng.randint(1, 2)
+            injected.append({**COMMON_FAULTS[name], "count": count, "path": chaos.api_path})
+        else:
+            night_settings, extra = chaos.own_faults[name]
+            settings.update(night_settings)
+            count = 1
+            injected += [{**fault, "count": 1, "path": chaos.api_path} for fault in extra]
+        faults[name] += count
+        if sum(faults.values()) >= max_faults:
+            break
+    return NightPlan(faults, settings, injected, kill, rng.randint(1, max(1, kill_within)))
+
+
+# ---- processes ------------------------------------------------------------------------------
+
+
+def group_processes(group: int) -> dict[int, list[str]]:
+    """pid -> command line of every live process in process group `group` (read from /proc)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except (OSError, IndexError):
+            continue  # ended while we looked
+        if fields[0] != "Z" and int(fields[2]) == group:
+            found[int(entry.name)] = command
+    return found
+
+
+def victim_pid(meltano_pid: int, victim: str, tap_name: str) -> int | None:
+    """The pid of the tap's or the loader's process under this `meltano run`, or Meltano's."""
+    if victim == "meltano":
+        return meltano_pid
+    executable = tap_name if victim == "tap" else "target-commerce-duckdb"
+    for pid, command in group_processes(meltano_pid).items():
+        # The plugin's console script is its interpreter's first argument (Meltano's own
+        # command line names both plugins too, as bare words).
+        if pid != meltano_pid and any(
+            argument.endswith(f"/{executable}") for argument in command[:2]
+        ):
+            return pid
+    return None
+
+
+def drain(group: int) -> None:
+    """Wait for what a kill left running (a loader still committing) to end, then kill the rest:
+    the rerun must not meet a process of the killed run."""
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while group_processes(group) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if group_processes(group):
+        os.killpg(group, signal.SIGKILL)
+
+
+# ---- one tap's nights -----------------------------------------------------------------------
+
+
+@dataclass
+class TapTally:
+    tap: str
+    nights: int = 0
+    faults: Counter = field(default_factory=Counter)
+    error_responses: Counter = field(default_factory=Counter)  # HTTP status -> times served
+    kills: Counter = field(default_factory=Counter)
+    kills_missed: int = 0  # the run ended before the kill's moment came
+    failed_runs: int = 0  # runs that were not killed and still failed
+    rows_compared: int = 0
+    rows_lost: int = 0
+    rows_duplicated: int = 0
+    rows_extra: int = 0  # in the warehouse, not in the truth
+    fields_different: int = 0  # a field of a row unequal to the truth's
+    state_overclaims: int = 0
+    requests: list[int] = field(default_factory=list)  # per night, every run of it
+    findings: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (
+            self.rows_lost
+            or self.rows_duplicated
+            or self.rows_extra
+            or self.fields_different
+            or self.state_overclaims
+        )
+
+
+class ChaosTap:
+    """One tap's nights: its sandbox, its own place, and the Meltano runs of its task."""
+
+    def __init__(
+        self,
+        tap: DemoTap,
+        sandbox: SandboxServer,
+        place: DemoPlace,
+        *,
+        env: dict[str, str] | None = None,
+        meltano_options: tuple[str, ...] = (),
+    ) -> None:
+        """`env` is added to the job's environment; `meltano_options` go before `run`."""
+        self.tap, self.sandbox, self.place = tap, sandbox, place
+        self.control: SandboxControl = sandbox.control
+        self.chaos = VENDOR_CHAOS[tap.vendor]
+        self.env = {**os.environ, **place.meltano_env, **self.settings_env(), **(env or {})}
+        self.meltano_options = meltano_options
+
+    def settings_env(self) -> dict[str, str]:
+        prefix = self.tap.name.upper().replace("-", "_")
+        env = {
+            **self.tap.env(self.sandbox.url),
+            f"{prefix}_REQUEST_TIMEOUT": str(REQUEST_TIMEOUT_SECONDS),
+            f"{prefix}_RUN_SUMMARY_DIR": str(self.place.output / "runs"),
+        }
+        if self.tap.vendor == "zoho":
+            env[f"{prefix}_REQUESTS_PER_MINUTE"] = str(int(ZOHO_RATE_PER_MINUTE * 0.9))
+            env[f"{prefix}_TOKEN_THROTTLE_WAIT_SECONDS"] = str(ZOHO_THROTTLE_WAIT_SECONDS)
+        if self.tap.vendor == "adobe":
+            start = dt.date.fromisoformat(self.control.now()[:10]) - dt.timedelta(
+                days=ADOBE_HISTORY_DAYS
+            )
+            env[f"{prefix}_PRICE_LIST_START_MONTH"] = start.strftime("%Y%m")
+        return env
+
+    def requests_served(self) -> int:
+        return sum(self.control.stats().get(self.tap.vendor, {}).values())
+
+    def run_job(self, plan: NightPlan | None, force: bool = False) -> tuple[int, str | None]:
+        """`meltano run <tap> target-commerce-duckdb` (the nightly job's task for this tap),
+        killing `plan.kill` once the vendor has served `plan.kill_after_requests` requests.
+        Answers the exit code and what was killed (None: nothing). `force`: run although
+        Meltano's record of a killed run still says it is running."""
+        command = [
+            *self.meltano_options,
+            "run",
+            *(["--force"] if force else []),
+            self.tap.name,
+            "target-commerce-duckdb",
+        ]
+        with self.place.log.open("a") as log:
+            log.write(f"\n$ meltano {' '.join(command)}\n")
+            log.flush()
+            process = subprocess.Popen(
+                [str(BIN / "meltano"), *command],
+                cwd=self.place.project,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,  # its own process group: the tap and loader are in it
+            )
+            killed = None
+            try:
+                while process.poll() is None:
+                    if plan and plan.kill and not killed:
+                        if self.requests_served() >= plan.kill_after_requests:
+                            pid = victim_pid(process.pid, plan.kill, self.tap.name)
+                            if pid is not None:
+                                os.kill(pid, signal.SIGKILL)
+                                killed = plan.kill
+                    time.sleep(0.05)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                process.wait()
+                drain(process.pid)
+        return process.returncode, killed
+
+    def saved_state(self) -> dict[str, Any]:
+        """Meltano's state for this task, read through Meltano's own state backend (its system
+        database), partial state merged onto the completed one as `meltano state get` does."""
+        engine = create_engine(self.place.meltano_env["MELTANO_DATABASE_URI"])
+        try:
+            with Session(engine) as session:
+                state = DBStateStoreManager(session=session).get(self.tap.state_id)
+                return json.loads(state.json_merged()) if state else {}
+        finally:
+            engine.dispose()
+
+    def night(self, number: int, plan: NightPlan, tally: TapTally) -> None:
+        counts = self.control.advance(days=1) if number > 1 else {}
+        self.control.reset_stats()
+        self.control.configure(self.tap.vendor, **{**self.chaos.baseline, **plan.settings})
+        if plan.injected:
+            self.control.inject(self.tap.vendor, plan.injected)
+        tally.faults.update(plan.faults)
+        exit_code, killed = self.run_job(plan)
+        where = f"{self.tap.name} night {number} ({plan.describe()})"
+        if killed:
+            tally.kills[killed] += 1
+            self.check_state(tally, f"{where}, after the kill")
+        elif plan.kill:
+            tally.kills_missed += 1
+        runs = 1
+        while exit_code != 0 and runs < 3:
+            if not killed:
+                tally.failed_runs += 1
+                tally.findings.append(f"{where}: run {runs} failed (exit {exit_code}) unkilled")
+            # A SIGKILLed Meltano leaves its run recorded as running until its heartbeat goes
+            # stale (minutes): the operator's rerun says --force.
+            exit_code, killed = self.run_job(None, force=killed == "meltano")
+            runs += 1
+        tally.requests.append(self.requests_served())
+        for status, count in self.control.statuses(self.tap.vendor).items():
+            if status >= 400:
+                tally.error_responses[status] += count
+        tally.nights += 1
+        if exit_code != 0:
+            tally.findings.append(f"{where}: still failing after {runs} runs; see {self.place.log}")
+        self.check_tables(tally, where, counts)
+        self.check_state(tally, where)
+
+    def check_tables(self, tally: TapTally, where: str, counts: dict) -> None:
+        with duckdb.connect(str(self.place.warehouse), read_only=True) as connection:
+            for stream, key in self.tap.keys.items():
+                truth = self.control.truth(self.tap.vendor, stream)
+                tally.rows_compared += len(truth)
+                if not table_exists(connection, self.tap.vendor, stream):
+                    tally.rows_lost += len(truth)
+                    tally.findings.append(f"{where}: {self.tap.vendor}.{stream} missing")
+                    continue
+                diff = compare_table(
+                    connection, self.tap.vendor, stream, truth, vendor=self.tap.vendor, key=key
+                )
+                duplicated = duplicate_keys(connection, self.tap.vendor, stream, key)
+                tally.rows_lost += len(diff.missing)
+                tally.rows_duplicated += duplicated
+                tally.rows_extra += len(diff.extra)
+                tally.fields_different += sum(
+                    not item.startswith("duplicate keys") for item in diff.changed
+                )
+                if not diff.equal or duplicated:
+                    tally.findings.append(
+                        f"{where}: {diff.summary()}; {duplicated} duplicated; world {counts}"
+                    )
+
+    def check_state(self, tally: TapTally, where: str) -> None:
+        state = self.saved_state().get("singer_state", {}).get("bookmarks", {})
+        with duckdb.connect(str(self.place.warehouse), read_only=True) as connection:
+            for stream, key in self.tap.keys.items():
+                bookmarks = list(bookmarks_of(state.get(stream, {})))
+                if not bookmarks:
+                    continue
+                truth = [
+                    RESHAPES.get((self.tap.vendor, stream), dict)(row)
+                    for row in self.control.truth(self.tap.vendor, stream)
+                ]
+                rows = []
+                if table_exists(connection, self.tap.vendor, stream):
+                    rows = warehouse_rows(connection, self.tap.vendor, stream)[1]
+                for claim in overclaims(bookmarks, truth, rows, key):
+                    tally.state_overclaims += 1
+                    tally.findings.append(f"{where}: state of {stream} {claim}")
+
+
+def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+            "AND table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+def key_of(record: dict[str, Any], key: str | tuple[str, ...]) -> Any:
+    names = (key,) if isinstance(key, str) else key
+    return tuple(canonical(record.get(name)) for name in names)
+
+
+def duplicate_keys(
+    connection: duckdb.DuckDBPyConnection, schema: str, table: str, key: str | tuple[str, ...]
+) -> int:
+    """Rows beyond the first of each key (soft-deleted rows included)."""
+    rows = warehouse_rows(connection, schema, table)[1]
+    return len(rows) - len({key_of(row, key) for row in rows})
+
+
+def bookmarks_of(entry: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, Any]]:
+    """(partition context, replication key, value) of each bookmark a stream's state holds."""
+    for bookmark in [entry, *entry.get("partitions", [])]:
+        if bookmark.get("replication_key") and bookmark.get("replication_key_value") is not None:
+            yield (
+                bookmark.get("context", {}),
+                bookmark["replication_key"],
+                bookmark["replication_key_value"],
+            )
+
+
+def at_or_before(value: Any, bookmark: Any) -> bool:
+    """Whether a record's replication-key value is covered by `bookmark`; a timestamp against a
+    date bookmark (or the reverse) counts only strictly before the bookmark's day."""
+    value, bookmark = canonical(value), canonical(bookmark)
+    if isinstance(value, dt.datetime) != isinstance(bookmark, dt.datetime):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        bookmark_day = bookmark.date() if isinstance(bookmark, dt.datetime) else bookmark
+        return day < bookmark_day
+    return value <= bookmark
+
+
+def overclaims(
+    bookmarks: list[tuple[dict[str, Any], str, Any]],
+    truth: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    key: str | tuple[str, ...],
+) -> Iterator[str]:
+    """What a bookmark claims and the warehouse does not hold: a truth record of the bookmark's
+    partition whose replication key is at or before the bookmark must be in the warehouse with
+    that same replication-key value (the version the bookmark says was loaded). Fields that
+    change without moving the replication key are the next run's look-back's, not the state's."""
+    held = {key_of(row, key): row for row in rows if row.get("_sdc_deleted_at") is None}
+    for context, replication_key, value in bookmarks:
+        for record in truth:
+            if any(record.get(name) != wanted for name, wanted in context.items()):
+                continue
+            if record.get(replication_key) is None:
+                continue
+            if not at_or_before(record[replication_key], value):
+                continue
+            row = held.get(key_of(record, key))
+            if row is None:
+                yield f"{replication_key} {value!r} {context or ''}: {key_of(record, key)} missing"
+            elif canonical(row.get(replication_key)) != canonical(record[replication_key]):
+                yield (
+                    f"{replication_key} {value!r} {context or ''}: {key_of(record, key)} held at "
+                    f"{row.get(replication_key)!r}, the source has {record[replication_key]!r}"
+                )
+
+
+def run_nights(
+    tap: DemoTap,
+    nights: int,
+    *,
+    seed: int,
+    scale: int,
+    output: Path,
+    kill_probability: float,
+    max_faults: int,
+    log=print,
+) -> TapTally:
+    """`nights` nights of one tap. Night 1 is the backfill, unharmed but for its faults; a later
+    night kills with `kill_probability`, and the last night kills if no kill has landed yet."""
+    rng = random.Random(f"{seed}:{tap.name}")
+    tally = TapTally(tap.name)
+    place = DemoPlace(ROOT, output / tap.vendor)
+    place.reset()
+    with SandboxServer(seed=seed, scale=scale) as sandbox:
+        chaos = ChaosTap(tap, sandbox, place)
+        for number in range(1, nights + 1):
+            kill = None
+            if number > 1 and (
+                rng.random() < kill_probability or (number == nights and not tally.kills)
+            ):
+                kill = rng.choice(KILL_TARGETS)
+            # Kill within the first half of the fewest requests a night has needed: it lands
+            # before the run can end.
+            within = min(tally.requests, default=1) // 2
+            plan = plan_night(rng, tap.vendor, max_faults, kill, within)
+            started = time.monotonic()
+            chaos.night(number, plan, tally)
+            log(
+                f"chaos: {tap.name} night {number}: {plan.describe()}: {tally.requests[-1]} "
+                f"requests, {time.monotonic() - started:.0f} s"
+            )
+    return tally
+
+
+def table(tallies: list[TapTally]) -> str:
+    """The chaos table: one column per tap."""
+    fault_names = sorted({name for tally in tallies for name in tally.faults})
+    statuses = sorted({status for tally in tallies for status in tally.error_responses})
+
+    def requests(tally: TapTally) -> str:
+        if not tally.requests:
+            return "-"
+        return (
+            f"{min(tally.requests)}/{statistics.median(tally.requests):.0f}/{max(tally.requests)}"
+        )
+
+    lines: list[tuple[str, list[str]]] = [
+        ("nights", [str(t.nights) for t in tallies]),
+        *((f"fault: {name}", [str(t.faults[name]) for t in tallies]) for name in fault_names),
+        *(
+            (f"HTTP {status} served", [str(t.error_responses[status]) for t in tallies])
+            for status in statuses
+        ),
+        *(
+            (f"SIGKILL {target}", [str(t.kills[target]) for t in tallies])
+            for target in KILL_TARGETS
+        ),
+        ("kills missed (run ended first)", [str(t.kills_missed) for t in tallies]),
+        ("runs failed unkilled", [str(t.failed_runs) for t in tallies]),
+        ("rows compared", [str(t.rows_compared) for t in tallies]),
+        ("rows lost", [str(t.rows_lost) for t in tallies]),
+        ("rows duplicated", [str(t.rows_duplicated) for t in tallies]),
+        ("rows extra", [str(t.rows_extra) for t in tallies]),
+        ("fields different", [str(t.fields_different) for t in tallies]),
+        ("state claims beyond warehouse", [str(t.state_overclaims) for t in tallies]),
+        ("requests/night min/median/max", [requests(t) for t in tallies]),
+    ]
+    width = max(len(label) for label, _ in lines)
+    columns = [
+        max(len(t.tap), *(len(values[i]) for _, values in lines)) for i, t in enumerate(tallies)
+    ]
+    header = (
+        " " * width
+        + "  "
+        + "  ".join(t.tap.rjust(w) for t, w in zip(tallies, columns, strict=True))
+    )
+    body = [
+        label.ljust(width)
+        + "  "
+        + "  ".join(v.rjust(w) for v, w in zip(values, columns, strict=True))
+        for label, values in lines
+    ]
+    return "\n".join([header, *body])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nights", type=int, default=30, help="nights per tap (default 30)")
+    parser.add_argument("--seed", type=int, default=1, help="seeds the worlds and the plans")
+    parser.add_argument("--scale", type=int, default=10, help="accounts per vendor world")
+    parser.add_argument("--kill-probability", type=float, default=0.3)
+    parser.add_argument(
+        "--max-faults", type=int, default=4, help="faults injected per night, at most"
+    )
+    parser.add_argument(
+        "--taps", nargs="*", default=[tap.name for tap in TAPS], help="default: all four"
+    )
+    parser.add_argument("--output", type=Path, help="directory to keep (default a temporary one)")
+    arguments = parser.parse_args()
+    taps = [tap for tap in TAPS if tap.name in arguments.taps]
+    with tempfile.TemporaryDirectory(prefix="chaos-") as scratch:
+        output = (arguments.output or Path(scratch)).resolve()
+        tallies = [
+            run_nights(
+                tap,
+                arguments.nights,
+                seed=arguments.seed,
+                scale=arguments.scale,
+                output=output,
+                kill_probability=arguments.kill_probability,
+                max_faults=arguments.max_faults,
+                log=lambda line: print(line, flush=True),
+            )
+            for tap in taps
+        ]
+    print()
+    print(table(tallies))
+    for tally in tallies:
+        for finding in tally.findings:
+            print(f"finding: {finding}")
+    if not all(tally.clean for tally in tallies):
+        sys.exit("chaos: the warehouse or the state differed from the truth (findings above)")
+
+
+if __name__ == "__main__":
+    main()
