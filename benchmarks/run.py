@@ -223,6 +223,8 @@ def zoho_rate_limited_backfill(scale: int) -> dict:
                 [str(BIN / "tap-zoho-partner"), "--config", str(config)],
                 stdout=subprocess.PIPE,
                 stderr=stderr,
+                # The METRIC lines (one per request, with its time) come at debug level only.
+                env={**os.environ, "TAP_ZOHO_PARTNER_LOGLEVEL": "debug"},
             )
             target = subprocess.Popen(
                 our_loader(work, "zoho", "zoho"),
