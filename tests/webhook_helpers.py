@@ -3,6 +3,7 @@ webhook_events stream alone (no credentials) into a real DuckDB."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sqlite3
@@ -50,7 +51,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> requests.Response:
 
 
 def spool_event_ids(spool: Path) -> list[str]:
-    with sqlite3.connect(spool) as connection:
+    with contextlib.closing(sqlite3.connect(spool)) as connection:
         return [row[0] for row in connection.execute("SELECT event_id FROM events")]
 
 
