@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from commerce_sandbox import SandboxServer
+from commerce_sandbox.postgres import PostgresServer
 
 StartSandbox = Callable[..., SandboxServer]
 
@@ -25,3 +26,10 @@ def _started_sandboxes() -> Iterator[StartSandbox]:
 
 sandboxes = pytest.fixture(_started_sandboxes, name="sandboxes")
 module_sandboxes = pytest.fixture(_started_sandboxes, scope="module", name="module_sandboxes")
+
+
+@pytest.fixture(scope="module", name="postgres")
+def _postgres() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server (127.0.0.1, a free port) for a test module; removed after."""
+    with PostgresServer() as server:
+        yield server

@@ -1,0 +1,1 @@
+"""target-commerce-postgres: MeltanoLabs' target-postgres with what our DuckDB loader guarantees."""

@@ -1,0 +1,132 @@
+"""target-commerce-postgres: MeltanoLabs' target-postgres (meltanolabs-target-postgres 0.8.1) with
+the few changes that make it keep the contract of target-commerce-duckdb (README: PostgreSQL).
+
+What it changes, and why (tests/test_loader_postgres.py measures each against the upstream):
+- `date-time` is TIMESTAMP WITH TIME ZONE, not TIMESTAMP: the upstream stores the session time
+  zone's wall time without its zone, so an instant depends on the server's TimeZone setting;
+- arrays are JSONB like objects, not PostgreSQL arrays (`jsonb[]`, `text[]`): nested values are
+  JSON everywhere, read with the same JSON functions;
+- tombstones (a key and `_sdc_deleted_at`) delete the row with `hard_delete`, or mark it and
+  keep its data without; the upstream overwrites the row with the tombstone's nulls and keeps it;
+- a property whose type widens (integer to number, date to date-time, anything to string)
+  widens its column; the upstream stops the load ("Altering columns is not supported").
+Everything else (settings, COPY, merge on keys, ACTIVATE_VERSION) is the upstream's.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cached_property
+from typing import Any
+
+import sqlalchemy
+from singer_sdk.sql.connector import JSONSchemaToSQL
+from sqlalchemy.dialects.postgresql import BIGINT, BOOLEAN, DATE, JSONB, NUMERIC, TEXT, TIMESTAMP
+from target_postgres.connector import PostgresConnector
+from target_postgres.sinks import PostgresSink
+from target_postgres.target import TargetPostgres
+
+from target_commerce_duckdb.types import MONEY, wider
+
+DELETED = "_sdc_deleted_at"
+
+
+# Column types by the DuckDB loader's names for them, so one rule (types.wider) widens both.
+FAMILIES: tuple[tuple[type[sqlalchemy.types.TypeEngine], str], ...] = (
+    (sqlalchemy.types.Boolean, "BOOLEAN"),
+    (sqlalchemy.types.Integer, "BIGINT"),
+    (sqlalchemy.types.Numeric, MONEY),
+    (sqlalchemy.types.DateTime, "TIMESTAMP WITH TIME ZONE"),
+    (sqlalchemy.types.Date, "DATE"),
+    (sqlalchemy.types.JSON, "JSON"),
+)
+COLUMN_TYPES = {
+    "BOOLEAN": BOOLEAN,
+    "BIGINT": BIGINT,
+    MONEY: NUMERIC,
+    "TIMESTAMP WITH TIME ZONE": lambda: TIMESTAMP(timezone=True),
+    "DATE": DATE,
+    "JSON": JSONB,
+    "VARCHAR": TEXT,
+}
+
+
+def family(sql_type: sqlalchemy.types.TypeEngine) -> str:
+    return next((name for kind, name in FAMILIES if isinstance(sql_type, kind)), "VARCHAR")
+
+
+class CommercePostgresConnector(PostgresConnector):
+    allow_column_alter = True
+
+    @cached_property
+    def jsonschema_to_sql(self) -> JSONSchemaToSQL:
+        to_sql = super().jsonschema_to_sql
+        to_sql.register_format_handler("date-time", lambda _: TIMESTAMP(timezone=True))
+        to_sql.register_type_handler("array", JSONB)
+        return to_sql
+
+    def merge_sql_types(
+        self, sql_types: list[sqlalchemy.types.TypeEngine]
+    ) -> sqlalchemy.types.TypeEngine:
+        """The column's type while it holds the incoming one, else the narrowest that holds both
+        (the upstream keeps BIGINT for a number, and PostgreSQL rounds 2.5 into it)."""
+        current, *incoming = sql_types
+        merged = family(current)
+        for sql_type in incoming:
+            merged = wider(merged, family(sql_type))
+        return current if merged == family(current) else COLUMN_TYPES[merged]()
+
+    def get_column_alter_ddl(
+        self, schema_name: str, table_name: str, column_name: str, column_type: Any
+    ) -> sqlalchemy.DDL:
+        """The upstream's statement lacks TYPE; USING converts where no implicit cast does
+        (jsonb to text)."""
+        dialect = self._engine.dialect
+        name = sqlalchemy.Column(column_name, column_type).compile(dialect=dialect)
+        kind = column_type.compile(dialect=dialect)
+        return sqlalchemy.DDL(
+            f'ALTER TABLE "{schema_name}"."{table_name}" '
+            f"ALTER COLUMN {name} TYPE {kind} USING {name}::{kind}"
+        )
+
+
+class CommercePostgresSink(PostgresSink):
+    connector_class = CommercePostgresConnector
+
+    def upsert(
+        self,
+        from_table: sqlalchemy.Table,
+        to_table: sqlalchemy.Table,
+        schema: dict[str, Any],
+        join_keys: list[str],
+        connection: sqlalchemy.engine.Connection,
+    ) -> int | None:
+        """Tombstones of the batch first: they delete (or mark) the rows they name and leave
+        the batch; the upstream merges the rest."""
+        if join_keys and DELETED in from_table.columns:
+            staged, loaded = from_table.columns, to_table.columns
+            named = sqlalchemy.and_(
+                *(loaded[key] == staged[key] for key in join_keys), staged[DELETED].is_not(None)
+            )
+            if self.config.get("hard_delete", False):
+                connection.execute(sqlalchemy.delete(to_table).where(named))
+            else:
+                connection.execute(
+                    sqlalchemy.update(to_table).where(named).values({DELETED: staged[DELETED]})
+                )
+            connection.execute(sqlalchemy.delete(from_table).where(staged[DELETED].is_not(None)))
+        return super().upsert(from_table, to_table, schema, join_keys, connection)
+
+
+class TargetCommercePostgres(TargetPostgres):
+    name = "target-commerce-postgres"
+    package_name = "commerce-taps"
+    default_sink_class = CommercePostgresSink
+
+
+def main() -> None:
+    TargetCommercePostgres.cli()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""target-postgres (MeltanoLabs, the upstream) and target-commerce-postgres (its thin subclass in
+the suite) through their real CLIs into a real PostgreSQL server: what each does with the cases our
+DuckDB loader guarantees (tests/test_loader_duckdb.py). Where the upstream differs, the test says
+how, so a new upstream release that changes it fails here and the README's table is revisited."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+from decimal import Decimal
+
+import pytest
+from pipeline import BIN
+from test_loader_duckdb import record, schema_message, write_lines
+
+UPSTREAM, OURS = "target-postgres", "target-commerce-postgres"
+_schemas = itertools.count()
+
+
+@pytest.fixture(name="schema")
+def _schema() -> str:
+    """A schema of its own for each test: the server is shared by the module."""
+    return f"t{next(_schemas)}"
+
+
+def load(postgres, tmp_path, schema, messages, target=OURS, check=True, **config):
+    config = {**postgres.settings, "default_target_schema": schema, **config}
+    (tmp_path / "target.json").write_text(json.dumps(config))
+    with write_lines(tmp_path / "in.jsonl", messages).open() as stdin:
+        result = subprocess.run(
+            [str(BIN / target), "--config", str(tmp_path / "target.json")],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    if check:
+        assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def query(postgres, sql, database=None):
+    with postgres.connect(database) as connection:
+        connection.execute("SET TimeZone = 'UTC'")
+        return connection.execute(sql).fetchall()
+
+
+def column_types(postgres, schema, database=None):
+    return dict(
+        query(
+            postgres,
+            "SELECT column_name, data_type FROM information_schema.columns "
+            f"WHERE table_schema = '{schema}' AND table_name = 'items'",
+            database,
+        )
+    )
+
+
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+def test_money_is_numeric_and_exact_nested_json_too(postgres, tmp_path, schema, target):
+    rows = [  # 0.10 nine times in ten, and an awkward cent: float sums drift
+        f'{{"type":"RECORD","stream":"items","record":{{"id":{i},"amount":{amount}}}}}'
+        for i, amount in ((i, "0.10" if i % 10 else "0.01") for i in range(1000))
+    ]
+    load(postgres, tmp_path, schema, [schema_message(), *rows], target)
+    assert query(postgres, f"SELECT sum(amount) FROM {schema}.items") == [(Decimal("91.00"),)]
+    load(
+        postgres,
+        tmp_path,
+        schema,
+        [  # as raw text: a Python float could not even write them
+            schema_message(),
+            '{"type":"RECORD","stream":"items","record":{"id":1,"amount":0.000000001}}',
+            '{"type":"RECORD","stream":"items","record":{"id":2,"amount":12345678901234567890.12,'
+            '"payload":{"price":0.1000000000000000055511151231257827}}}',
+        ],
+        target,
+    )
+    assert query(postgres, f"SELECT amount FROM {schema}.items WHERE id IN (1, 2) ORDER BY id") == [
+        (Decimal("0.000000001"),),
+        (Decimal("12345678901234567890.12"),),
+    ]
+    assert query(postgres, f"SELECT payload->'price' FROM {schema}.items WHERE id = 2") == [
+        (Decimal("0.1000000000000000055511151231257827"),)
+    ]
+    types = column_types(postgres, schema)
+    assert types["amount"] == "numeric" and types["payload"] == "jsonb" and types["id"] == "bigint"
+
+
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+def test_dates_and_instants_on_a_server_whose_time_zone_is_not_utc(
+    postgres, tmp_path, schema, target
+):
+    """Ours: TIMESTAMP WITH TIME ZONE, the instant whatever the server's zone. The upstream:
+    TIMESTAMP, the session zone's wall time with the zone dropped."""
+    database = f"la_{schema}"
+    with postgres.connect("postgres", autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {database}")
+        connection.execute(f"ALTER DATABASE {database} SET TimeZone = 'America/Los_Angeles'")
+    messages = [
+        schema_message(),
+        record({"id": 1, "day": "2024-02-29", "at": "2024-01-01T00:00:00+02:00"}),
+        record({"id": 2, "at": "2023-01-31T05:22:16-08:00"}),
+    ]
+    load(postgres, tmp_path, schema, messages, target, database=database)
+    rows = query(
+        postgres,
+        f"SELECT day, to_char(at, 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM {schema}.items ORDER BY id",
+        database,
+    )
+    assert rows[0][0].isoformat() == "2024-02-29"
+    types = column_types(postgres, schema, database)
+    assert types["day"] == "date"
+    if target == OURS:
+        assert types["at"] == "timestamp with time zone"
+        assert [at for _, at in rows] == ["2023-12-31T22:00:00", "2023-01-31T13:22:16"]
+    else:
+        assert types["at"] == "timestamp without time zone"
+        assert [at for _, at in rows] == ["2023-12-31T14:00:00", "2023-01-31T05:22:16"]
+
+
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+def test_nested_objects_are_jsonb_and_arrays_jsonb_only_in_ours(postgres, tmp_path, schema, target):
+    nested = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "terms": {"type": ["object", "null"]},
+            "tags": {"type": ["array", "null"], "items": {"type": "string"}},
+            "lines": {"type": ["array", "null"], "items": {"type": "object"}},
+        },
+    }
+    row = {"id": 1, "terms": {"n": 1}, "tags": ["a", "b"], "lines": [{"sku": "X", "qty": 2}]}
+    load(postgres, tmp_path, schema, [schema_message(schema=nested), record(row)], target)
+    types = column_types(postgres, schema)
+    assert types["terms"] == "jsonb"
+    if target == OURS:
+        assert types["tags"] == types["lines"] == "jsonb"
+        sql = f"SELECT lines->0->>'sku', jsonb_array_length(tags) FROM {schema}.items"
+    else:  # PostgreSQL arrays: text[] and jsonb[], read with [1] and array_length
+        assert types["tags"] == types["lines"] == "ARRAY"
+        sql = f"SELECT lines[1]->>'sku', array_length(tags, 1) FROM {schema}.items"
+    assert query(postgres, sql) == [("X", 2)]
+
+
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+def test_repeated_keys_merge_the_last_wins_in_a_batch_across_batches_and_runs(
+    postgres, tmp_path, schema, target
+):
+    rows = [record({"id": i % 7, "amount": i}) for i in range(50)]
+    load(postgres, tmp_path, schema, [schema_message(), *rows], target, batch_size_rows=6)
+    load(postgres, tmp_path, schema, [schema_message(), record({"id": 3, "amount": 1000})], target)
+    assert query(postgres, f"SELECT count(*), count(DISTINCT id) FROM {schema}.items") == [(7, 7)]
+    assert query(
+        postgres, f"SELECT id, amount FROM {schema}.items WHERE id IN (0, 3) ORDER BY id"
+    ) == [(0, Decimal("49")), (3, Decimal("1000"))]
+
+
+@pytest.mark.parametrize("hard_delete", [True, False])
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+def test_tombstones(postgres, tmp_path, schema, target, hard_delete):
+    """Ours as the DuckDB loader: delete, or mark and keep the data. The upstream: the row stays
+    either way, its data overwritten with the tombstone's nulls."""
+    rows = [record({"id": 1, "amount": 1}), record({"id": 2, "amount": 2})]
+    load(postgres, tmp_path, schema, [schema_message(), *rows], target, hard_delete=hard_delete)
+    tombstone = record({"id": 1, "_sdc_deleted_at": "2025-01-01T00:00:00+00:00"})
+    load(postgres, tmp_path, schema, [schema_message(), tombstone], target, hard_delete=hard_delete)
+    rows = query(
+        postgres,
+        f"SELECT id, amount, _sdc_deleted_at IS NOT NULL FROM {schema}.items ORDER BY id",
+    )
+    kept = (2, Decimal("2"), False)
+    if target == OURS:
+        assert rows == ([kept] if hard_delete else [(1, Decimal("1"), True), kept])
+    else:
+        assert rows == [(1, None, True), kept]
+
+
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+def test_activate_version_drops_rows_the_source_no_longer_has(postgres, tmp_path, schema, target):
+    def version(number, ids):
+        return [
+            schema_message(),
+            {"type": "ACTIVATE_VERSION", "stream": "items", "version": number},
+            *[record({"id": i}, version=number) for i in ids],
+            {"type": "ACTIVATE_VERSION", "stream": "items", "version": number},
+        ]
+
+    load(postgres, tmp_path, schema, version(1, [1, 2, 3]), target, hard_delete=True)
+    load(postgres, tmp_path, schema, version(2, [1, 3]), target, hard_delete=True)
+    assert query(postgres, f"SELECT id FROM {schema}.items ORDER BY id") == [(1,), (3,)]
+
+
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+def test_schema_evolution_adds_columns_and_only_ours_widens_them(
+    postgres, tmp_path, schema, target
+):
+    """The upstream keeps BIGINT for a property that became a number (PostgreSQL rounds 2.5
+    into it, silently) and stops at a type it cannot keep ("Altering columns is not supported")."""
+    narrow = {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "qty": {"type": ["integer", "null"]}},
+    }
+    load(postgres, tmp_path, schema, [schema_message(schema=narrow), record({"id": 1, "qty": 3})])
+    wide = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "qty": {"type": ["number", "null"]},
+            "note": {"type": ["string", "null"]},
+        },
+    }
+    messages = [schema_message(schema=wide), record({"id": 2, "qty": 2.5, "note": "new"})]
+    load(postgres, tmp_path, schema, messages, target)
+    rows = query(postgres, f"SELECT id, qty, note FROM {schema}.items ORDER BY id")
+    qty_type = column_types(postgres, schema)["qty"]
+    if target == OURS:
+        assert rows == [(1, 3, None), (2, Decimal("2.5"), "new")] and qty_type == "numeric"
+    else:
+        assert rows == [(1, 3, None), (2, 3, "new")] and qty_type == "bigint"
+    as_text = {**wide, "properties": {**wide["properties"], "qty": {"type": ["string", "null"]}}}
+    messages = [schema_message(schema=as_text), record({"id": 3, "qty": "a dozen"})]
+    result = load(postgres, tmp_path, schema, messages, target, check=target == OURS)
+    if target == UPSTREAM:
+        assert result.returncode != 0 and "Altering columns is not supported" in result.stderr
+    else:
+        assert query(postgres, f"SELECT qty FROM {schema}.items ORDER BY id") == [
+            ("3",),
+            ("2.5",),
+            ("a dozen",),
+        ]
