@@ -2,11 +2,13 @@
 schedule in simulated time) to commerce-webhooks on a real uvicorn; tap-zoom-commerce's
 webhook_events, alone and without credentials, loads the spool into DuckDB, which equals the
 sandbox's truth of delivered events, row by row. The receiver is SIGKILLed mid-delivery and
-restarted: Zoom's retries fill the gap, every event exactly once. The tap reads the spool while the
-receiver writes it."""
+restarted: Zoom's retries fill the gap, every event exactly once. A stopped receiver costs a
+3-second timeout and a retry, not a duplicate. The tap reads the spool while the receiver writes
+it."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -175,3 +177,27 @@ def test_the_sandbox_generates_the_same_events_for_the_same_seed():
 
     assert events(7) == events(7) != events(8)
     assert len(events(7)) > 10
+
+
+def test_a_receiver_that_does_not_answer_in_3_seconds_gets_the_event_again_and_keeps_one(
+    tmp_path, receiver
+):
+    def next_events(sandbox):
+        before = len(deliveries(sandbox))
+        while len(deliveries(sandbox)) == before:
+            sandbox.control.advance(seconds=3600)
+        return deliveries(sandbox)[before:]
+
+    with SandboxServer(seed=16, scale=300) as sandbox:
+        receiver.subscribe(sandbox.control)
+        assert all(event["delivered"] for event in next_events(sandbox))  # validated
+        receiver.process.send_signal(signal.SIGSTOP)  # accepts connections, answers nothing
+        try:
+            late = next_events(sandbox)[0]
+        finally:
+            receiver.process.send_signal(signal.SIGCONT)
+        assert not late["delivered"] and "Timeout" in late["outcome"], late
+        sandbox.control.advance(seconds=5 * 60)
+        assert all(event["delivered"] for event in deliveries(sandbox))
+        # The timed-out request was committed once the receiver resumed; the retry was a repeat.
+        assert spool_event_ids(receiver.spool).count(late["event_id"]) == 1
