@@ -8,7 +8,7 @@ The Zoom and Adobe parts measure what concurrent detail requests buy: the same e
 subscription details, and invoice details under their billing documents; Adobe's customer
 details) with max_concurrency 1 and 8, against a sandbox answering every request after 100 ms.
 
-Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe] [--invoices-scale 8600]
+Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced] [--invoices-scale 8600]
                          [--million-scale 17000] [--skip-million] [--zoho-scale 300]
                          [--zoom-scale 40] [--adobe-scale 200]
 """
@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from urllib.request import Request, urlopen
 
+import loader
 from commerce_taps_common.catalog import catalog_selecting
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,7 +163,9 @@ def rekeyed(source: Path, destination: Path, copies: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--suite", choices=("all", "zuora", "zoho", "zoom", "adobe"), default="all")
+    parser.add_argument(
+        "--suite", choices=("all", "zuora", "zoho", "zoom", "adobe", "sliced"), default="all"
+    )
     parser.add_argument(
         "--invoices-scale", type=int, default=8600, help="sandbox accounts (~23 invoices each)"
     )
@@ -191,6 +194,10 @@ def main() -> None:
         results["adobe"] = adobe_concurrency(arguments.adobe_scale)
     if arguments.suite in ("all", "zuora"):
         results["zuora"] = zuora_throughput(arguments)
+    if arguments.suite in ("all", "sliced"):
+        from sliced import zuora_sliced  # it imports this module's helpers
+
+        results["sliced"] = zuora_sliced(arguments.invoices_scale)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2))
 
 
@@ -444,6 +451,14 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
                 "loader_peak_mib": memory,
                 "rows_stored": count_rows(database, table),
             }
+        seconds, tap_memory, target_memory = loader.batch_end_to_end(work, tap, pipeline)
+        results["tap+loader end to end, BATCH jsonl.gz"] = {
+            "records": rows,
+            "seconds": seconds,
+            "rows_stored": count_rows(work / "e2e-batch.duckdb", "zuora.invoices"),
+            "tap_peak_mib": tap_memory,
+            "loader_peak_mib": target_memory,
+        }
         for file_format in ("default", "parquet"):
             directory = work / f"dlt-{file_format}"
             directory.mkdir()
@@ -470,6 +485,7 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
     finally:
         sandbox.stop()
 
+    results.update(loader.loader_figures(work, captured, rows, timed))
     loader_1m = work / "million.singer"
     million = rekeyed(captured, loader_1m, max(1, round(1_000_000 / rows)))
     with loader_1m.open("rb") as stdin:
@@ -479,6 +495,9 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
         "seconds": seconds,
         "loader_peak_mib": memory,
     }
+    results["DuckDB read_json, 1M records"] = loader.read_json_limit(
+        work, *loader.split_stream(loader_1m, work), timed, million
+    )
     if not arguments.skip_million:
         sandbox = Sandbox(arguments.million_scale)
         try:
@@ -502,6 +521,24 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
     ratios = {
         "our loader / target-duckdb 0.8.0 (records/s)": rate["our loader (from the file)"]
         / rate["target-duckdb 0.8.0 (from the file)"],
+        "our loader / DuckDB read_json (records/s)": rate["our loader (from the file)"]
+        / rate["DuckDB read_json, same records"],
+        "our loader / DuckDB read_json, 1M records (records/s)": rate["our loader, 1M records"]
+        / rate["DuckDB read_json, 1M records"],
+        "our loader, fast path / per-record path (records/s)": rate["our loader (from the file)"]
+        / rate["our loader, per-record path (fast_path off)"],
+        **{
+            f"our loader, BATCH {encoding} / RECORD messages (records/s)": rate[
+                f"our loader, BATCH {encoding} messages"
+            ]
+            / rate["our loader (from the file)"]
+            for encoding in ("jsonl.gz", "parquet")
+            if f"our loader, BATCH {encoding} messages" in rate
+        },
+        "tap+loader, BATCH jsonl.gz / RECORD messages (records/s)": rate[
+            "tap+loader end to end, BATCH jsonl.gz"
+        ]
+        / rate["tap+loader end to end"],
         "tap+loader / dlt rest_api default (records/s)": rate["tap+loader end to end"]
         / rate["dlt rest_api (default format)"],
         "tap+loader / dlt rest_api parquet (records/s)": rate["tap+loader end to end"]

@@ -12,9 +12,13 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlparse
 
+import msgspec
 import requests
 from singer_sdk import RESTStream
+from singer_sdk import singerlib as singer
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers._util import utc_now
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import SinglePagePaginator
@@ -25,8 +29,11 @@ from commerce_taps_common.listing import Listing, keep_parsed_body, parsed_body
 from commerce_taps_common.normalise import record_normaliser, to_iso_date
 from commerce_taps_common.pacing import Pacer, retry_after_seconds
 from commerce_taps_common.run_hooks import ReportingStream
+from commerce_taps_common.shape import RecordShaper
 
 MAX_BACKOFF_SECONDS = 60
+# msgspec parses a page ~3x faster than the json module; numbers with a fraction become Decimal.
+JSON_BODY = msgspec.json.Decoder(float_hook=decimal.Decimal)
 
 
 class CommerceRESTStream(ReportingStream, RESTStream):
@@ -38,6 +45,9 @@ class CommerceRESTStream(ReportingStream, RESTStream):
     rate_limit_reset_header = "ratelimit-reset"
     #: Days re-read behind a bookmark when the tap's `lookback_days` setting is not given.
     default_lookback_days = 0
+    # The normaliser and the shaper guarantee the schema's types (shape.py): the SDK's per-record
+    # conformance would repeat that work and drop the fields the shaper keeps in _sdc_extra.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
     @property
     def timeout(self) -> int:
@@ -53,6 +63,30 @@ class CommerceRESTStream(ReportingStream, RESTStream):
     @cached_property
     def _normalise(self):
         return record_normaliser(self.schema)
+
+    @cached_property
+    def shaper(self) -> RecordShaper:
+        return RecordShaper(self.name, self.schema, self.primary_keys or (), self.logger)
+
+    @cached_property
+    def _nothing_deselected(self) -> bool:
+        return all(self.mask.values())
+
+    def _generate_record_messages(self, record: dict) -> Iterator[singer.RecordMessage]:
+        # The SDK walks every record to pop deselected properties; when nothing is deselected
+        # (the usual catalog) that walk changes nothing and costs ~10% of the tap's CPU.
+        if not self._nothing_deselected:
+            yield from super()._generate_record_messages(record)
+            return
+        for stream_map in self.stream_maps:
+            mapped = stream_map.transform(record)
+            if mapped is not None:
+                yield singer.RecordMessage(
+                    stream=stream_map.stream_alias,
+                    record=mapped,
+                    version=self._stream_version,
+                    time_extracted=utc_now(),
+                )
 
     def pacer_for(self, request: requests.PreparedRequest) -> Pacer:
         """The pacer a request waits on (vendors with limits per kind of endpoint override this)."""
@@ -88,34 +122,38 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         """Every row of one listing, page after page with the stream's paginator, each page paced,
         retried and checked like any request of the stream; rows as the API sent them."""
         paginator = self.get_new_paginator() or SinglePagePaginator()
-        send = self.request_decorator(self.send_request)
         with self.get_http_request_counter() as counter:
             while not paginator.finished:
-                request = self.paged(
-                    HTTPRequest(
-                        url=self.url_base + (listing.path or self.path),
-                        method=listing.method or self.http_method,
-                        headers=self.http_headers,
-                        params=dict(listing.params),
-                        data=dict(listing.payload) if listing.payload is not None else None,
-                    ),
-                    paginator.current_value,
-                )
-                response = send(
-                    self.build_prepared_request(
-                        method=request.method,
-                        url=request.url,
-                        params=request.encode_params(),
-                        headers=request.headers,
-                        json=request.data,
-                    )
-                )
+                rows, response = self.page(listing, paginator.current_value)
                 counter.increment()
-                rows = list(self.parse_response(response))
                 yield from rows
                 if not rows and not paginator.continue_if_empty(response):
                     break
                 paginator.advance(response)
+
+    def page(self, listing: Listing, token: Any) -> tuple[list[dict], requests.Response]:
+        """One page of `listing`, the one `token` names (None: the first): its rows and the
+        checked response (which the paginator reads for the next token)."""
+        request = self.paged(
+            HTTPRequest(
+                url=self.url_base + (listing.path or self.path),
+                method=listing.method or self.http_method,
+                headers=self.http_headers,
+                params=dict(listing.params),
+                data=dict(listing.payload) if listing.payload is not None else None,
+            ),
+            token,
+        )
+        response = self.request_decorator(self.send_request)(
+            self.build_prepared_request(
+                method=request.method,
+                url=request.url,
+                params=request.encode_params(),
+                headers=request.headers,
+                json=request.data,
+            )
+        )
+        return list(self.parse_response(response)), response
 
     def all_rows(self, listing: Listing) -> list[dict]:
         """Every row of one listing at once (for calls run concurrently in worker threads)."""
@@ -171,7 +209,8 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         except ValueError:
             text = None
         text = text or response.text[:300].strip() or response.reason
-        return f"{response.request.method} {urlparse(response.url).path}: HTTP {response.status_code}: {text}"
+        where = f"{response.request.method} {urlparse(response.url).path}"
+        return f"{where}: HTTP {response.status_code}: {text}"
 
     def validate_response(self, response: requests.Response) -> None:
         self.pacer_for(response.request).after_response(response.headers)
@@ -188,7 +227,8 @@ class CommerceRESTStream(ReportingStream, RESTStream):
             body = self.read_body(response)
         except ValueError as error:  # a body cut short on the way: ask again
             raise RetriableAPIError(
-                f"{response.request.method} {urlparse(response.url).path}: unreadable body ({error})",
+                f"{response.request.method} {urlparse(response.url).path}: unreadable body "
+                f"({error})",
                 response,
             ) from error
         self.check_success_body(response, body)
@@ -196,13 +236,13 @@ class CommerceRESTStream(ReportingStream, RESTStream):
 
     def read_body(self, response: requests.Response) -> Any:
         """The body of a successful answer (JSON, money as Decimal); ValueError if unreadable."""
-        return response.json(parse_float=decimal.Decimal)
+        return JSON_BODY.decode(response.content)
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         yield from extract_jsonpath(self.records_jsonpath, input=parsed_body(response))
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        return self._normalise(row)
+        return self.shaper.shape(self._normalise(row))
 
     def backoff_wait_generator(self) -> Generator[float, Any, None]:
         """Exponential from `backoff_base_seconds`; a 429 waits what the vendor asks instead."""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from singer_sdk import SchemaDirectory
 
+from commerce_taps_common.shape import with_extra_column
+
 
 def schemas_root() -> Path:
     packaged = Path(str(importlib.resources.files(__package__))) / "schemas"
@@ -20,9 +22,16 @@ def schemas_root() -> Path:
     return Path(__file__).resolve().parents[2] / "schemas"
 
 
+class StreamSchemas(SchemaDirectory):
+    """The schema files, each with the `_sdc_extra` column every stream has (see shape.py)."""
+
+    def fetch_schema(self, key: str) -> dict:
+        return with_extra_column(super().fetch_schema(key))
+
+
 def schema_directory(tap_name: str) -> SchemaDirectory:
-    """The SchemaDirectory holding one ``<stream>.json`` per stream of ``tap_name``."""
+    """The schemas of ``tap_name``'s streams, one ``<stream>.json`` each."""
     directory = schemas_root() / tap_name
     if not directory.is_dir():
         raise FileNotFoundError(f"no schemas for {tap_name} under {schemas_root()}")
-    return SchemaDirectory(directory)
+    return StreamSchemas(directory)

@@ -64,6 +64,14 @@ class CommerceTap(ReportingTap, Tap):
             raise AttributeError(f"{self.name} passes no data between streams")
         return self.run_type()
 
+    def sync_all(self) -> None:
+        try:
+            super().sync_all()
+        finally:
+            for stream in self.streams.values():
+                if shaper := getattr(stream, "shaper", None):
+                    shaper.warn_invalid()
+
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """One error, naming its setting, instead of the SDK's list of jsonschema messages; then
         the vendor's own checks (`check_settings`)."""

@@ -45,7 +45,8 @@ def rows_of(body: Any) -> list[dict]:
 
 class NextPage(BaseAPIPaginator[dict | None]):
     """`links.next.uri` where the answer has one (a relative path that carries its own offset and
-    limit: requested as it is, not with the query again), else the next offset until `totalCount`."""
+    limit: requested as it is, not with the query again), else the next offset until
+    `totalCount`."""
 
     def __init__(self) -> None:
         super().__init__(None)

@@ -44,7 +44,8 @@ class TapAdobeVipmp(CommerceTap):
             th.StringType,
             default=API_URL,
             description=(
-                "Partner API host: production by default; sandbox https://partnersandbox-stage.adobe.io "
+                "Partner API host: production by default; sandbox "
+                "https://partnersandbox-stage.adobe.io "
                 "(or https://partners-stage.adobe.io, as some of Adobe's pages write it)."
             ),
         ),
@@ -72,7 +73,8 @@ class TapAdobeVipmp(CommerceTap):
             th.StringType,
             default="openid,AdobeID,read_organizations",
             description=(
-                "Scopes of the OAuth Server-to-Server credential, as the Developer Console shows them."
+                "Scopes of the OAuth Server-to-Server credential, as the Developer Console shows "
+                "them."
             ),
         ),
         th.Property(
@@ -91,7 +93,8 @@ class TapAdobeVipmp(CommerceTap):
             default=1,
             minimum=1,
             description=(
-                "Every this many days every known customer's detail is read again (nothing says what changed); "
+                "Every this many days every known customer's detail is read again (nothing says "
+                "what changed); "
                 "new customers' details are read every run."
             ),
         ),
@@ -100,7 +103,8 @@ class TapAdobeVipmp(CommerceTap):
             th.ArrayType(PARTITION),
             default=[],
             description=(
-                "Price lists to follow: {region, market_segment, currency, price_list_type}, e.g. NA/COM/USD/STANDARD; "
+                "Price lists to follow: {region, market_segment, currency, price_list_type}, e.g. "
+                "NA/COM/USD/STANDARD; "
                 "each must be valid for the partner's contract."
             ),
         ),
@@ -131,7 +135,8 @@ class TapAdobeVipmp(CommerceTap):
             minimum=1,
             maximum=32,
             description=(
-                "Per-customer requests (details, orders, subscriptions, deployments) in flight at once."
+                "Per-customer requests (details, orders, subscriptions, deployments) in flight at "
+                "once."
             ),
         ),
         th.Property(
@@ -161,7 +166,8 @@ class TapAdobeVipmp(CommerceTap):
                 "scope": self.config.get("scope") or "openid,AdobeID,read_organizations",
             },
             refused_setting="client_secret",
-            refused_fix="check client_id, client_secret and scope against the Developer Console project "
+            refused_fix="check client_id, client_secret and scope against the Developer Console "
+            "project "
             "(sandbox credentials work only with the sandbox ims_url and api_url)",
             timeout=self.config.get("request_timeout", 90),
             default_ttl_seconds=86399,

@@ -127,12 +127,16 @@ class ZohoRefreshTokenAuth(OAuthTokenAuth):
             self._throttled += 1
             if self._throttled > self.throttle_waits or not self._throttle_wait:
                 raise TokenUnavailable(
-                    f"{self.token_url} is throttling token refreshes for this refresh token ('Access Denied: "
-                    f"{body.get('error_description', 'too many requests')}'): Zoho allows 10 per 10 minutes; "
-                    "run again later, and check that no other job refreshes with the same refresh_token"
+                    f"{self.token_url} is throttling token refreshes for this refresh token "
+                    "('Access Denied: "
+                    f"{body.get('error_description', 'too many requests')}'): Zoho allows 10 per "
+                    "10 minutes; "
+                    "run again later, and check that no other job refreshes with the same "
+                    "refresh_token"
                 )
             logger.warning(
-                "Zoho's accounts server throttles token refreshes (at most 10 per refresh token per "
+                "Zoho's accounts server throttles token refreshes (at most 10 per refresh token "
+                "per "
                 "10 minutes); waiting %.0f s before asking again",
                 self._throttle_wait,
             )

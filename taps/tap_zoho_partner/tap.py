@@ -71,7 +71,8 @@ class TapZohoPartner(CommerceTap):
             "start_date",
             th.DateType,
             description=(
-                "First day read on the first run (transactions start at 2019-01-01 whatever this says)."
+                "First day read on the first run (transactions start at 2019-01-01 whatever this "
+                "says)."
             ),
         ),
         th.Property(
@@ -80,7 +81,8 @@ class TapZohoPartner(CommerceTap):
             default=30,
             minimum=0,
             description=(
-                "Days re-read behind each bookmark, so commission status changes and late rows land."
+                "Days re-read behind each bookmark, so commission status changes and late rows "
+                "land."
             ),
         ),
         th.Property(
@@ -97,7 +99,8 @@ class TapZohoPartner(CommerceTap):
             default=100,
             minimum=1,
             description=(
-                "Requests per minute the tap spaces itself to; Zoho allows 100. Lower it when other jobs share "
+                "Requests per minute the tap spaces itself to; Zoho allows 100. Lower it when "
+                "other jobs share "
                 "the partner store's limit."
             ),
         ),
@@ -114,7 +117,8 @@ class TapZohoPartner(CommerceTap):
             default=600,
             minimum=0,
             description=(
-                "Seconds to wait when Zoho throttles token refreshes, before asking again (twice at most); "
+                "Seconds to wait when Zoho throttles token refreshes, before asking again (twice "
+                "at most); "
                 "0 fails at once."
             ),
         ),

@@ -48,7 +48,8 @@ class DailyLimitReached(Exception):
     def __init__(self, resume_at: dt.datetime | None, category: str) -> None:
         when = resume_at.isoformat() if resume_at else "tomorrow (UTC)"
         super().__init__(
-            f"Zoom's daily request limit ({category or 'this category'}) is used up; the run stopped "
+            f"Zoom's daily request limit ({category or 'this category'}) is used up; the run "
+            "stopped "
             f"with its bookmarks saved. Run again after {when}."
         )
 
@@ -220,21 +221,24 @@ class DateFilteredListStream(ListStream):
     types = ("sale", "trial")
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        for kind in self.types:
+        """Every type's windows, read `max_concurrency` at a time (they are independent)."""
+        listings = [
+            Listing(
+                params={
+                    self.type_parameter: kind,
+                    "date_filter_option": "updatedDate",
+                    "from": first.isoformat(),
+                    "to": end.isoformat(),
+                    "sort": "updatedDate.asc",
+                }
+            )
+            for kind in self.types
             for first, end in date_windows(
                 self.first_day(context, ORIGIN), tomorrow_utc(), WINDOW_DAYS
-            ):
-                yield from self.listing(
-                    Listing(
-                        params={
-                            self.type_parameter: kind,
-                            "date_filter_option": "updatedDate",
-                            "from": first.isoformat(),
-                            "to": end.isoformat(),
-                            "sort": "updatedDate.asc",
-                        }
-                    )
-                )
+            )
+        ]
+        for rows in self.concurrently(self.all_rows, listings):
+            yield from rows
 
 
 class TokenListStream(ZoomStream):

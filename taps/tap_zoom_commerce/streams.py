@@ -167,54 +167,58 @@ class BillingDocumentsStream(TokenListStream):
     is_sorted = False
     document_types = ("invoice", "credit_memo", "debit_memo")
 
-    def windowed(self, params: dict[str, Any], first: dt.date, last: dt.date) -> Iterator[dict]:
+    @staticmethod
+    def windowed(params: dict[str, Any], first: dt.date, last: dt.date) -> Iterator[Listing]:
         for start, end in date_windows(first, last, WINDOW_DAYS):
-            yield from self.listing(
-                Listing(
-                    params={
-                        **params,
-                        "document_date_start": start.isoformat(),
-                        "document_date_end": end.isoformat(),
-                    }
-                )
+            yield Listing(
+                params={
+                    **params,
+                    "document_date_start": start.isoformat(),
+                    "document_date_end": end.isoformat(),
+                }
             )
 
     def documents(self, context: Context | None, tracked: dict[str, list[str]]) -> Iterator[dict]:
+        """The windows of every type and status, read `max_concurrency` at a time (they are
+        independent), then the documents tracked as unpaid that none of them listed."""
         first = self.first_day(context, ORIGIN)
         origin = (
             dt.date.fromisoformat(self.config["start_date"][:10])
             if self.config.get("start_date")
             else ORIGIN
         )
-        seen: set[str] = set()
+        listings = []
         for kind in self.document_types:
             for status in ("Paid", "Unpaid"):
-                for row in self.windowed(
+                listings += self.windowed(
                     {"document_type": kind, "payment_status": status}, first, tomorrow_utc()
-                ):
-                    seen.add(row["document_number"])
-                    yield row
+                )
             if first > origin:
-                for row in self.windowed(
+                listings += self.windowed(
                     {"document_type": kind, "payment_status": "Unpaid"},
                     origin,
                     first - dt.timedelta(days=1),
-                ):
-                    seen.add(row["document_number"])
-                    yield row
-        for number, (kind, date) in sorted(tracked.items()):
-            if number not in seen:  # unpaid last run, not unpaid now: read it as it is
-                yield from self.listing(
-                    Listing(
-                        params={
-                            "document_type": kind,
-                            "payment_status": "Paid",
-                            "document_number": number,
-                            "document_date_start": date[:10],
-                            "document_date_end": date[:10],
-                        }
-                    )
                 )
+        seen: set[str] = set()
+        for rows in self.concurrently(self.all_rows, listings):
+            seen.update(row["document_number"] for row in rows)
+            yield from rows
+        # Unpaid last run, not unpaid now: read each as it is.
+        lookups = [
+            Listing(
+                params={
+                    "document_type": kind,
+                    "payment_status": "Paid",
+                    "document_number": number,
+                    "document_date_start": date[:10],
+                    "document_date_end": date[:10],
+                }
+            )
+            for number, (kind, date) in sorted(tracked.items())
+            if number not in seen
+        ]
+        for rows in self.concurrently(self.all_rows, lookups):
+            yield from rows
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         state = self.get_context_state(context)

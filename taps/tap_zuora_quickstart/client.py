@@ -16,6 +16,7 @@ from commerce_taps_common.listing import Listing, parsed_body
 from commerce_taps_common.pagination import CursorPaginator
 from commerce_taps_common.rest import CommerceRESTStream
 from commerce_taps_common.schemas import schema_directory
+from commerce_taps_common.slices import SECOND, Span, read_sliced
 from commerce_taps_common.timestamps import to_utc_text
 
 SCHEMAS = schema_directory("tap-zuora-quickstart")
@@ -44,6 +45,14 @@ def host_url(config: dict[str, Any]) -> str:
         url = config["base_url"].rstrip("/")
         return url[: -len("/v2")] if url.endswith("/v2") else url
     return DATA_CENTERS[config["data_center"]]
+
+
+def updated_instant(row: dict) -> dt.datetime | None:
+    """A listed row's `updated_time` as an instant (the listing's order)."""
+    try:
+        return dt.datetime.fromisoformat(row["updated_time"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def zuora_timestamp(instant: dt.datetime) -> str:
@@ -89,12 +98,45 @@ class ZuoraStream(CommerceRESTStream):
         )
 
     def own_listing(self, context: Context | None) -> Listing:
+        since = self.read_from(context)
+        return self.updated_in(Span(since + SECOND if since else None, None))
+
+    def updated_in(self, span: Span) -> Listing:
+        """The stream's rows updated within `span` (Zuora documents only GT and LT on times)."""
         params: dict[str, Any] = {}
-        if since := self.read_from(context):
-            params["filter[]"] = f"updated_time.GT:{zuora_timestamp(since)}"
+        clauses = []
+        if span.start:
+            clauses.append(f"updated_time.GT:{zuora_timestamp(span.start - SECOND)}")
+        if span.end:
+            clauses.append(f"updated_time.LT:{zuora_timestamp(span.end)}")
+        if clauses:
+            params["filter[]"] = clauses if len(clauses) > 1 else clauses[0]
         if self.expand:
             params["expand[]"] = list(self.expand)
         return Listing(params=params)
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """The stream's own listing, read in time slices `max_concurrency` at a time."""
+        since = self.read_from(context)
+        workers = int(self.config.get("max_concurrency", 4))
+        if since is None or workers <= 1:  # no lower bound to slice from: one listing
+            yield from super().get_records(context)
+            return
+        paginator = self.get_new_paginator()  # its memory of cursors catches a loop in any slice
+        with self.get_http_request_counter() as pages:
+
+            def read_page(span: Span, cursor: Any) -> tuple[list[dict], Any]:
+                rows, response = self.page(self.updated_in(span), cursor)
+                pages.increment()
+                return rows, paginator.get_next(response)
+
+            yield from read_sliced(
+                read_page,
+                Span(since + SECOND, None),
+                updated_instant,
+                lambda row: row.get("id"),
+                workers,
+            )
 
     def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
         request.params["page_size"] = self.config.get("page_size", 99)

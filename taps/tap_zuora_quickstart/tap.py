@@ -75,6 +75,17 @@ class TapZuoraQuickstart(CommerceTap):
             description="Seconds re-read behind the bookmark on each run, for late updates.",
         ),
         th.Property(
+            "max_concurrency",
+            th.IntegerType,
+            default=4,
+            minimum=1,
+            maximum=32,
+            description=(
+                "Pages read at once: each stream's span since the bookmark is split into time "
+                "slices read in parallel (1 reads one page after another)."
+            ),
+        ),
+        th.Property(
             "request_timeout",
             th.IntegerType,
             default=90,

@@ -1,0 +1,177 @@
+"""The shared read mechanisms in-process: time slices, record shaping, row digests, cadences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from decimal import Decimal
+
+import pytest
+from singer_sdk.exceptions import FatalAPIError
+
+from commerce_taps_common.details import RowDigests, batches, due, mark_done, today_utc
+from commerce_taps_common.shape import EXTRA, RecordShaper
+from commerce_taps_common.slices import Span, newest_first_oldest, read_sliced
+
+T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def at_of(row):
+    return row["at"]
+
+
+def id_of(row):
+    return row["id"]
+
+
+class SlicedListing:
+    """A listing of rows one per `step`, newest first, `page_size` a page, filtered by span."""
+
+    def __init__(self, count: int, step: dt.timedelta, page_size: int, newest_first=True) -> None:
+        self.rows = [{"id": n, "at": T0 + n * step} for n in range(count)]
+        self.page_size, self.newest_first = page_size, newest_first
+        self.pages = 0
+        self.lock = threading.Lock()
+
+    def read_page(self, span: Span, cursor):
+        with self.lock:
+            self.pages += 1
+        inside = [
+            row
+            for row in self.rows
+            if (span.start is None or row["at"] >= span.start)
+            and (span.end is None or row["at"] < span.end)
+        ]
+        inside.sort(key=lambda row: row["at"], reverse=self.newest_first)
+        offset = cursor or 0
+        following = offset + self.page_size
+        return inside[offset:following], following if following < len(inside) else None
+
+
+@pytest.mark.parametrize("workers", [1, 4, 8])
+@pytest.mark.parametrize("step", [dt.timedelta(seconds=7), dt.timedelta(milliseconds=250)])
+def test_sliced_read_returns_every_row_once_with_few_extra_pages(workers, step):
+    listing = SlicedListing(count=5000, step=step, page_size=99)
+    rows = list(read_sliced(listing.read_page, Span(T0, None), at_of, id_of, workers))
+    assert sorted(row["id"] for row in rows) == list(range(5000))  # each once
+    sequential_pages = -(-5000 // 99)
+    # Each split adds at most a partial page and re-reads the rows of one second.
+    assert listing.pages <= sequential_pages * 1.25
+
+
+def test_a_listing_not_newest_first_is_never_split():
+    listing = SlicedListing(3000, dt.timedelta(seconds=7), 99, newest_first=False)
+    rows = list(read_sliced(listing.read_page, Span(T0, None), at_of, id_of, 4))
+    assert sorted(row["id"] for row in rows) == list(range(3000))
+    assert listing.pages == -(-3000 // 99)  # followed its cursor: nothing read twice
+
+
+def test_a_failing_page_stops_the_read():
+    listing = SlicedListing(3000, dt.timedelta(seconds=7), 99)
+
+    def read_page(span, cursor):
+        if cursor == 99 * 3:
+            raise FatalAPIError("boom")
+        return listing.read_page(span, cursor)
+
+    with pytest.raises(FatalAPIError):
+        list(read_sliced(read_page, Span(T0, None), at_of, id_of, 4))
+
+
+def test_newest_first_needs_two_distinct_instants_in_order():
+    at = [{"at": T0 + dt.timedelta(seconds=s)} for s in (3, 2, 2, 1)]
+    assert newest_first_oldest(at, lambda row: row["at"]) == T0 + dt.timedelta(seconds=1)
+    assert newest_first_oldest(at[::-1], lambda row: row["at"]) is None
+    assert newest_first_oldest(at[1:3], lambda row: row["at"]) is None
+
+
+def test_span_halves_keep_the_whole_second_of_the_oldest_row():
+    span = Span(T0, None)
+    first, second = span.halves(T0 + dt.timedelta(hours=1, microseconds=500))
+    assert first.start == T0 and first.end == second.start
+    assert second.end == T0 + dt.timedelta(hours=1, seconds=1)
+    assert span.halves(T0 + dt.timedelta(minutes=1)) is None
+    assert Span(None, None).halves(T0) is None
+
+
+SCHEMA = {
+    "properties": {
+        "id": {"type": ["string"]},
+        "amount": {"type": ["number", "null"]},
+        "seats": {"type": ["integer", "null"]},
+        "day": {"type": ["string", "null"], "format": "date"},
+        "at": {"type": ["string", "null"], "format": "date-time"},
+        "paid": {"type": ["boolean", "null"]},
+        "lines": {"type": ["array", "null"]},
+    }
+}
+
+
+def test_shaper_keeps_unknown_fields_and_bad_values_in_sdc_extra(caplog):
+    shaper = RecordShaper("invoices", SCHEMA, ("id",), logging.getLogger("test"))
+    with caplog.at_level(logging.WARNING):
+        first = shaper.shape(
+            {
+                "id": "1",
+                "amount": "N/A",
+                "day": "0000-00-00",
+                "seats": Decimal("3"),
+                "at": "2024-01-01T00:00:00Z",
+                "paid": True,
+                "lines": [1],
+                "surprise": {"a": 1},
+            }
+        )
+        second = shaper.shape({"id": "2", "surprise": 2, "day": "2024-02-30"})
+    assert first == {
+        "id": "1",
+        "amount": None,
+        "day": None,
+        "seats": Decimal("3"),
+        "at": "2024-01-01T00:00:00Z",
+        "paid": True,
+        "lines": [1],
+        EXTRA: {"surprise": {"a": 1}, "amount": "N/A", "day": "0000-00-00"},
+    }
+    assert second == {"id": "2", "day": None, EXTRA: {"surprise": 2, "day": "2024-02-30"}}
+    assert caplog.text.count("'surprise'") == 1  # said once per stream and run
+    assert shaper.invalid == {"amount": 1, "day": 2} and shaper.unknown == {"surprise": 2}
+    shaper.warn_invalid()
+    assert "invoices.day: 2 value(s)" in caplog.text
+
+
+def test_shaper_passes_a_conforming_record_unchanged():
+    shaper = RecordShaper("s", SCHEMA, ("id",), logging.getLogger("test"))
+    record = {"id": "1", "amount": Decimal("1.10"), "seats": 2, "paid": False, "at": None}
+    assert shaper.shape(dict(record)) == record
+
+
+def test_a_record_without_its_key_fails_naming_stream_and_key():
+    shaper = RecordShaper("orders", SCHEMA, ("id",), logging.getLogger("test"))
+    with pytest.raises(FatalAPIError, match="orders: a record without its primary key 'id'"):
+        shaper.shape({"amount": 1})
+
+
+def test_row_digests_say_what_changed_and_keep_this_run():
+    state = {"d": {}}
+    digests = RowDigests(state, "d")
+    assert digests.changed("a", {"x": 1}) and digests.changed("b", {"x": 2})
+    digests.save()
+    again = RowDigests(state, "d")
+    assert not again.changed("a", {"x": 1}) and again.changed("b", {"x": 3})
+    again.save()
+    assert set(state["d"]) == {"a", "b"}
+
+
+def test_cadence_is_due_on_first_run_and_after_its_days():
+    state: dict = {}
+    assert due(state, "last", 7)
+    mark_done(state, "last")
+    assert not due(state, "last", 7)
+    state["last"] = (today_utc() - dt.timedelta(days=7)).isoformat()
+    assert due(state, "last", 7)
+
+
+def test_batches():
+    assert list(batches(range(5), 2)) == [[0, 1], [2, 3], [4]]
