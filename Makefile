@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo lint test test-fast bench clean
+.PHONY: venv demo lint test test-fast bench chaos clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/webhooks.py
+
+# Chaos nights through `meltano run` (scripts/chaos.py): NIGHTS per tap, faults and kills, the
+# warehouse checked against the truth after each; e.g. `make chaos NIGHTS=5`.
+NIGHTS ?= 30
+chaos: $(STAMP)
+	$(BIN)/python scripts/chaos.py --nights $(NIGHTS)
 
 clean:
 	rm -rf $(VENV) .meltano output .bench
