@@ -7,11 +7,13 @@ project's `.meltano/` or the `prod` environment's warehouse, so it cannot change
 
 1. start `commerce-sandbox serve` on a free port (vendor limits as in production: Zoho's 100
    requests a minute, which tap-zoho-partner paces itself under);
-2. `meltano run nightly` into output/warehouse.duckdb (a backfill: state and warehouse start empty);
+2. `meltano run nightly` into output/demo/warehouse.duckdb (a backfill: state and warehouse start
+   empty), showing each tap's progress lines and its summary table as they come;
 3. advance the sandbox clock one day (new, changed and deleted records), run the job again (an
    incremental run from Meltano's state);
 4. print rows per table, bookmarks and requests per run, and check every table against the
-   sandbox's truth; stop the sandbox. Exit 0 only if the warehouse equals the truth.
+   sandbox's truth; stop the sandbox; regenerate the run-history page (output/demo/runs/index.html)
+   from the taps' run summaries. Exit 0 only if the warehouse equals the truth.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -35,6 +38,8 @@ from commerce_sandbox.reconcile import compare_table
 from commerce_sandbox.vendor import StreamKey
 from commerce_sandbox.vendors import VENDORS
 from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
+from commerce_taps_common.errors import env_var
+from commerce_taps_common.run_history import write_page
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -57,6 +62,11 @@ class DemoPlace:
         return self.output / "meltano.log"
 
     @property
+    def runs(self) -> Path:
+        """The taps' run summaries and the run-history page drawn from them."""
+        return self.output / "runs"
+
+    @property
     def meltano_env(self) -> dict[str, str]:
         """Meltano's state, logs and run files, and the loader's database, inside `output`; the
         suite's console scripts (the plugins have no pip_url) on PATH."""
@@ -66,6 +76,7 @@ class DemoPlace:
             "MELTANO_DATABASE_URI": f"sqlite:///{self.output / 'meltano.db'}",
             "MELTANO_SYS_DIR_ROOT": str(self.output / ".meltano"),
             "TARGET_COMMERCE_DUCKDB_DATABASE": str(self.warehouse),
+            **{env_var(tap.name, "run_summary_dir"): str(self.runs) for tap in TAPS},
             # dbt (the job's last task): this repository's project, on the demo's warehouse.
             "DBT_DUCKDB_PROJECT_DIR": str(ROOT / "transform"),
             "DBT_DUCKDB_PROFILES_DIR": str(ROOT / "transform" / "profiles"),
@@ -121,18 +132,32 @@ TAPS = (
 )
 
 
+# A tap's progress and summary lines as Meltano logs them: `<time> [info     ] <tap> progress ...`.
+FOLLOWED = re.compile(r"\] (tap-[a-z-]+) (progress|summary) (.*?)\s*$")
+
+
 def meltano(*args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
-    with PLACE.log.open("a") as log:
+    """Meltano's log goes to the demo's log file; the taps' progress and summary lines are shown
+    as they come."""
+    with PLACE.log.open("a") as log, tempfile.TemporaryFile("w+") as stdout:
         log.write(f"\n$ meltano {' '.join(args)}\n")
         log.flush()
-        result = subprocess.run(
+        process = subprocess.Popen(
             [str(BIN / "meltano"), *args],
             cwd=PLACE.project,
             env={**os.environ, **PLACE.meltano_env, **(env or {})},
-            stdout=subprocess.PIPE,
-            stderr=log,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
             text=True,
         )
+        for line in process.stderr:
+            log.write(line)
+            if followed := FOLLOWED.search(line):
+                tap, kind, text = followed.groups()
+                print(f"   {tap}: {text}" if kind == "progress" else f"   {text}", flush=True)
+        result = subprocess.CompletedProcess(process.args, process.wait())
+        stdout.seek(0)
+        result.stdout = stdout.read()
         log.write(result.stdout)
     if check and result.returncode != 0:
         sys.exit(
@@ -256,6 +281,7 @@ def main() -> None:
 
     if not all(diff.equal for diff in diffs):
         sys.exit("demo: the warehouse differs from the sandbox truth")
+    print(f"\ndemo: run history (both runs of every tap): {write_page(PLACE.runs)}")
     print(f"\ndemo: done; the warehouse is {PLACE.warehouse} (README: Querying)")
 
 
