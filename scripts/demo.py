@@ -34,7 +34,7 @@ import duckdb
 from demo_marts import print_headlines
 
 from commerce_sandbox import SandboxControl
-from commerce_sandbox.reconcile import compare_table
+from commerce_sandbox.reconcile import compare_rows, warehouse_rows
 from commerce_sandbox.vendor import StreamKey
 from commerce_sandbox.vendors import VENDORS
 from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
@@ -44,6 +44,7 @@ from commerce_taps_common.run_history import write_page
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ENVIRONMENT = "sandbox"
+LOADER = "target-commerce-duckdb"
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,11 @@ class DemoTap:
 
     @property
     def state_id(self) -> str:
-        return f"{ENVIRONMENT}:{self.name}-to-target-commerce-duckdb"
+        return self.state_id_with(LOADER)
+
+    def state_id_with(self, loader: str) -> str:
+        """Meltano names a task's state by its extractor and loader."""
+        return f"{ENVIRONMENT}:{self.name}-to-{loader}"
 
     def env(self, url: str) -> dict[str, str]:
         prefix = self.name.upper().replace("-", "_")
@@ -193,24 +198,66 @@ def start_sandbox(ready_file: Path) -> tuple[subprocess.Popen, str]:
     sys.exit("demo: the sandbox did not start within 60 s")
 
 
-def report(title: str, control: SandboxControl, seconds: float) -> None:
+class DuckDBWarehouse:
+    """What the demo reads from its warehouse (`with` opens it): a table's rows, and the loader
+    whose name is in the taps' state ids. scripts/demo_postgres.py has PostgreSQL's."""
+
+    loader = LOADER
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> DuckDBWarehouse:
+        self.connection = duckdb.connect(str(self.path), read_only=True)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.connection.close()
+
+    def count(self, schema: str, table: str) -> int:
+        return self.connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+
+    def rows(self, schema: str, table: str) -> tuple[list[str], list[dict]]:
+        return warehouse_rows(self.connection, schema, table)
+
+
+def report(title: str, control: SandboxControl, seconds: float, warehouse=None) -> None:
+    """Requests, rows per table and bookmarks per tap; `warehouse` by default the DuckDB file."""
     stats = control.stats()
     total = sum(sum(stats.get(tap.vendor, {}).values()) for tap in TAPS)
     print(f"\n== {title}: {total} requests in {seconds:.0f} s")
-    with duckdb.connect(str(PLACE.warehouse), read_only=True) as connection:
+    with warehouse or DuckDBWarehouse(PLACE.warehouse) as opened:
         for tap in TAPS:
             print(f"   {tap.name}: {sum(stats.get(tap.vendor, {}).values())} requests")
             for stream in tap.keys:
-                (count,) = connection.execute(
-                    f'SELECT count(*) FROM "{tap.vendor}"."{stream}"'
-                ).fetchone()
-                print(f"     {tap.vendor}.{stream:<14} {count:>7} rows")
-            state = json.loads(meltano("state", "get", tap.state_id) or "{}")
+                print(f"     {tap.vendor}.{stream:<14} {opened.count(tap.vendor, stream):>7} rows")
+            state = json.loads(meltano("state", "get", tap.state_id_with(opened.loader)) or "{}")
             for stream, bookmark in sorted(
                 state.get("singer_state", {}).get("bookmarks", {}).items()
             ):
                 if bookmark.get("replication_key_value"):
                     print(f"     bookmark {stream:<14} {bookmark['replication_key_value']}")
+
+
+def check_truth(control: SandboxControl, warehouse) -> bool:
+    """Every table against the sandbox's truth, one line each; whether all are equal."""
+    print("\n== warehouse versus sandbox truth")
+    with warehouse as opened:
+        diffs = [
+            compare_rows(
+                tap.vendor,
+                stream,
+                *opened.rows(tap.vendor, stream),
+                control.truth(tap.vendor, stream),
+                vendor=tap.vendor,
+                key=key,
+            )
+            for tap in TAPS
+            for stream, key in tap.keys.items()
+        ]
+    for diff in diffs:
+        print(f"   {diff.summary()}")
+    return all(diff.equal for diff in diffs)
 
 
 def main() -> None:
@@ -259,27 +306,12 @@ def main() -> None:
             report("run 2 (incremental)", control, time.monotonic() - started)
             print_headlines(PLACE.warehouse)
 
-            print("\n== warehouse versus sandbox truth")
-            with duckdb.connect(str(PLACE.warehouse), read_only=True) as connection:
-                diffs = [
-                    compare_table(
-                        connection,
-                        tap.vendor,
-                        stream,
-                        control.truth(tap.vendor, stream),
-                        vendor=tap.vendor,
-                        key=key,
-                    )
-                    for tap in TAPS
-                    for stream, key in tap.keys.items()
-                ]
-            for diff in diffs:
-                print(f"   {diff.summary()}")
+            equal = check_truth(control, DuckDBWarehouse(PLACE.warehouse))
         finally:
             sandbox.terminate()
             sandbox.wait(timeout=30)
 
-    if not all(diff.equal for diff in diffs):
+    if not equal:
         sys.exit("demo: the warehouse differs from the sandbox truth")
     print(f"\ndemo: run history (both runs of every tap): {write_page(PLACE.runs)}")
     print(f"\ndemo: done; the warehouse is {PLACE.warehouse} (README: Querying)")
