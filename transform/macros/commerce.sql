@@ -34,3 +34,17 @@
 {% macro live_source(vendor, stream) -%}
   (select * from {{ source(vendor, stream) }} where {{ not_deleted() }})
 {%- endmacro %}
+
+{#- The first row of each group of `relation` (a ref or a parenthesised query): the rows ranked
+    by `order_by` within `partition_by`; the rank (always 1) stays as column `rank_column`. -#}
+{% macro first_per_group(relation, partition_by, order_by, rank_column='group_rank') -%}
+select *
+from (
+    select
+        grouped.*,
+        row_number() over (partition by {{ partition_by }} order by {{ order_by }})
+            as {{ rank_column }}
+    from {{ relation }} as grouped
+) as ranked
+where {{ rank_column }} = 1
+{%- endmacro %}

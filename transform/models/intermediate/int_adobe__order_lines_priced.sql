@@ -14,9 +14,7 @@ with lines as (
         partitions.company_name as customer_name,
         partitions.region,
         partitions.market_segment,
-        case
-            when substr(lines.offer_id, 11, 2) in ('12', '13', '14') then '3YC' else 'STANDARD'
-        end as price_list_type,
+        {{ adobe_price_list_type('lines.offer_id') }} as price_list_type,
         case when orders.order_type = 'RETURN' then -1 else 1 end as sign
     from {{ ref('stg_adobe__order_line_items') }} as lines
     inner join {{ ref('stg_adobe__orders') }} as orders on orders.order_id = lines.order_id

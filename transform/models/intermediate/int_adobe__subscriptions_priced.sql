@@ -7,28 +7,22 @@ with subscriptions as (
         partitions.company_name as customer_name,
         partitions.region,
         partitions.market_segment,
-        case
-            when substr(subscriptions.offer_id, 11, 2) in ('12', '13', '14') then '3YC'
-            else 'STANDARD'
-        end as price_list_type
+        {{ adobe_price_list_type('subscriptions.offer_id') }} as price_list_type
     from {{ ref('stg_adobe__subscriptions') }} as subscriptions
     left join {{ ref('int_adobe__customer_partitions') }} as partitions
         on partitions.customer_id = subscriptions.customer_id
 ),
 
 latest_prices as (
-    select *
-    from (
-        select
-            prices.*,
-            row_number() over (
-                partition by region, market_segment, currency, price_list_type, offer_id
-                order by price_list_month desc
-            ) as latest_rank
-        from {{ ref('int_adobe__price_list_months') }} as prices
-        where price_list_month <= {{ yyyymm(as_of_date()) }}
-    ) as ranked
-    where latest_rank = 1
+    {{
+        first_per_group(
+            '(select * from ' ~ ref('int_adobe__price_list_months') ~ ' where price_list_month <= '
+                ~ yyyymm(as_of_date()) ~ ')',
+            'region, market_segment, currency, price_list_type, offer_id',
+            'price_list_month desc',
+            rank_column='latest_rank',
+        )
+    }}
 )
 
 select

@@ -1,10 +1,3 @@
 -- The current view: the latest version of each subscription (highest version number, which
 -- Zuora also marks latest_version).
-select *
-from (
-    select
-        versions.*,
-        row_number() over (partition by subscription_number order by version desc) as version_rank
-    from {{ ref('stg_zuora__subscription_versions') }} as versions
-) as ranked
-where version_rank = 1
+{{ first_per_group(ref('stg_zuora__subscription_versions'), 'subscription_number', 'version desc') }}
