@@ -16,6 +16,8 @@ import duckdb
 import pytest
 from pipeline import ADOBE, BIN, SECRET, ZOHO, ZOOM, ZUORA, fast_zoho
 
+from commerce_taps_common.errors import env_var
+
 ROOT = Path(__file__).resolve().parents[1]
 TAPS = {tap.name: tap for tap in (ZUORA, ZOHO, ZOOM, ADOBE)}
 # The settings that point each tap at its hosts (all of them, token endpoints too).
@@ -89,7 +91,7 @@ def test_a_missing_setting_names_its_meltano_variable(tmp_path, tap, setting):
     config = offline_config(tap, "http://127.0.0.1:9")
     del config[setting]
     line = the_one_error_line(TAPS[tap].run_tap(tmp_path, config))
-    variable = f"{tap}_{setting}".upper().replace("-", "_")
+    variable = env_var(tap, setting)
     assert line.startswith(f"{tap}: config error: {setting}: is required; set {variable} or ")
 
 
@@ -102,7 +104,7 @@ def test_a_refused_connection_names_url_setting_and_the_sandbox(tmp_path, tap):
     setting = next(name for name in URL_SETTINGS[tap] if f"{base}/{name}" in line)
     assert f"config error: {setting}: cannot connect to {base}/{setting}" in line, line
     assert "(connection refused)" in line
-    assert f"({tap}_{setting})".upper().replace("-", "_") in line
+    assert f"({env_var(tap, setting)})" in line
     assert line.endswith("is the sandbox running? `commerce-sandbox serve`")
     assert "Backing off" not in result.stderr  # the first refusal ends the run: no retries
 
@@ -137,11 +139,10 @@ def test_nightly_loads_every_vendor_it_can_and_names_the_one_that_failed(sandbox
         "TAP_ZOHO_PARTNER_REQUESTS_PER_MINUTE": "50000",
     }
     for tap in (ZUORA, ZOHO, ZOOM, ADOBE):
-        prefix = tap.name.upper().replace("-", "_")
-        env[f"{prefix}_RUN_SUMMARY_DIR"] = str(runs)
+        env[env_var(tap.name, "run_summary_dir")] = str(runs)
         for setting, value in tap.sandbox_settings(sandbox).items():
             if setting in (*URL_SETTINGS[tap.name], "price_list_start_month"):
-                env[f"{prefix}_{setting.upper()}"] = value
+                env[env_var(tap.name, setting)] = value
     # Zoom is down tonight.
     env["TAP_ZOOM_COMMERCE_OAUTH_URL"] = f"http://127.0.0.1:{closed_port()}/zoom/oauth/token"
     result = subprocess.run(

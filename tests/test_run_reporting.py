@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from pipeline import ZOHO, ZOOM, ZUORA
+from pipeline import ZOOM, ZUORA
 
 from commerce_taps_common.progress import ProgressLog
 from commerce_taps_common.run_history import BAR_COLOUR, FAILED_COLOUR, write_page
@@ -75,7 +75,7 @@ def log_lines(stderr: str, text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def zuora_runs(module_sandboxes, tmp_path_factory):
-    """A Zuora run with a 503 and a 429 on the way, and a Zoho run against a closed port, both
+    """A Zuora run with a 503 and a 429 on the way, and one against a closed port, both
     summarised in the same directory."""
     sandbox = module_sandboxes(seed=5, scale=10)
     work = tmp_path_factory.mktemp("zuora-runs")
@@ -95,19 +95,25 @@ def zuora_runs(module_sandboxes, tmp_path_factory):
         endpoint: count - served_before.get(endpoint, 0)
         for endpoint, count in ZUORA.requests_served(sandbox).items()
     }
-    closed = "http://127.0.0.1:9/zoho"
-    failed = ZOHO.run_tap(
+    failed = ZUORA.run_tap(
         work / "failed",
-        ZOHO.config(sandbox, base_url=closed, accounts_url=closed, run_summary_dir=str(runs)),
+        ZUORA.config(sandbox, base_url="http://127.0.0.1:9/zuora", run_summary_dir=str(runs)),
     )
     return good, served, failed, runs
+
+
+def summaries(runs: Path) -> list[dict]:
+    return [json.loads(path.read_text()) for path in sorted(runs.glob("*.json"))]
+
+
+def succeeded(runs: Path) -> list[dict]:
+    return [summary for summary in summaries(runs) if summary["status"] == "succeeded"]
 
 
 def test_the_summary_matches_what_the_tap_sent_and_the_sandbox_served(zuora_runs):
     good, served, _, runs = zuora_runs
     assert good.result.returncode == 0, good.result.stderr[-2000:]
-    (summary,) = [json.loads(path.read_text()) for path in runs.glob("*-tap-zuora-quickstart.json")]
-    assert summary["status"] == "succeeded"
+    (summary,) = succeeded(runs)
     assert {stream: tally["rows"] for stream, tally in summary["streams"].items()} == {
         stream: len(rows) for stream, rows in good.records.items()
     }
@@ -132,6 +138,12 @@ def test_the_log_says_things_once(zuora_runs):
     assert not log_lines(stderr, "METRIC")
     assert len(log_lines(stderr, "Stream is assumed to be unsorted")) == 1
     assert len(log_lines(stderr, "Beginning sync of")) == len(good.records)
+
+
+def test_the_loader_logs_no_metric_lines_either(module_sandboxes, tmp_path):
+    sandbox = module_sandboxes(seed=5, scale=10)
+    run = ZUORA.run_pipeline(tmp_path / "run", ZUORA.config(sandbox), tmp_path).check()
+    assert "METRIC" not in run.tap_log + run.target_log
 
 
 def test_a_child_stream_sends_its_schema_and_says_it_began_once(module_sandboxes, tmp_path):
@@ -217,33 +229,43 @@ def chromium(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
     )
 
 
+def screenshot_colours(tmp_path: Path, page: Path) -> set[tuple[int, int, int]]:
+    shot = tmp_path / f"{page.parent.name}.png"
+    result = chromium(tmp_path, f"--screenshot={shot}", page.as_uri())
+    assert result.returncode == 0 and shot.exists(), result.stderr[-2000:]
+    return png_pixels(shot)
+
+
 def test_the_history_page_renders_chart_and_numbers_in_chromium(zuora_runs, tmp_path):
     good, _, failed, runs = zuora_runs
     assert failed.returncode == 2
-    page = write_page(runs)
-    zuora, zoho = (
-        json.loads(next(runs.glob(f"*-{tap}.json")).read_text())
-        for tap in ("tap-zuora-quickstart", "tap-zoho-partner")
-    )
-    rows = zuora["total"]["rows"]
+    (failure,) = [summary for summary in summaries(runs) if summary["status"] == "failed"]
+    assert "cannot connect" in failure["error"]
+    (success,) = succeeded(runs)
+    rows = success["total"]["rows"]
     assert rows == sum(len(records) for records in good.records.values())
-    assert zoho["status"] == "failed" and "cannot connect" in zoho["error"]
 
+    page = write_page(runs)
     dom = chromium(tmp_path, "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     cells = dom.stdout.split('<table id="history">')[1]
-    night = zuora["started_at"][:10]
-    requests = f"{zuora['total']['requests']:,}"
+    night, requests = success["started_at"][:10], success["total"]["requests"]
+    # Both runs of the night: rows and requests of the one that loaded, one failure.
     assert (
-        f"<td>{night}</td><td>tap-zuora-quickstart</td><td>1</td><td>{rows:,}</td>"
-        f"<td>{requests}</td>"
+        f"<td>{night}</td><td>tap-zuora-quickstart</td><td>2</td><td>{rows:,}</td>"
+        f"<td>{requests:,}</td>"
     ) in cells
-    assert f"<td>{night}</td><td>tap-zoho-partner</td><td>1</td><td>0</td>" in cells
-    assert dom.stdout.count('class="bar"') == 2
+    assert cells.split("</tr>")[1].endswith("<td>1</td>")
+    assert dom.stdout.count('class="bar"') == 1
+    colours = screenshot_colours(tmp_path, page)
+    # The colours are the bars' alone (no text has them).
+    assert rgb(FAILED_COLOUR) in colours and rgb(BAR_COLOUR) not in colours  # a run failed
 
-    shot = tmp_path / "history.png"
-    screenshot = chromium(tmp_path, f"--screenshot={shot}", page.as_uri())
-    assert screenshot.returncode == 0 and shot.exists(), screenshot.stderr[-2000:]
-    colours = png_pixels(shot)
-    assert rgb(BAR_COLOUR) in colours  # Zuora's bar
-    assert rgb(FAILED_COLOUR) in colours  # Zoho's, red: its run failed
+    # The same night without the failed run: the bar in the colour of success.
+    good_only = tmp_path / "good-only"
+    good_only.mkdir()
+    for path in runs.glob("*.json"):
+        if json.loads(path.read_text())["status"] == "succeeded":
+            shutil.copy(path, good_only)
+    colours = screenshot_colours(tmp_path, write_page(good_only))
+    assert rgb(BAR_COLOUR) in colours and rgb(FAILED_COLOUR) not in colours

@@ -18,6 +18,7 @@ import duckdb
 from singer_sdk import Target
 from singer_sdk import typing as th
 
+from commerce_taps_common.run_hooks import metrics_only_at_debug
 from target_commerce_duckdb.reader import Envelope, RawRecordReader
 from target_commerce_duckdb.sinks import DuckDBSink, LoaderError
 
@@ -194,6 +195,7 @@ class TargetCommerceDuckDB(Target):
         self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge")
         self._merging: Future | None = None
         super().__init__(*args, **kwargs)
+        metrics_only_at_debug(self.metrics_logger)
         if self.fast_path:
             self.message_reader.record_handler = self._load_raw_record
         if kwargs.get("validate_config") is not False:

@@ -121,16 +121,16 @@ def render(summaries: list[dict[str, Any]], unreadable: list[str]) -> str:
 <style>
 body {{ font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }}
 table {{ border-collapse: collapse; margin: 16px 0; }}
-th, td {{ padding: 3px 10px; border-bottom: 1px solid #ddd; }}
-td:nth-child(n+3) {{ text-align: right; font-variant-numeric: tabular-nums; }}
-tr.failed td {{ color: {FAILED_COLOUR}; }}
+th, td {{ padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: left; }}
+th:nth-child(n+3), td:nth-child(n+3) {{ text-align: right; font-variant-numeric: tabular-nums; }}
+tr.failed td {{ font-weight: bold; }}
 svg text {{ font: 12px system-ui, sans-serif; fill: #222; }}
 </style>
 </head>
 <body>
 <h1>commerce-taps run history</h1>
-<p>{len(summaries)} runs; per night (UTC) and tap, the newest {NIGHTS_SHOWN} nights.
-Rows loaded per night and tap; <span style="color: {FAILED_COLOUR}">red</span>: a run failed.</p>
+<p>Runs: {len(summaries)}; per night (UTC) and tap, the newest {NIGHTS_SHOWN} nights.
+Bars: rows loaded per night and tap, red where a run failed (bold rows below).</p>
 {chart(entries)}
 <table id="history">
 <thead><tr><th>night</th><th>tap</th><th>runs</th><th>rows</th><th>requests</th>

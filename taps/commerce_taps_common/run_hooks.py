@@ -66,6 +66,14 @@ _UNSORTED_ONCE = _SaidOnce(
 _SDK_STATE_LOGGER = logging.getLogger("singer_sdk")
 
 
+def metrics_only_at_debug(metrics_logger: logging.Logger) -> None:
+    """METRIC lines (one per request and counter) reach only handlers set on the metrics logger
+    itself (a log config's file handler, say), not the console, unless the plugin logs at debug
+    level."""
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        metrics_logger.propagate = False
+
+
 class ReportingTap:
     """Tap mixin: the run summary, progress lines and log settings."""
 
@@ -88,10 +96,7 @@ class ReportingTap:
         return ProgressLog(self.run_summary, self.logger)
 
     def _quiet_logs(self) -> None:
-        if not logging.getLogger().isEnabledFor(logging.DEBUG):
-            # METRIC lines only reach handlers set on the metrics logger itself (a log config's
-            # file handler, say), not the console, unless the tap logs at debug level.
-            self.metrics_logger.propagate = False
+        metrics_only_at_debug(self.metrics_logger)
         _UNSORTED_ONCE.reset()
         _SDK_STATE_LOGGER.addFilter(_UNSORTED_ONCE)  # added once: a logger keeps no duplicates
 
