@@ -1,6 +1,6 @@
 """No secret in any log line at any level: each tap's task runs through `meltano run` at debug
 level (Meltano's, and the taps' and loader's singer-sdk loggers, urllib3's included, through
-LOGLEVEL=DEBUG) as a backfill that meets faults (429, 500, a cut body, a revoked token, so retries,
+LOGLEVEL=DEBUG) as a backfill that meets faults (a 429, a cut body, a revoked token: so retries,
 token renewals and error paths all log), and neither Meltano's output nor any file it, the tap or
 the loader wrote holds a client secret, refresh token, access token, Authorization header value,
 API key or webhook secret. Zoom runs the user-OAuth flow, whose rotating refresh tokens land in the
@@ -22,7 +22,7 @@ from chaos import VENDOR_CHAOS, ChaosTap
 from demo import ROOT, TAPS, DemoPlace
 
 WEBHOOK_SECRET = "webhook-secret-never-logged-3f9a"
-FAULTS = ("429", "500", "truncate", "expire_token")
+FAULTS = ("429", "truncate", "expire_token")
 
 
 def vendor_secrets(vendor: str, sandbox) -> dict[str, str]:
@@ -94,6 +94,8 @@ def test_no_secret_in_any_output_at_debug_level(tap, tmp_path, sandboxes):
         if secret in text
     ]
     assert not leaks, leaks
+    if tap.vendor == "zoho":  # urllib3 logs the token request's query string, redacted
+        assert "client_secret=<redacted>&" in log or "client_secret=<redacted> " in log
     if tap.vendor == "zoom":
         assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
         assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700
