@@ -7,6 +7,10 @@ per extractor and loader, not per job).
     .venv/bin/python scripts/nightly.py --environment prod      # e.g. from cron, at 02:00
 
 `meltano run nightly` runs the same tasks but stops at the first failure.
+
+With `--parallel` the taps' tasks (`tap-... target-...`) run at once, one `meltano run` each, then
+the other tasks (dbt) in order: for a warehouse that takes several writers at a time, PostgreSQL
+(`--job nightly-postgres`), not DuckDB (one writer per file).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,13 +36,37 @@ def meltano(project: Path, arguments: list[str], **kwargs) -> subprocess.Complet
     return subprocess.run([str(BIN / "meltano"), *arguments], cwd=project, env=env, **kwargs)
 
 
-def job_tasks(project: Path, environment: list[str]) -> list[str]:
+def job_tasks(project: Path, environment: list[str], job: str = JOB) -> list[str]:
     listed = meltano(
-        project, [*environment, "job", "list", JOB, "--format=json"], capture_output=True, text=True
+        project, [*environment, "job", "list", job, "--format=json"], capture_output=True, text=True
     )
     if listed.returncode != 0:
-        sys.exit(f"nightly: `meltano job list {JOB}` failed: {listed.stderr.strip()[-500:]}")
+        sys.exit(f"nightly: `meltano job list {job}` failed: {listed.stderr.strip()[-500:]}")
     return json.loads(listed.stdout)["tasks"]
+
+
+def run_tasks(tasks: list[str], run: Callable[[list[str]], int], parallel: bool) -> list[str]:
+    """Every task through `run` (its `meltano run` arguments -> exit code), the taps' at once
+    when `parallel`, then the others in order; prints how each ended and how long it took, and
+    returns the tasks that failed."""
+
+    def timed(task: str) -> int:
+        started = time.monotonic()
+        exit_code = run(task.split())
+        outcome = "loaded" if exit_code == 0 else f"FAILED (exit {exit_code})"
+        print(
+            f"nightly: {task.split()[0]}: {outcome} in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
+        return exit_code
+
+    concurrent = [task for task in tasks if parallel and task.startswith("tap-")]
+    with ThreadPoolExecutor(max(len(concurrent), 1)) as pool:
+        exits = dict(zip(concurrent, pool.map(timed, concurrent), strict=True))
+    for task in tasks:
+        if task not in exits:
+            exits[task] = timed(task)
+    return [task for task in tasks if exits[task] != 0]
 
 
 def main() -> None:
@@ -45,17 +75,23 @@ def main() -> None:
     parser.add_argument(
         "--project", type=Path, default=ROOT, help="the Meltano project (default this repository)"
     )
+    parser.add_argument("--job", default=JOB, help=f"the Meltano job to run (default {JOB})")
+    parser.add_argument(
+        "--parallel",
+        action="store_true",
+        help="run the taps' tasks at once, then the others (PostgreSQL; not DuckDB)",
+    )
     arguments = parser.parse_args()
     environment = ["--environment", arguments.environment] if arguments.environment else []
-    failed = []
-    for task in job_tasks(arguments.project, environment):
-        vendor = task.split()[0]
-        started = time.monotonic()
-        run = meltano(arguments.project, [*environment, "run", *task.split()])
-        outcome = "loaded" if run.returncode == 0 else f"FAILED (exit {run.returncode})"
-        print(f"nightly: {vendor}: {outcome} in {time.monotonic() - started:.0f} s", flush=True)
-        if run.returncode != 0:
-            failed.append(vendor)
+    tasks = job_tasks(arguments.project, environment, arguments.job)
+    failed = [
+        task.split()[0]
+        for task in run_tasks(
+            tasks,
+            lambda args: meltano(arguments.project, [*environment, "run", *args]).returncode,
+            arguments.parallel,
+        )
+    ]
     if failed:
         sys.exit(f"nightly: failed: {', '.join(failed)} (the others loaded; see the log above)")
     print("nightly: every vendor loaded")
