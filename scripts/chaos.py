@@ -215,6 +215,7 @@ class TapTally:
     rows_duplicated: int = 0
     rows_extra: int = 0  # in the warehouse, not in the truth
     fields_different: int = 0  # a field of a row unequal to the truth's
+    state_rows_checked: int = 0  # records a bookmark covered, each checked in the warehouse
     state_overclaims: int = 0
     requests: list[int] = field(default_factory=list)  # per night, every run of it
     findings: list[str] = field(default_factory=list)
@@ -391,6 +392,7 @@ class ChaosTap:
                 rows = []
                 if table_exists(connection, self.tap.vendor, stream):
                     rows = warehouse_rows(connection, self.tap.vendor, stream)[1]
+                tally.state_rows_checked += sum(1 for _ in covered(bookmarks, truth))
                 for claim in overclaims(bookmarks, truth, rows, key):
                     tally.state_overclaims += 1
                     tally.findings.append(f"{where}: state of {stream} {claim}")
@@ -441,33 +443,41 @@ def at_or_before(value: Any, bookmark: Any) -> bool:
     return value <= bookmark
 
 
+def covered(
+    bookmarks: list[tuple[dict[str, Any], str, Any]], truth: list[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], str, Any]]:
+    """(record, replication key, bookmark value) for each truth record of a bookmark's
+    partition whose replication key is at or before the bookmark."""
+    for context, replication_key, value in bookmarks:
+        for record in truth:
+            if any(record.get(name) != wanted for name, wanted in context.items()):
+                continue
+            if record.get(replication_key) is not None and at_or_before(
+                record[replication_key], value
+            ):
+                yield record, replication_key, value
+
+
 def overclaims(
     bookmarks: list[tuple[dict[str, Any], str, Any]],
     truth: list[dict[str, Any]],
     rows: list[dict[str, Any]],
     key: str | tuple[str, ...],
 ) -> Iterator[str]:
-    """What a bookmark claims and the warehouse does not hold: a truth record of the bookmark's
-    partition whose replication key is at or before the bookmark must be in the warehouse with
-    that same replication-key value (the version the bookmark says was loaded). Fields that
-    change without moving the replication key are the next run's look-back's, not the state's."""
+    """What a bookmark claims and the warehouse does not hold: each record it covers must be in
+    the warehouse with that same replication-key value (the version the bookmark says was
+    loaded). Fields that change without moving the replication key are the next run's
+    look-back's, not the state's."""
     held = {key_of(row, key): row for row in rows if row.get("_sdc_deleted_at") is None}
-    for context, replication_key, value in bookmarks:
-        for record in truth:
-            if any(record.get(name) != wanted for name, wanted in context.items()):
-                continue
-            if record.get(replication_key) is None:
-                continue
-            if not at_or_before(record[replication_key], value):
-                continue
-            row = held.get(key_of(record, key))
-            if row is None:
-                yield f"{replication_key} {value!r} {context or ''}: {key_of(record, key)} missing"
-            elif canonical(row.get(replication_key)) != canonical(record[replication_key]):
-                yield (
-                    f"{replication_key} {value!r} {context or ''}: {key_of(record, key)} held at "
-                    f"{row.get(replication_key)!r}, the source has {record[replication_key]!r}"
-                )
+    for record, replication_key, value in covered(bookmarks, truth):
+        row = held.get(key_of(record, key))
+        if row is None:
+            yield f"{replication_key} {value!r}: {key_of(record, key)} missing"
+        elif canonical(row.get(replication_key)) != canonical(record[replication_key]):
+            yield (
+                f"{replication_key} {value!r}: {key_of(record, key)} held at "
+                f"{row.get(replication_key)!r}, the source has {record[replication_key]!r}"
+            )
 
 
 def run_nights(
@@ -538,6 +548,7 @@ def table(tallies: list[TapTally]) -> str:
         ("rows duplicated", [str(t.rows_duplicated) for t in tallies]),
         ("rows extra", [str(t.rows_extra) for t in tallies]),
         ("fields different", [str(t.fields_different) for t in tallies]),
+        ("rows covered by bookmarks, checked", [str(t.state_rows_checked) for t in tallies]),
         ("state claims beyond warehouse", [str(t.state_overclaims) for t in tallies]),
         ("requests/night min/median/max", [requests(t) for t in tallies]),
     ]

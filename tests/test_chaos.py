@@ -34,6 +34,7 @@ def test_three_chaos_nights_per_tap_lose_and_duplicate_nothing(tmp_path):
         assert tally.nights == NIGHTS
         assert sum(tally.kills.values()) == 1, findings
         assert tally.rows_compared > 0 and sum(tally.faults.values()) >= NIGHTS
+        assert tally.state_rows_checked > 0  # the bookmarks covered rows, all found held
         assert tally.failed_runs == 0, findings
         assert tally.clean, findings
 
