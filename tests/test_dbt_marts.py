@@ -6,6 +6,7 @@ marts_truth, not from the marts); and a model broken on purpose makes the singul
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 from decimal import Decimal
@@ -74,7 +75,7 @@ def test_sources_are_fresh_and_the_docs_site_generates(built):
     sources = json.loads((built.root / "dbt" / "target" / "sources.json").read_text())
     assert len(sources["results"]) == 27
     assert {result["status"] for result in sources["results"]} == {"pass"}
-    docs = built.dbt("docs", "generate")
+    docs = built.dbt("docs", "generate", "--no-compile")
     assert docs.returncode == 0, docs.stdout[-3000:]
     for name in ("index.html", "catalog.json", "manifest.json"):
         assert (built.root / "dbt" / "target" / name).stat().st_size > 0
@@ -168,6 +169,34 @@ def test_adobe_price_changes_of_one_partition_equal_truth(built):
             assert abs(Decimal(str(percent)) - 100 * (price - previous) / previous) < Decimal(
                 "0.005"
             )
+
+
+def test_money_divided_in_sql_rounds_to_the_cent_as_python_decimal_does(built):
+    """The money_divide macro (MRR from amounts over months) against Decimal's ROUND_HALF_UP, on
+    ties, negatives and amounts with more places than cents."""
+    compiled = built.dbt(
+        "--quiet",
+        "compile",
+        "--inline",
+        "select {{ money_divide('amount', 'divisor') }} from amounts order by position",
+    )
+    assert compiled.returncode == 0, compiled.stdout[-3000:]
+    rng = random.Random(5)
+    cases = [(Decimal("0.05"), 2), (Decimal("-0.05"), 2), (Decimal("100.01"), 2), (Decimal(0), 7)]
+    cases += [
+        (Decimal(rng.randint(-(10**9), 10**9)).scaleb(-rng.choice((2, 4, 9))), rng.randint(1, 100))
+        for _ in range(2000)
+    ]
+    with duckdb.connect() as connection:
+        connection.execute(
+            "CREATE TABLE amounts (position INTEGER, amount DECIMAL(38, 9), divisor INTEGER)"
+        )
+        connection.executemany(
+            "INSERT INTO amounts VALUES (?, ?, ?)",
+            [(index, amount, divisor) for index, (amount, divisor) in enumerate(cases)],
+        )
+        results = [row[0] for row in connection.execute(compiled.stdout).fetchall()]
+    assert results == [marts_truth.to_cent(amount / divisor) for amount, divisor in cases]
 
 
 BROKEN_LINES = """
