@@ -106,7 +106,7 @@ class DuckDBSink(BatchSink):
         self.nested_columns = [
             name for name, kind in self.wanted.items() if kind == "JSON" and name in self.columns
         ]
-        self._row_budget = int(self.config.get("batch_size_rows") or 100000)
+        self._row_budget = target.batch_size_rows
         self._byte_budget = target.batch_size_bytes
         self.spool = RecordSpool(
             target.spool_directory, self.nested_columns, self.include_sdc_metadata_properties

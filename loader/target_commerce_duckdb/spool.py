@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Any
 
 import msgspec
+from msgspec.structs import astuple
 
 # Keys spliced into each spooled record. The record's own keys cannot clash with them: a tap's
 # records never carry them, and DuckDB refuses an object with a duplicate key rather than guess.
@@ -16,8 +18,7 @@ TABLE_VERSION = "__sdc_table_version"
 NESTED_PREFIX = "__sdc_json_"
 
 NULL = b"null"
-EXTRACTED_AT_KEY = f'"{EXTRACTED_AT}":'.encode()
-TABLE_VERSION_KEY = f'"{TABLE_VERSION}":'.encode()
+_encoder = msgspec.json.Encoder()
 
 
 def nested_key(position: int) -> str:
@@ -46,9 +47,7 @@ class RecordSpool:
             if nested_columns
             else None
         )
-        self._nested_keys = [
-            f'"{nested_key(position)}":'.encode() for position in range(len(nested_columns))
-        ]
+        self._nested_keys = [nested_key(position) for position in range(len(nested_columns))]
         self._handle = None
         self.path = ""
         self.rows = 0
@@ -64,23 +63,27 @@ class RecordSpool:
                 suffix=".jsonl", prefix="batch-", dir=self.directory
             )
             self._handle = os.fdopen(descriptor, "wb", buffering=1 << 20)
-        extras = []
+        extras: dict[str, Any] = {}
         if self.with_metadata:
-            extras.append(EXTRACTED_AT_KEY + (bytes(extracted_at) or NULL))
+            extras[EXTRACTED_AT] = extracted_at or None  # Raw is encoded as the text it is
             if version is not None:
-                extras.append(TABLE_VERSION_KEY + str(version).encode())
+                extras[TABLE_VERSION] = version
         if self._nested is not None:
-            values = self._nested.decode(record)
-            for position, key in enumerate(self._nested_keys):
-                text = bytes(getattr(values, f"f{position}"))
+            for key, value in zip(
+                self._nested_keys, astuple(self._nested.decode(record)), strict=True
+            ):
+                text = bytes(value)
                 if text and text != NULL:
-                    extras.append(key + msgspec.json.encode(text.decode()))
+                    extras[key] = text.decode()
         if not extras:
             written = self._handle.write(record) + self._handle.write(b"\n")
         else:
-            opened = bytes(record)[:-1].rstrip()  # the object without its closing brace
-            separator = b"" if opened.endswith(b"{") else b","
-            written = self._handle.write(opened + separator + b",".join(extras) + b"}\n")
+            tail = memoryview(_encoder.encode(extras))[1:]  # '"key":value,...}'
+            body = memoryview(record)[:-1]  # the object without its closing brace
+            if len(record) < 8:  # perhaps an empty object, {} or { }
+                body = memoryview(bytes(body).rstrip())
+            separator = b"" if body[-1:] == b"{" else b","
+            written = self._handle.write(b"".join((body, separator, tail, b"\n")))
         self.rows += 1
         self.size += written
 

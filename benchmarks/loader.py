@@ -1,0 +1,146 @@
+"""The loader's part of `make bench`, on the Zuora invoices run.py captured: our loader's fast path
+against its per-record path, against DuckDB's own `read_json` of the same records (the physical
+limit: the records alone, typed as the loader types them, into a new DuckDB file), and BATCH
+messages (files written by singer-sdk's own batchers) against RECORD messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from singer_sdk.contrib.batch_encoder_jsonl import JSONLinesBatcher
+from singer_sdk.contrib.batch_encoder_parquet import ParquetBatcher
+from singer_sdk.contrib.msgspec import decoder
+from singer_sdk.helpers._batch import BatchConfig
+
+from target_commerce_duckdb.reader import envelope_decoder
+from target_commerce_duckdb.types import column_type
+
+BIN = Path(sys.executable).parent
+
+READ_JSON = """
+import sys, duckdb
+connection = duckdb.connect(sys.argv[1])
+connection.execute("SET TimeZone = 'UTC'")
+connection.execute(
+    "CREATE TABLE invoices AS SELECT * FROM read_json(?, format = 'newline_delimited', "
+    "columns = " + sys.argv[3] + ")",
+    [sys.argv[2]],
+)
+connection.close()
+"""
+
+Timed = Callable[..., tuple[float, int]]
+
+
+def loader_config(work: Path, name: str, **settings: object) -> list[str]:
+    config = {"database": str(work / f"{name}.duckdb"), "default_target_schema": "zuora"}
+    (work / f"{name}.json").write_text(json.dumps(config | settings))
+    return [str(BIN / "target-commerce-duckdb"), "--config", str(work / f"{name}.json")]
+
+
+def split_stream(captured: Path, work: Path) -> tuple[dict, Path]:
+    """The stream's schema, and its records alone as JSON lines (what read_json is given)."""
+    records = work / f"{captured.stem}.records.jsonl"
+    schema: dict = {}
+    with captured.open("rb") as lines, records.open("wb") as out:
+        for line in lines:
+            envelope = envelope_decoder.decode(line)
+            if envelope.type == "RECORD":
+                out.write(bytes(envelope.record) + b"\n")
+            elif envelope.type == "SCHEMA" and not schema:
+                schema = decoder.decode(line)
+    return schema, records
+
+
+def read_json_limit(work: Path, schema: dict, records: Path, timed: Timed, count: int) -> dict:
+    columns = (
+        "{"
+        + ", ".join(
+            f"'{name}': '{column_type(node)}'"
+            for name, node in schema["schema"]["properties"].items()
+        )
+        + "}"
+    )
+    database = work / f"read_json-{records.stem}.duckdb"
+    seconds, memory = timed(
+        [str(BIN / "python"), "-c", READ_JSON, str(database), str(records), columns]
+    )
+    return {"records": count, "seconds": seconds, "loader_peak_mib": memory}
+
+
+def batch_stream(work: Path, schema: dict, records: Path, file_format: str) -> Path:
+    """The same records as singer-sdk BATCH messages (files written by the SDK's batchers, as
+    a tap with batch_config writes them), 50k records a file."""
+    directory = work / f"batch-{file_format}"
+    directory.mkdir(exist_ok=True)
+    encoding = {"format": file_format, "compression": "gzip" if file_format == "jsonl" else "none"}
+    config = BatchConfig.from_dict(
+        {
+            "encoding": encoding,
+            "storage": {"root": f"file://{directory}", "prefix": "invoices-"},
+            "batch_size": 50_000,
+        }
+    )
+    batcher = (JSONLinesBatcher if file_format == "jsonl" else ParquetBatcher)(
+        "tap-zuora-quickstart", "invoices", config
+    )
+    with records.open("rb") as lines:
+        manifests = list(batcher.get_batches(decoder.decode(line) for line in lines))
+    stream = work / f"batch-{file_format}.singer"
+    with stream.open("w") as out:
+        out.write(json.dumps(schema) + "\n")
+        for manifest in manifests:
+            message = {"type": "BATCH", "stream": "invoices", "encoding": encoding}
+            out.write(json.dumps(message | {"manifest": manifest}) + "\n")
+    return stream
+
+
+def loader_figures(work: Path, captured: Path, count: int, timed: Timed) -> dict[str, dict]:
+    """Loader runs on the captured stream of `count` records: per-record path, read_json's
+    limit, BATCH jsonl.gz and parquet."""
+    results: dict[str, dict] = {}
+    with captured.open("rb") as stdin:
+        seconds, memory = timed(loader_config(work, "per-record", fast_path=False), stdin=stdin)
+    results["our loader, per-record path (fast_path off)"] = {
+        "records": count,
+        "seconds": seconds,
+        "loader_peak_mib": memory,
+    }
+    schema, records = split_stream(captured, work)
+    results["DuckDB read_json, same records"] = read_json_limit(work, schema, records, timed, count)
+    for file_format, label in (("jsonl", "jsonl.gz"), ("parquet", "parquet")):
+        try:
+            stream = batch_stream(work, schema, records, file_format)
+        except Exception as error:
+            print(f"bench: singer-sdk cannot write {label} BATCH files here: {error}")
+            continue
+        with stream.open("rb") as stdin:
+            seconds, memory = timed(loader_config(work, f"batch-{file_format}"), stdin=stdin)
+        results[f"our loader, BATCH {label} messages"] = {
+            "records": count,
+            "seconds": seconds,
+            "loader_peak_mib": memory,
+        }
+    return results
+
+
+def batch_end_to_end(work: Path, tap: list[str], pipeline: Callable) -> tuple[float, int, int]:
+    """The tap with batch_config (jsonl.gz files) piped into the loader, into e2e-batch.duckdb:
+    seconds, tap and loader peak MiB."""
+    config_path = Path(tap[tap.index("--config") + 1])
+    files = work / "tap-batches"
+    files.mkdir(exist_ok=True)
+    config = json.loads(config_path.read_text()) | {
+        "batch_config": {
+            "encoding": {"format": "jsonl", "compression": "gzip"},
+            "storage": {"root": f"file://{files}", "prefix": "invoices-"},
+            "batch_size": 50_000,
+        }
+    }
+    (work / "tap-batch.json").write_text(json.dumps(config))
+    command = [*tap]
+    command[tap.index("--config") + 1] = str(work / "tap-batch.json")
+    return pipeline(command, loader_config(work, "e2e-batch"))
