@@ -6,6 +6,7 @@ the catalog POST and the price-book CSV, with the spec's parameters, defaults th
 last month; orders and quotes: sale only), page limits, 3-year date windows (error 5505), both
 pagination styles (`next_page_token` expiring after 15 minutes; `page_num`/`page_number` with
 `page_count`), LIGHT/MEDIUM per-second limits, a daily limit, and `x-zm-trackingid` on every answer.
+The Commerce webhooks its world's status changes send are in webhooks.py.
 
 Codes not in the spec are marked as chosen here."""
 
