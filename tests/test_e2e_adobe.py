@@ -5,6 +5,7 @@ renewals), and under faults."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from pipeline import ADOBE
 
@@ -18,6 +19,7 @@ def test_backfill_then_a_month_later_equal_truth(sandboxes, tmp_path):
         "not published yet" in run.tap_log
     )  # each partition ran up to the unpublished month, cleanly
     known_before = {row["customerId"] for row in sandbox.control.truth("adobe", "customers")}
+    orders_before = {row["orderId"] for row in sandbox.control.truth("adobe", "orders")}
     changes = sandbox.control.advance(days=31)["adobe"]
     assert (
         changes["price_lists"]["created"]
@@ -25,7 +27,8 @@ def test_backfill_then_a_month_later_equal_truth(sandboxes, tmp_path):
         and changes["customers"]["changed"]
     )
     sandbox.control.reset_stats()
-    # A day later by the wall clock (the refresh cadence's clock): new customers only.
+    # A day later by the wall clock (the refresh cadence's clock): new customers, and those whose
+    # orders are new (renewals, add-ons), only.
     day_later = ADOBE.run_pipeline(
         tmp_path / "day-later", config, tmp_path, state=run.state
     ).check()
@@ -35,7 +38,12 @@ def test_backfill_then_a_month_later_equal_truth(sandboxes, tmp_path):
         for path in ADOBE.requests_served(sandbox)
         if path.count("/") == 3 and path.startswith("GET /v3/customers/")
     }
-    assert new and details == new, (new, details)
+    ordering = {
+        row["customerId"]
+        for row in sandbox.control.truth("adobe", "orders")
+        if row["orderId"] not in orders_before
+    }
+    assert new and ordering - new and details == new | ordering, (new, ordering, details)
     # A month later by the wall clock too: every known customer's detail is read again.
     state = day_later.state
     state["bookmarks"]["customers"]["last_detail_refresh"] = "2000-01-01"
@@ -96,3 +104,34 @@ def test_a_partition_outside_the_contract_fails_with_adobes_error_verbatim(sandb
     run = ADOBE.run_pipeline(tmp_path / "run", config, tmp_path)
     error = ADOBE.error_line(run.tap_exit, run.tap_log)
     assert '"code": "1161"' in error and '"additionalDetails": []' in error
+
+
+def test_a_renewal_or_add_on_refreshes_the_customer_detail_in_the_same_run(sandboxes, tmp_path):
+    """A renewal moves the coterm date and an add-on the discount level: the run that reads the
+    order reads the customer's detail again, whatever the refresh cadence says."""
+    sandbox = sandboxes(seed=35, scale=40)
+    config = ADOBE.config(sandbox, customer_detail_refresh=365)
+    backfill = ADOBE.run_pipeline(tmp_path / "backfill", config, tmp_path).check()
+    before = {row["customerId"]: row for row in sandbox.control.truth("adobe", "customers")}
+    orders_before = {row["orderId"] for row in sandbox.control.truth("adobe", "orders")}
+    sandbox.control.advance(days=30)
+    ADOBE.run_pipeline(tmp_path / "next", config, tmp_path, state=backfill.state).check()
+
+    ordering = {
+        row["customerId"]
+        for row in sandbox.control.truth("adobe", "orders")
+        if row["orderId"] not in orders_before
+    }
+    now = {row["customerId"]: row for row in sandbox.control.truth("adobe", "customers")}
+    renewed = {
+        customer
+        for customer in ordering & set(before)
+        if now[customer]["cotermDate"] != before[customer]["cotermDate"]
+    }
+    assert renewed, "no renewal in the month: the test proves nothing"
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        held = dict(
+            connection.execute('SELECT "customerId", "cotermDate" FROM adobe.customers').fetchall()
+        )
+    for customer in ordering & set(before):
+        assert str(held[customer]) == now[customer]["cotermDate"][:10], customer

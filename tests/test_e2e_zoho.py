@@ -5,8 +5,13 @@ leave the listing), and under faults."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import duckdb
 import pytest
 from pipeline import ZOHO, fast_zoho
+
+from commerce_sandbox.reconcile import compare_table
 
 
 @pytest.mark.parametrize("envelope", ["has_more", "has_more_page", "array"])
@@ -79,3 +84,44 @@ def test_faults_mid_run_still_end_equal_to_truth(sandboxes, faults, tmp_path):
     sandbox.control.inject("zoho", faults)
     ZOHO.run_pipeline(tmp_path / "run", ZOHO.config(sandbox), tmp_path).check()
     ZOHO.assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
+
+
+def test_a_status_change_older_than_the_look_back_lands_with_the_weekly_sweep(sandboxes, tmp_path):
+    """Status changes inside the look-back land every night; older ones (with the default 30
+    days, a commission settled two months after its date) land when `commission_sweep_days`
+    says to read the whole listing. Scaled down: a 3-day look-back, nights 20 days apart. The
+    cadence counts real days, so the test ages the state's last sweep by a week."""
+    sandbox = sandboxes(seed=13, scale=120)
+    fast_zoho(sandbox)
+    config = ZOHO.config(sandbox, commission_sweep_days=7, lookback_days=3)
+    database = tmp_path / "warehouse.duckdb"
+    run = ZOHO.run_pipeline(tmp_path / "backfill", config, tmp_path).check()
+    ZOHO.assert_warehouse_equals_truth(sandbox, database)
+    for night in (1, 2):
+        sandbox.control.advance(days=20)
+        run = ZOHO.run_pipeline(tmp_path / f"night-{night}", config, tmp_path, state=run.state)
+        run.check()
+    truth = {row["commission_id"]: row for row in sandbox.control.truth("zoho", "commissions")}
+    with duckdb.connect(str(database), read_only=True) as connection:
+        held = dict(
+            connection.execute("SELECT commission_id, status FROM zoho.commissions").fetchall()
+        )
+    stale = {key for key, row in truth.items() if held.get(key) != row["status"]}
+    first_reread = dt.date.fromisoformat(sandbox.control.now()[:10]) - dt.timedelta(days=20 + 3)
+    assert stale, "no status changed past the look-back: the test proves nothing"
+    assert all(truth[key]["date"][:10] < first_reread.isoformat() for key in stale)
+
+    state = run.state
+    week_ago = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=7)).isoformat()
+    state["bookmarks"]["commissions"]["last_sweep"] = week_ago
+    ZOHO.run_pipeline(tmp_path / "sweep", config, tmp_path, state=state).check()
+    with duckdb.connect(str(database), read_only=True) as connection:
+        diff = compare_table(
+            connection,
+            "zoho",
+            "commissions",
+            list(truth.values()),
+            vendor="zoho",
+            key="commission_id",
+        )
+    assert diff.equal, diff.summary()  # (leads arrive backdated: a 3-day look-back misses some)

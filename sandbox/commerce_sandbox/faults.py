@@ -5,7 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("400", "404", "429", "500", "502", "503", "200_error", "stall", "truncate", "expire_token")
+KINDS = (
+    "400",
+    "404",
+    "429",
+    "500",
+    "502",
+    "503",
+    "200_error",
+    "stall",
+    "truncate",
+    "expire_token",
+    "surprise",
+)
 # Answered with the vendor's own error body; `200_error` is an error inside an HTTP 200 body, for
 # vendors that report errors that way (Zoho).
 STATUS_KINDS = ("400", "404", "429", "500", "502", "503", "200_error")
@@ -25,6 +37,26 @@ class Fault:
     retry_after: str = (
         "seconds"  # 429 with reset_header: "seconds", or "date" (an instant, as Zoom sends)
     )
+    # surprise: every row of the answer gets `extra` (fields no schema declares) and `bad`
+    # (fields set to values their type cannot hold, e.g. {"total": "N/A"}), where it has them.
+    extra: dict[str, Any] | None = None
+    bad: dict[str, Any] | None = None
+
+    def surprise(self, body: Any) -> Any:
+        """`body` with every row of its lists (or the body itself, a detail) surprised."""
+        rows = body if isinstance(body, list) else [body] if isinstance(body, dict) else []
+        if isinstance(body, dict):
+            rows = [
+                row
+                for value in body.values()
+                if isinstance(value, list)
+                for row in value
+                if isinstance(row, dict)
+            ] or [body]
+        for row in rows:
+            row.update(self.extra or {})
+            row.update({name: value for name, value in (self.bad or {}).items() if name in row})
+        return body
 
     @property
     def status(self) -> int:
@@ -37,7 +69,16 @@ class Fault:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
         known = {
             name: body[name]
-            for name in ("count", "path", "reset_header", "seconds", "code", "retry_after")
+            for name in (
+                "count",
+                "path",
+                "reset_header",
+                "seconds",
+                "code",
+                "retry_after",
+                "extra",
+                "bad",
+            )
             if name in body
         }
         fault = cls(kind=kind, **known)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import gc
 import json
@@ -11,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -210,6 +212,14 @@ class Handler(BaseHTTPRequestHandler):
                 response = slot.vendor.fault_response(fault)
             else:
                 response = slot.vendor.handle(request)
+                if fault and fault.kind == "surprise" and response.content_type.endswith("json"):
+                    raw = response.raw
+                    body = (
+                        json.loads(raw, parse_float=Decimal) if raw is not None else response.body
+                    )
+                    response = dataclasses.replace(
+                        response, body=fault.surprise(copy.deepcopy(body)), raw=None
+                    )
             slot.statuses[response.status] += 1
             latency = float(slot.vendor.settings.get("latency_ms", 0)) / 1000
         # Sleeps happen outside the lock: one slow answer must not hold up other clients.

@@ -57,6 +57,11 @@ class CommerceTap(ReportingTap, Tap):
                 raise RuntimeError(f"{self.name}: {writer} must sync before {reader}")
         return [stream(tap=self) for stream in self.stream_types]
 
+    def load_streams(self) -> list[Stream]:
+        # The SDK sorts streams by name, and syncs them in that order: keep `stream_types`' order.
+        order = {stream.name: index for index, stream in enumerate(self.stream_types)}
+        return sorted(super().load_streams(), key=lambda stream: order[stream.name])
+
     @cached_property
     def run(self) -> Any:
         """This run's shared data (see `run_type`)."""

@@ -13,7 +13,7 @@ import functools
 import json
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -183,11 +183,15 @@ class CustomerDirectory:
 
 @dataclass
 class AdobeRun:
-    """Data the streams of one run share: `customer_directory`, made from the customers stream's
-    state by the first stream that needs it (resellers syncs first and reads its reseller ids),
-    and read by customers, orders, subscriptions and deployments; customers saves it."""
+    """Data the streams of one run share."""
 
+    #: Made from the customers stream's state by the first stream that needs it (resellers syncs
+    #: first and reads its reseller ids); read by orders, customers, subscriptions and
+    #: deployments; customers saves it.
     customer_directory: CustomerDirectory | None = None
+    #: Customers with orders new or changed this run: written by orders, read by customers
+    #: (which therefore syncs after orders) to read their details again.
+    customers_with_changed_orders: set[str] = field(default_factory=set)
 
 
 def months(first: str, last: str) -> Iterator[str]:

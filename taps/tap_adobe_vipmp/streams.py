@@ -10,7 +10,7 @@ from typing import Any
 import requests
 from singer_sdk.helpers.types import Context
 
-from commerce_taps_common.details import due, mark_done
+from commerce_taps_common.details import RowDigests, due, mark_done
 from commerce_taps_common.listing import Listing, keep_parsed_body
 from tap_adobe_vipmp.client import AdobeStream, month_after, months
 
@@ -55,8 +55,10 @@ class ResellersStream(AdobeStream):
 
 class CustomersStream(AdobeStream):
     """Customer details (company profile, contacts, discount levels, benefits, coterm date). The
-    lists are summaries and nothing says what changed: new customers' details every run, and every
-    known customer's detail every `customer_detail_refresh` days."""
+    lists are summaries and nothing says what changed: new customers' details every run, those of
+    customers whose orders this run found new or changed (a renewal moves the coterm date, an
+    add-on the discount level), and every known customer's detail every
+    `customer_detail_refresh` days."""
 
     name = "customers"
     path = "/v3/customers"
@@ -70,7 +72,8 @@ class CustomersStream(AdobeStream):
         refresh = due(
             state, "last_detail_refresh", int(self.config.get("customer_detail_refresh", 1))
         )
-        wanted = directory.ids() if refresh else directory.new_ids()
+        ordering = self.run.customers_with_changed_orders & set(directory.known)
+        wanted = directory.ids() if refresh else sorted({*directory.new_ids(), *ordering})
         yield from self.details(f"/v3/customers/{customer}" for customer in wanted)
         state["known_customers"] = directory.known
         if refresh:
@@ -111,6 +114,15 @@ class OrdersStream(PerCustomerStream):
     def params(self, context: Context | None) -> dict[str, Any]:
         first = self.first_day(context, dt.date(2017, 1, 1))  # VIP Marketplace opened in 2017
         return {"start-date": f"{first.isoformat()}T00:00:00Z"}
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        # Orders new or changed since the last run name the customers whose details they moved.
+        digests = RowDigests(self.get_context_state(context), "order_digests")
+        for order in super().get_records(context):
+            if digests.changed(order["orderId"], order):
+                self.run.customers_with_changed_orders.add(order["customerId"])
+            yield order
+        digests.save()
 
 
 class SubscriptionsStream(PerCustomerStream):
@@ -220,8 +232,8 @@ class PriceListsStream(AdobeStream):
 
 STREAMS = (
     ResellersStream,
-    CustomersStream,
     OrdersStream,
+    CustomersStream,
     SubscriptionsStream,
     DeploymentsStream,
     FlexDiscountsStream,

@@ -37,6 +37,7 @@ class TapAdobeVipmp(CommerceTap):
     name = "tap-adobe-vipmp"
     stream_types = STREAMS
     run_type = AdobeRun
+    stream_order = (("orders", "customers"),)
 
     config_jsonschema = th.PropertiesList(
         th.Property(

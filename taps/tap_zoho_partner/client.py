@@ -21,6 +21,7 @@ from singer_sdk.pagination import PageNumberPaginator
 from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.auth import OAuthTokenAuth, TokenUnavailable
+from commerce_taps_common.details import due, mark_done
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.listing import Listing, parsed_body
 from commerce_taps_common.normalise import to_iso_date
@@ -303,7 +304,9 @@ class DateFilteredStream(ZohoStream):
 class DayFilteredStream(DateFilteredStream):
     """Filtered on one whole day at a time (`<day_filter>=YYYY-MM-DD`), optionally per value of
     a partition filter. A span too long to walk day by day (a backfill) is read as one unfiltered
-    listing instead, and rows before the first day are dropped here."""
+    listing instead, and rows before the first day are dropped here. Every `sweep_setting` days
+    the run reads the whole unfiltered listing (a few pages), so a change to a row older than the
+    look-back lands within that many days."""
 
     #: The single-day filter parameter.
     day_filter: str
@@ -312,14 +315,33 @@ class DayFilteredStream(DateFilteredStream):
     #: The setting listing values of `partition_filter` to read separately (empty: all at once).
     partition_setting: str | None = None
     partition_filter: str | None = None
+    #: The setting saying every how many days to sweep the whole listing (None: never).
+    sweep_setting: str | None = None
+
+    def filter_partitions(self) -> Iterator[dict[str, str]]:
+        values = (self.config.get(self.partition_setting) if self.partition_setting else None) or [
+            None
+        ]
+        for value in values:
+            yield {self.partition_filter: value} if value else {}
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        state = self.get_context_state(context)
+        every = int(self.config.get(self.sweep_setting, 7)) if self.sweep_setting else 0
+        if not (every and due(state, "last_sweep", every)):
+            yield from super().get_records(context)
+            return
+        start = self.config.get("start_date")
+        origin = to_iso_date(str(start)) if start else ""
+        for partition in self.filter_partitions():
+            for row in self.listing(Listing(params=partition)):
+                if to_iso_date(str(row.get(self.replication_key) or "")) >= origin:
+                    yield row
+        mark_done(state, "last_sweep")
 
     def windows(self, first: dt.date) -> Iterator[dict[str, str]]:
         days = (tomorrow_utc() - first).days + 1
-        partitions = (
-            self.config.get(self.partition_setting) if self.partition_setting else None
-        ) or [None]
-        for value in partitions:
-            partition = {self.partition_filter: value} if value else {}
+        for partition in self.filter_partitions():
             if days > self.max_days_one_by_one:
                 yield partition
                 continue

@@ -26,7 +26,8 @@ class TransactionsStream(DateFilteredStream):
 
 class CommissionsStream(DayFilteredStream):
     """One row per commission, reversals (negative rows) included; the look-back re-reads recent
-    days so status changes (Requested, Active, Completed) land."""
+    days so status changes (Requested, Active, Completed) land, and every
+    `commission_sweep_days` the whole listing is read so older changes land too."""
 
     name = "commissions"
     path = "/commissions"
@@ -35,6 +36,7 @@ class CommissionsStream(DayFilteredStream):
     replication_key = "date"
     day_filter = "date"
     partition_setting, partition_filter = "commission_entities", "entity"
+    sweep_setting = "commission_sweep_days"
     lifted = {
         "subscription_id": ("subscription", "subscription_id"),
         "transaction_id": ("transaction", "transaction_id"),

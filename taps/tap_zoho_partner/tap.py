@@ -86,6 +86,16 @@ class TapZohoPartner(CommerceTap):
             ),
         ),
         th.Property(
+            "commission_sweep_days",
+            th.IntegerType,
+            default=7,
+            minimum=1,
+            description=(
+                "Every this many days the run reads the whole commission listing once (a few "
+                "pages), so a status change of any age lands within that many days."
+            ),
+        ),
+        th.Property(
             "per_page",
             th.IntegerType,
             default=200,

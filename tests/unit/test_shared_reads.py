@@ -71,12 +71,13 @@ def test_a_failing_page_stops_the_read():
     listing = SlicedListing(3000, dt.timedelta(seconds=7), 99)
 
     def read_page(span, cursor):
-        if cursor == 99 * 3:
+        if listing.pages == 5:
             raise FatalAPIError("boom")
         return listing.read_page(span, cursor)
 
     with pytest.raises(FatalAPIError):
         list(read_sliced(read_page, Span(T0, None), at_of, id_of, 4))
+    assert listing.pages <= 5 + 4  # no page started after the error but those in flight
 
 
 def test_newest_first_needs_two_distinct_instants_in_order():
