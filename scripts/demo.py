@@ -159,7 +159,9 @@ def meltano(*args: str, env: dict[str, str] | None = None, check: bool = True) -
             log.write(line)
             if followed := FOLLOWED.search(line):
                 tap, kind, text = followed.groups()
-                print(f"   {tap}: {text}" if kind == "progress" else f"   {text}", flush=True)
+                print(
+                    f"   progress {tap} {text}" if kind == "progress" else f"   {text}", flush=True
+                )
         result = subprocess.CompletedProcess(process.args, process.wait())
         stdout.seek(0)
         result.stdout = stdout.read()

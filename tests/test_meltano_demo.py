@@ -89,6 +89,13 @@ def test_demo_runs_the_meltano_job_ends_equal_to_truth_and_leaves_prod_alone(tmp
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.stdout.count("equal to truth") == 5 + 4 + 11 + 7  # Zuora, Zoho, Zoom, Adobe
+    # Each tap's summary table, from Meltano's log, for both runs; the run-history page.
+    for tap in ("tap-zuora-quickstart", "tap-zoho-partner", "tap-zoom-commerce", "tap-adobe-vipmp"):
+        assert result.stdout.count(f"   {tap}: succeeded in ") == 2, result.stdout[-3000:]
+    assert len(list((demo_output / "runs").glob("*.json"))) == 2 * 4
+    assert f"run history (both runs of every tap): {demo_output / 'runs' / 'index.html'}" in (
+        result.stdout
+    )
     backfill, incremental = (
         requests_per_tap(result.stdout.split(title)[1].split("\n==")[0])
         for title in ("run 1 (backfill)", "run 2 (incremental)")

@@ -1,11 +1,11 @@
-"""Runs you can follow: the summary a tap logs and writes at the end of a run (counted against what
-the sandbox served), progress lines at most every 15 s per stream, the SDK's repeated lines said
-once, and the run-history page rendered by headless Chromium."""
+"""Runs you can follow, end to end: the summary a tap logs and writes at the end of a run (counted
+against what the sandbox served), the SDK's repeated lines said once, and the run-history page
+rendered by headless Chromium (the progress cadence and the summary's accounting are unit tests in
+tests/unit/test_run_reporting_units.py)."""
 
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import struct
 import subprocess
@@ -15,58 +15,7 @@ from pathlib import Path
 import pytest
 from pipeline import ZOOM, ZUORA
 
-from commerce_taps_common.progress import ProgressLog
 from commerce_taps_common.run_history import BAR_COLOUR, FAILED_COLOUR, write_page
-from commerce_taps_common.run_summary import RunSummary
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_progress_lines_come_at_most_every_interval_per_stream(caplog):
-    clock = FakeClock()
-    summary = RunSummary("tap-test", clock=clock)
-    progress = ProgressLog(summary, logging.getLogger("tap-test"), interval=15, clock=clock)
-    caplog.set_level(logging.INFO, logger="tap-test")
-    for moment, stream in [(0, "a"), (5, "b"), (14.9, "a"), (15, "a"), (16, "a"), (20, "b")]:
-        clock.now = moment
-        summary.request(stream, waited_seconds=0.5)
-        summary.count(stream, rows=10, pages=1)
-        progress.tick(stream)
-    assert [record.getMessage() for record in caplog.records] == [
-        "progress a: 30 rows, 3 pages, 3 requests, 0 retries, 1.5 s waiting for limits",
-        "progress b: 20 rows, 2 pages, 2 requests, 0 retries, 1.0 s waiting for limits",
-    ]
-
-
-def test_summary_counts_retries_by_cause_and_429_waits_as_limit_waits():
-    summary = RunSummary("tap-test")
-    summary.request("invoices", waited_seconds=0.25)
-    summary.retry("invoices", "HTTP 429", 3.0)
-    summary.retry("invoices", "HTTP 503", 1.5)
-    summary.retry("invoices", "HTTP 503", 2.0)
-    summary.count("invoices", rows=7, pages=2)
-    summary.finish(None)
-    invoices = summary.as_json()["streams"]["invoices"]
-    assert invoices == {
-        "rows": 7,
-        "pages": 2,
-        "requests": 1,
-        "retries": 3,
-        "retries_by_cause": {"HTTP 429": 1, "HTTP 503": 2},
-        "http_429": 1,
-        "limit_wait_seconds": 3.25,
-        "backoff_seconds": 3.5,
-    }
-    table = summary.table()
-    assert table[0].startswith("tap-test: succeeded in ")
-    assert table[2].split()[:7] == ["invoices", "7", "2", "1", "3", "1", "3.2"]
-    assert table[2].endswith("HTTP 429: 1, HTTP 503: 2")
 
 
 def log_lines(stderr: str, text: str) -> list[str]:
