@@ -8,7 +8,7 @@ The Zoom and Adobe parts measure what concurrent detail requests buy: the same e
 subscription details, and invoice details under their billing documents; Adobe's customer
 details) with max_concurrency 1 and 8, against a sandbox answering every request after 100 ms.
 
-Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced] [--invoices-scale 8600]
+Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced|tap] [--invoices-scale 8600]
                          [--million-scale 17000] [--skip-million] [--zoho-scale 300]
                          [--zoom-scale 40] [--adobe-scale 200]
 """
@@ -115,6 +115,26 @@ def our_loader(workdir: Path, name: str, schema: str = "zuora") -> list[str]:
     return [str(BIN / "target-commerce-duckdb"), "--config", str(workdir / f"{name}.json")]
 
 
+def dlt_load(url: str, file_format: str, directory: Path) -> tuple[float, int]:
+    """dlt's rest_api source loading the sandbox's Zuora invoices: seconds and rows stored."""
+    directory.mkdir()
+    started = time.monotonic()
+    output = subprocess.run(
+        [
+            str(venv("dlt") / "python"),
+            str(ROOT / "benchmarks" / "dlt_zuora_invoices.py"),
+            f"{url}/zuora",
+            file_format,
+            str(directory),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if output.returncode != 0:
+        sys.exit(f"bench: dlt failed: {output.stderr[-2000:]}")
+    return time.monotonic() - started, int(output.stdout.split()[-2])
+
+
 def count_rows(database: Path, table: str) -> int:
     import duckdb
 
@@ -164,7 +184,9 @@ def rekeyed(source: Path, destination: Path, copies: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "--suite", choices=("all", "zuora", "zoho", "zoom", "adobe", "sliced"), default="all"
+        "--suite",
+        choices=("all", "zuora", "zoho", "zoom", "adobe", "sliced", "tap"),
+        default="all",
     )
     parser.add_argument(
         "--invoices-scale", type=int, default=8600, help="sandbox accounts (~23 invoices each)"
@@ -198,6 +220,10 @@ def main() -> None:
         from sliced import zuora_sliced  # it imports this module's helpers
 
         results["sliced"] = zuora_sliced(arguments.invoices_scale)
+    if arguments.suite in ("all", "tap"):
+        from tap_path import tap_path  # it imports this module's helpers
+
+        results["tap"] = tap_path(arguments.invoices_scale)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2))
 
 
@@ -403,7 +429,7 @@ def adobe_concurrency(scale: int, latency_ms: int = 100) -> dict:
 
 
 def zuora_throughput(arguments: argparse.Namespace) -> dict:
-    target_duckdb, dlt_python = venv("target-duckdb"), venv("dlt") / "python"
+    target_duckdb = venv("target-duckdb")
     results: dict[str, dict] = {}
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=BENCH))
 
@@ -460,27 +486,11 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
             "loader_peak_mib": target_memory,
         }
         for file_format in ("default", "parquet"):
-            directory = work / f"dlt-{file_format}"
-            directory.mkdir()
-            started = time.monotonic()
-            output = subprocess.run(
-                [
-                    str(dlt_python),
-                    str(ROOT / "benchmarks" / "dlt_zuora_invoices.py"),
-                    f"{sandbox.url}/zuora",
-                    file_format,
-                    str(directory),
-                ],
-                capture_output=True,
-                text=True,
-            )
-            if output.returncode != 0:
-                sys.exit(f"bench: dlt failed: {output.stderr[-2000:]}")
-            stored = int(output.stdout.split()[-2])
+            seconds, stored = dlt_load(sandbox.url, file_format, work / f"dlt-{file_format}")
             results[f"dlt rest_api ({file_format} format)"] = {
                 "records": rows,
                 "rows_stored": stored,
-                "seconds": time.monotonic() - started,
+                "seconds": seconds,
             }
     finally:
         sandbox.stop()

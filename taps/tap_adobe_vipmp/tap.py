@@ -12,6 +12,7 @@ from singer_sdk import typing as th
 from commerce_taps_common.auth import ClientCredentialsAuth
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.settings import REQUEST_TIMEOUT, max_concurrency
 from commerce_taps_common.tap import CommerceTap
 from tap_adobe_vipmp.client import API_URL, IMS_URL, AdobeRun
 from tap_adobe_vipmp.streams import STREAMS
@@ -129,24 +130,14 @@ class TapAdobeVipmp(CommerceTap):
                 "Market segment and country pairs whose flexible discounts to read, e.g. COM/US."
             ),
         ),
-        th.Property(
-            "max_concurrency",
-            th.IntegerType,
-            default=8,
-            minimum=1,
-            maximum=32,
-            description=(
+        max_concurrency(
+            8,
+            (
                 "Per-customer requests (details, orders, subscriptions, deployments) in flight at "
                 "once."
             ),
         ),
-        th.Property(
-            "request_timeout",
-            th.IntegerType,
-            default=90,
-            minimum=1,
-            description="Seconds to wait for one HTTP response before retrying it.",
-        ),
+        REQUEST_TIMEOUT,
     ).to_dict()
 
     def check_settings(self, config: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from singer_sdk import typing as th
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.pacing import Pacer
+from commerce_taps_common.settings import REQUEST_TIMEOUT
 from commerce_taps_common.tap import CommerceTap
 from tap_zoho_partner.client import DATA_CENTERS, ZohoRefreshTokenAuth, accounts_root
 from tap_zoho_partner.streams import STREAMS
@@ -132,13 +133,7 @@ class TapZohoPartner(CommerceTap):
                 "0 fails at once."
             ),
         ),
-        th.Property(
-            "request_timeout",
-            th.IntegerType,
-            default=90,
-            minimum=1,
-            description="Seconds to wait for one HTTP response before retrying it.",
-        ),
+        REQUEST_TIMEOUT,
     ).to_dict()
 
     def check_settings(self, config: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from singer_sdk import typing as th
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.pacing import Pacer
+from commerce_taps_common.settings import REQUEST_TIMEOUT, max_concurrency
 from commerce_taps_common.tap import CommerceTap
 from tap_zoom_commerce.client import API_URL, OAUTH_URL, DailyLimitReached, ZoomOAuth, ZoomRun
 from tap_zoom_commerce.streams import STREAMS
@@ -78,13 +79,9 @@ class TapZoomCommerce(CommerceTap):
             minimum=0,
             description=("Days re-read behind each bookmark (orders, quotes, billing documents)."),
         ),
-        th.Property(
-            "max_concurrency",
-            th.IntegerType,
-            default=8,
-            minimum=1,
-            maximum=32,
-            description=("Detail requests (subscriptions, invoices, orders) in flight at once."),
+        max_concurrency(
+            8,
+            "Detail requests (subscriptions, invoices, orders) in flight at once.",
         ),
         th.Property(
             "light_requests_per_second",
@@ -126,13 +123,7 @@ class TapZoomCommerce(CommerceTap):
                 "stream reads it (and is empty without it)."
             ),
         ),
-        th.Property(
-            "request_timeout",
-            th.IntegerType,
-            default=90,
-            minimum=1,
-            description="Seconds to wait for one HTTP response before retrying it.",
-        ),
+        REQUEST_TIMEOUT,
     ).to_dict()
 
     def check_settings(self, config: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from singer_sdk import typing as th
 from commerce_taps_common.auth import ClientCredentialsAuth
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.settings import REQUEST_TIMEOUT, max_concurrency
 from commerce_taps_common.tap import CommerceTap
 from tap_zuora_quickstart.client import DATA_CENTERS, ZuoraRun, host_url
 from tap_zuora_quickstart.streams import STREAMS
@@ -74,24 +75,14 @@ class TapZuoraQuickstart(CommerceTap):
             minimum=0,
             description="Seconds re-read behind the bookmark on each run, for late updates.",
         ),
-        th.Property(
-            "max_concurrency",
-            th.IntegerType,
-            default=4,
-            minimum=1,
-            maximum=32,
-            description=(
+        max_concurrency(
+            4,
+            (
                 "Pages read at once: each stream's span since the bookmark is split into time "
                 "slices read in parallel (1 reads one page after another)."
             ),
         ),
-        th.Property(
-            "request_timeout",
-            th.IntegerType,
-            default=90,
-            minimum=1,
-            description="Seconds to wait for one HTTP response before retrying it.",
-        ),
+        REQUEST_TIMEOUT,
     ).to_dict()
 
     def check_settings(self, config: dict[str, Any]) -> None:
