@@ -84,6 +84,7 @@ def test_a_missing_or_malformed_file_is_one_line_naming_it(tmp_path, option, con
     [
         ("tap-zuora-quickstart", "client_secret"),
         ("tap-zoho-partner", "refresh_token"),
+        ("tap-zoom-commerce", "client_secret"),
         ("tap-adobe-vipmp", "client_id"),
     ],
 )

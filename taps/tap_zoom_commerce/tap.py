@@ -9,7 +9,7 @@ from typing import Any
 from singer_sdk import typing as th
 
 from commerce_taps_common.cli import entry_point
-from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.errors import ConfigError, required_fix
 from commerce_taps_common.pacing import Pacer
 from commerce_taps_common.settings import REQUEST_TIMEOUT, max_concurrency
 from commerce_taps_common.tap import CommerceTap
@@ -133,7 +133,7 @@ class TapZoomCommerce(CommerceTap):
         """What every stream that calls the API needs: credentials and one OAuth flow."""
         for setting in ("client_id", "client_secret"):
             if not config.get(setting):
-                raise ConfigError(setting, "is required", "set it in the tap's config")
+                raise ConfigError(setting, "is required", required_fix(self.name, setting))
         if bool(config.get("account_id")) == bool(config.get("refresh_token")):
             raise ConfigError(
                 "account_id",
