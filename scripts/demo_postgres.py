@@ -1,0 +1,153 @@
+"""The PostgreSQL demo (`make demo-postgres`): the nightly-postgres job against the local sandbox,
+into a throwaway PostgreSQL server, the four taps one after another and then all at once.
+
+Everything it writes lives under `--output` (default `output/demo-postgres/`); the server's cluster
+lives in a temporary directory and is removed at the end. Like `make demo` (scripts/demo.py, whose
+parts it uses) it never opens the project's `.meltano/` or production's warehouse.
+
+1. start `commerce-sandbox serve` (production's limits) and a PostgreSQL server on free ports;
+2. the backfill twice, from empty state and an empty database each time: sequential (each tap's
+   `meltano run` after the previous one), then concurrent (the four at once, each with its own
+   state, scripts/nightly.py --parallel); print both wall times and their ratio;
+3. advance the sandbox clock a day and run the concurrent night again (incremental);
+4. print rows per table, bookmarks and requests per run, as `make demo` does, and check every
+   table against the sandbox's truth; stop both servers. Exit 0 only if the warehouse equals it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import demo
+from demo import TAPS, DemoPlace, check_truth, meltano, report, start_sandbox
+from nightly import run_tasks
+
+from commerce_sandbox import SandboxControl
+from commerce_sandbox.postgres import PostgresServer, table_rows
+from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
+from commerce_taps_common.errors import env_var
+
+JOB = "nightly-postgres"
+LOADER = "target-commerce-postgres"
+
+
+class PostgresWarehouse:
+    """One database of the server, read as demo.report and demo.check_truth read a warehouse."""
+
+    loader = LOADER
+
+    def __init__(self, server: PostgresServer, database: str) -> None:
+        self.server, self.database = server, database
+
+    def __enter__(self) -> PostgresWarehouse:
+        self.connection = self.server.connect(self.database)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.connection.close()
+
+    def count(self, schema: str, table: str) -> int:
+        return self.connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+
+    def rows(self, schema: str, table: str) -> tuple[list[str], list[dict]]:
+        return table_rows(self.connection, schema, table)
+
+
+def loader_env(server: PostgresServer, database: str) -> dict[str, str]:
+    """The loader's connection settings as Meltano reads them from the environment."""
+    settings = {**server.settings, "database": database}
+    return {env_var(LOADER, name): str(value) for name, value in settings.items()}
+
+
+def night(place: DemoPlace, tasks: list[str], env: dict[str, str], parallel: bool) -> float:
+    """The job's tasks in `place` (its own Meltano state); the wall time in seconds."""
+    demo.PLACE = place
+
+    def run(arguments: list[str]) -> int:
+        meltano("run", *arguments, env=env)  # exits the demo, naming its log, if the run fails
+        return 0
+
+    started = time.monotonic()
+    run_tasks(tasks, run, parallel)
+    return time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=demo.ROOT / "output" / "demo-postgres",
+        help="directory the demo owns: its state and logs (default output/demo-postgres)",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=demo.ROOT,
+        help="the Meltano project to run (default this repository)",
+    )
+    arguments = parser.parse_args()
+    root = DemoPlace(arguments.project.resolve(), arguments.output.resolve())
+    sequential = replace(root, output=root.output / "sequential")
+    concurrent = replace(root, output=root.output / "concurrent")
+    for place in (root, sequential, concurrent):
+        place.reset()
+        demo.PLACE = place
+        meltano("install")  # the plugins run from this venv: nothing to download
+    tasks = json.loads(meltano("job", "list", JOB, "--format=json"))["tasks"]
+
+    with tempfile.TemporaryDirectory() as scratch, PostgresServer() as server:
+        sandbox, url = start_sandbox(Path(scratch) / "sandbox-url")
+        try:
+            control = SandboxControl(url)
+            env = {name: value for tap in TAPS for name, value in tap.env(url).items()}
+            history_start = dt.date.fromisoformat(control.now()[:10]) - dt.timedelta(
+                days=ADOBE_HISTORY_DAYS
+            )
+            env["TAP_ADOBE_VIPMP_PRICE_LIST_START_MONTH"] = history_start.strftime("%Y%m")
+            print(f"demo: sandbox at {url}, clock {control.now()}")
+            print(f"demo: PostgreSQL at {server.host}:{server.port} ({server.data})")
+            with server.connect("postgres", autocommit=True) as connection:
+                for place in (sequential, concurrent):  # a database each, named as its place
+                    connection.execute(f'CREATE DATABASE "{place.output.name}"')
+
+            walls = {}
+            for place, parallel in ((sequential, False), (concurrent, True)):
+                how = "concurrent" if parallel else "sequential"
+                database = place.output.name
+                env.update(loader_env(server, database))
+                control.reset_stats()
+                print(f"\ndemo: run 1 (backfill), {how}")
+                walls[how] = night(place, tasks, env, parallel)
+                warehouse = PostgresWarehouse(server, database)
+                report(f"run 1 (backfill), {how}", control, walls[how], warehouse)
+            print(
+                f"\n== the backfill night: sequential {walls['sequential']:.0f} s, concurrent "
+                f"{walls['concurrent']:.0f} s (concurrent / sequential = "
+                f"{walls['concurrent'] / walls['sequential']:.2f})"
+            )
+
+            changes = control.advance(days=1)
+            control.reset_stats()
+            print(f"\ndemo: advanced the sandbox clock one day: {json.dumps(changes)}")
+            seconds = night(concurrent, tasks, env, True)
+            report("run 2 (incremental), concurrent", control, seconds, warehouse)
+            equal = check_truth(control, warehouse)
+        finally:
+            sandbox.terminate()
+            sandbox.wait(timeout=30)
+
+    if not equal:
+        sys.exit("demo: the warehouse differs from the sandbox truth")
+    print(f"\ndemo: done; the logs are under {root.output} (README: PostgreSQL)")
+
+
+if __name__ == "__main__":
+    main()
