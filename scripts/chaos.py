@@ -51,6 +51,8 @@ ZOHO_THROTTLE_WAIT_SECONDS = 3
 #: How long a killed job's surviving processes get to end before their group is killed.
 DRAIN_SECONDS = 60
 KILL_TARGETS = ("tap", "loader", "meltano")
+#: Meltano's stale-job threshold (a run's heartbeat this old), with a margin.
+MELTANO_STALE_SECONDS = 6 * 60
 
 # Faults every vendor can serve: name -> the fault as the sandbox takes it (`count` and `path`
 # are added per night).
@@ -210,6 +212,7 @@ class TapTally:
     kills: Counter = field(default_factory=Counter)
     kills_missed: int = 0  # the run ended before the kill's moment came
     failed_runs: int = 0  # runs that were not killed and still failed
+    nights_failed: int = 0  # nights whose job never succeeded, reruns included
     rows_compared: int = 0
     rows_lost: int = 0
     rows_duplicated: int = 0
@@ -223,7 +226,8 @@ class TapTally:
     @property
     def clean(self) -> bool:
         return not (
-            self.rows_lost
+            self.nights_failed
+            or self.rows_lost
             or self.rows_duplicated
             or self.rows_extra
             or self.fields_different
@@ -249,6 +253,7 @@ class ChaosTap:
         self.chaos = VENDOR_CHAOS[tap.vendor]
         self.env = {**os.environ, **place.meltano_env, **self.settings_env(), **(env or {})}
         self.meltano_options = meltano_options
+        self.meltano_killed_at = -MELTANO_STALE_SECONDS
 
     def settings_env(self) -> dict[str, str]:
         prefix = self.tap.name.upper().replace("-", "_")
@@ -270,11 +275,16 @@ class ChaosTap:
     def requests_served(self) -> int:
         return sum(self.control.stats().get(self.tap.vendor, {}).values())
 
-    def run_job(self, plan: NightPlan | None, force: bool = False) -> tuple[int, str | None]:
+    def run_job(self, plan: NightPlan | None) -> tuple[int, str | None]:
         """`meltano run <tap> target-commerce-duckdb` (the nightly job's task for this tap),
         killing `plan.kill` once the vendor has served `plan.kill_after_requests` requests.
-        Answers the exit code and what was killed (None: nothing). `force`: run although
-        Meltano's record of a killed run still says it is running."""
+        Answers the exit code and what was killed (None: nothing).
+
+        A SIGKILLed Meltano leaves its run recorded as running, and Meltano refuses to start the
+        job again until that record's heartbeat is stale (5 minutes); nights an hour apart
+        would never see it, these come seconds apart: for that while the job runs with
+        `--force`, as the operator rerunning it would."""
+        force = time.monotonic() - self.meltano_killed_at < MELTANO_STALE_SECONDS
         command = [
             *self.meltano_options,
             "run",
@@ -302,6 +312,8 @@ class ChaosTap:
                             if pid is not None:
                                 os.kill(pid, signal.SIGKILL)
                                 killed = plan.kill
+                                if killed == "meltano":
+                                    self.meltano_killed_at = time.monotonic()
                     time.sleep(0.05)
             finally:
                 if process.poll() is None:
@@ -340,9 +352,7 @@ class ChaosTap:
             if not killed:
                 tally.failed_runs += 1
                 tally.findings.append(f"{where}: run {runs} failed (exit {exit_code}) unkilled")
-            # A SIGKILLed Meltano leaves its run recorded as running until its heartbeat goes
-            # stale (minutes): the operator's rerun says --force.
-            exit_code, killed = self.run_job(None, force=killed == "meltano")
+            exit_code, killed = self.run_job(None)
             runs += 1
         tally.requests.append(self.requests_served())
         for status, count in self.control.statuses(self.tap.vendor).items():
@@ -350,6 +360,7 @@ class ChaosTap:
                 tally.error_responses[status] += count
         tally.nights += 1
         if exit_code != 0:
+            tally.nights_failed += 1
             tally.findings.append(f"{where}: still failing after {runs} runs; see {self.place.log}")
         self.check_tables(tally, where, counts)
         self.check_state(tally, where)
@@ -543,6 +554,7 @@ def table(tallies: list[TapTally]) -> str:
         ),
         ("kills missed (run ended first)", [str(t.kills_missed) for t in tallies]),
         ("runs failed unkilled", [str(t.failed_runs) for t in tallies]),
+        ("nights the job never succeeded", [str(t.nights_failed) for t in tallies]),
         ("rows compared", [str(t.rows_compared) for t in tallies]),
         ("rows lost", [str(t.rows_lost) for t in tallies]),
         ("rows duplicated", [str(t.rows_duplicated) for t in tallies]),
