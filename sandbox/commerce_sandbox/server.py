@@ -8,6 +8,7 @@ import gc
 import json
 import logging
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -261,6 +262,11 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         super().__init__(address, Handler)
         self.sandbox = sandbox
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-request (a test's SIGKILL) resets its connection: no traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class SandboxServer:
