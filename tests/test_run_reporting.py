@@ -106,6 +106,17 @@ def test_a_child_stream_sends_its_schema_and_says_it_began_once(module_sandboxes
     assert len(log_lines(result.stderr, "Beginning sync of 'invoices'")) == 1
 
 
+def test_a_run_the_daily_limit_stops_is_stopped_not_failed(sandboxes, tmp_path):
+    sandbox = sandboxes(seed=6, scale=2)
+    sandbox.control.configure("zoom", daily_limit=20)
+    runs = tmp_path / "runs"
+    result = ZOOM.run_tap(tmp_path, ZOOM.config(sandbox, run_summary_dir=str(runs)))
+    assert result.returncode == 0, result.stderr[-2000:]
+    (summary,) = summaries(runs)
+    assert summary["status"] == "stopped" and "DailyLimitReached" in summary["error"]
+    assert "<td>0</td></tr>" in write_page(runs).read_text()  # no failure that night
+
+
 def png_pixels(path: Path) -> set[tuple[int, int, int]]:
     """The distinct RGB colours of an 8-bit RGB or RGBA, non-interlaced PNG (as Chromium writes
     its screenshots)."""

@@ -62,7 +62,7 @@ def nights(summaries: list[dict[str, Any]]) -> list[NightOfTap]:
         entry.rows += summary["total"]["rows"]
         entry.requests += summary["total"]["requests"]
         entry.seconds += summary["duration_seconds"]
-        entry.failures += summary["status"] != "succeeded"
+        entry.failures += summary["status"] == "failed"
     shown = sorted({night for night, _ in grouped}, reverse=True)[:NIGHTS_SHOWN]
     by_night: dict[str, list[NightOfTap]] = defaultdict(list)
     for (night, _), entry in sorted(grouped.items()):
@@ -106,7 +106,7 @@ def render(summaries: list[dict[str, Any]], unreadable: list[str]) -> str:
         f"<li>{escape(summary['started_at'])} {escape(summary['tap'])}: "
         f"{escape(str(summary.get('error')))}</li>"
         for summary in sorted(summaries, key=lambda s: s["started_at"], reverse=True)
-        if summary["status"] != "succeeded"
+        if summary["status"] == "failed"
     )
     notes = (
         f"<p>Not readable as run summaries: {escape(', '.join(unreadable))}</p>"

@@ -81,6 +81,8 @@ class ReportingTap:
     logger: logging.Logger
     metrics_logger: logging.Logger
     config: Any
+    #: Exceptions that end a run early on purpose, caught by the vendor's tap: "stopped" runs.
+    clean_stops: tuple[type[BaseException], ...] = ()
 
     @classmethod
     def append_builtin_config(cls, config_jsonschema: dict) -> None:
@@ -113,7 +115,7 @@ class ReportingTap:
             error = failure
             raise
         finally:
-            summary.finish(error)
+            summary.finish(error, stopped=isinstance(error, self.clean_stops))
             for line in summary.table():
                 self.logger.info("summary %s", line)
             if directory := self.config.get("run_summary_dir"):

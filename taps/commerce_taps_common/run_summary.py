@@ -102,9 +102,11 @@ class RunSummary:
             tally.rows += rows
             tally.pages += pages
 
-    def finish(self, error: BaseException | None) -> None:
+    def finish(self, error: BaseException | None, *, stopped: bool = False) -> None:
+        """`stopped`: the error ends the run early on purpose (a vendor's daily limit), not a
+        failure."""
         self.seconds = self._clock() - self._started
-        self.status = "failed" if error else "succeeded"
+        self.status = "succeeded" if not error else "stopped" if stopped else "failed"
         self.error = f"{type(error).__name__}: {error}" if error else None
 
     def total(self) -> StreamTally:

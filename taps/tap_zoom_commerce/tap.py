@@ -23,6 +23,7 @@ class TapZoomCommerce(CommerceTap):
     stream_types = STREAMS
     run_type = ZoomRun
     stream_order = (("orders", "subscriptions"),)
+    clean_stops = (DailyLimitReached,)  # sync_all below: the run stops, it does not fail
 
     config_jsonschema = th.PropertiesList(
         th.Property(
