@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         spool = Spool(args.spool)
     except (OSError, sqlite3.Error) as error:
-        _fail(f"--spool {args.spool}: cannot be written ({error}); point it at a writable path")
+        _fail(f"--spool {args.spool}: not a writable SQLite spool ({error}); choose another path")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("commerce_webhooks").info(
         "receiving Zoom webhooks at http://%s:%d/webhooks/zoom, spool %s",
