@@ -151,3 +151,19 @@ def test_without_the_secret_it_refuses_to_start_in_one_line(tmp_path):
         "the Zoom app (Features > Access > Secret Token)"
     ]
     assert not (tmp_path / "spool.db").exists()
+
+
+def test_a_spool_that_is_not_a_database_is_refused_in_one_line(tmp_path):
+    spool = tmp_path / "spool.db"
+    spool.write_text("not a database")
+    result = subprocess.run(
+        [EXECUTABLE, "serve", "--spool", str(spool)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "ZOOM_WEBHOOK_SECRET_TOKEN": SECRET},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"commerce-webhooks: --spool {spool}: not a writable SQLite spool")
+    assert SECRET not in result.stderr
