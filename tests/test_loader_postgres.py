@@ -11,8 +11,10 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from pipeline import BIN
+from pipeline import BIN, SECRET, assert_one_line_config_error
 from test_loader_duckdb import record, schema_message, write_lines
+
+from commerce_sandbox.postgres import free_port
 
 UPSTREAM, OURS = "target-postgres", "target-commerce-postgres"
 _schemas = itertools.count()
@@ -26,6 +28,7 @@ def _schema() -> str:
 
 def load(postgres, tmp_path, schema, messages, target=OURS, check=True, **config):
     config = {**postgres.settings, "default_target_schema": schema, **config}
+    config = {name: value for name, value in config.items() if value is not None}
     (tmp_path / "target.json").write_text(json.dumps(config))
     with write_lines(tmp_path / "in.jsonl", messages).open() as stdin:
         result = subprocess.run(
@@ -230,3 +233,21 @@ def test_schema_evolution_adds_columns_and_only_ours_widens_them(
             ("2.5",),
             ("a dozen",),
         ]
+
+
+@pytest.mark.parametrize(
+    "setting, change",
+    [
+        ("password", {"password": SECRET}),
+        ("database", {"database": "no_such_database"}),
+        ("host", {"port": free_port()}),  # nothing listens there
+        ("password", {"password": None}),
+    ],
+    ids=["refused-password", "no-database", "nothing-listening", "no-password"],
+)
+def test_a_refused_or_missing_connection_setting_is_one_line_naming_it(
+    postgres, tmp_path, schema, setting, change
+):
+    messages = [schema_message(), record({"id": 1})]
+    result = load(postgres, tmp_path, schema, messages, check=False, **change)
+    assert_one_line_config_error(result, setting)  # exit 2, no traceback, no secret

@@ -26,8 +26,11 @@ from target_postgres.connector import PostgresConnector
 from target_postgres.sinks import PostgresSink
 from target_postgres.target import TargetPostgres
 
+from commerce_taps_common.cli import EXIT_CONFIG, file_problems
+from commerce_taps_common.errors import ConfigError, env_var, required_fix
 from target_commerce_duckdb.types import MONEY, wider
 
+NAME = "target-commerce-postgres"
 DELETED = "_sdc_deleted_at"
 
 
@@ -119,13 +122,56 @@ class CommercePostgresSink(PostgresSink):
 
 
 class TargetCommercePostgres(TargetPostgres):
-    name = "target-commerce-postgres"
+    name = NAME
     package_name = "commerce-taps"
     default_sink_class = CommercePostgresSink
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().__init__(*args, **kwargs)
+        except AssertionError as error:  # the upstream checks its settings with assert
+            raise failed_check(self.config, error) from None
+
+
+def failed_check(config: dict[str, Any], error: AssertionError) -> ConfigError:
+    if not config.get("sqlalchemy_url"):
+        for setting in ("host", "port", "user", "password", "database"):
+            if config.get(setting) is None:
+                return ConfigError(setting, "not set", required_fix(NAME, setting))
+    return ConfigError("settings", str(error))
+
+
+# PostgreSQL's words for a refused connection -> the setting to fix (else the address is wrong).
+REFUSALS = (
+    ("password authentication failed", "password"),
+    ("no password supplied", "password"),
+    ('database "', "database"),
+    ('role "', "user"),
+)
+
+
+def refused(error: sqlalchemy.exc.OperationalError) -> ConfigError:
+    message = " ".join(str(error.orig).split())
+    setting = next((name for words, name in REFUSALS if words in message), "host")
+    return ConfigError(
+        setting,
+        f"PostgreSQL refused the connection: {message}",
+        f"check {env_var(NAME, setting)} (and the other connection settings)",
+    )
+
 
 def main() -> None:
-    TargetCommercePostgres.cli()
+    if problems := file_problems(sys.argv[1:]):
+        print(f"{NAME}: file error: {problems[0]}", file=sys.stderr)
+        sys.exit(EXIT_CONFIG)
+    try:
+        TargetCommercePostgres.cli()
+    except sqlalchemy.exc.OperationalError as error:
+        print(f"{NAME}: config error: {refused(error)}", file=sys.stderr)
+        sys.exit(EXIT_CONFIG)
+    except ConfigError as error:
+        print(f"{NAME}: config error: {error}", file=sys.stderr)
+        sys.exit(EXIT_CONFIG)
 
 
 if __name__ == "__main__":
