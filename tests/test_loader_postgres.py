@@ -8,11 +8,12 @@ from __future__ import annotations
 import itertools
 import json
 import subprocess
+import time
 from decimal import Decimal
 
 import pytest
 from pipeline import BIN, SECRET, assert_one_line_config_error
-from test_loader_duckdb import record, schema_message, write_lines
+from test_loader_duckdb import SCHEMA, record, schema_message, write_lines
 
 from commerce_sandbox.postgres import free_port
 
@@ -251,3 +252,43 @@ def test_a_refused_or_missing_connection_setting_is_one_line_naming_it(
     messages = [schema_message(), record({"id": 1})]
     result = load(postgres, tmp_path, schema, messages, check=False, **change)
     assert_one_line_config_error(result, setting)  # exit 2, no traceback, no secret
+
+
+def test_a_reader_blocks_no_load_but_a_new_column_waits_for_its_transaction(
+    postgres, tmp_path, schema
+):
+    """PostgreSQL's MVCC: a reader's open transaction never stops a load's inserts, updates or
+    deletes; only an ALTER TABLE (a new or widened column) waits for the reader's lock on that
+    table, and goes on as soon as the reader's transaction ends."""
+    load(postgres, tmp_path, schema, [schema_message(), record({"id": 1, "amount": 1})])
+    with postgres.connect() as reader, postgres.connect(autocommit=True) as watcher:
+        reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        assert reader.execute(f"SELECT count(*) FROM {schema}.items").fetchone() == (1,)
+        rows = [record({"id": i, "amount": i}) for i in range(1, 100)]
+        load(postgres, tmp_path, schema, [schema_message(), *rows])  # done while it reads
+        assert reader.execute(f"SELECT count(*) FROM {schema}.items").fetchone() == (1,)
+
+        wider = {**SCHEMA, "properties": {**SCHEMA["properties"], "note": {"type": "string"}}}
+        config = tmp_path / "wider.json"
+        config.write_text(json.dumps({**postgres.settings, "default_target_schema": schema}))
+        write_lines(tmp_path / "wider.jsonl", [schema_message(schema=wider), record({"id": 0})])
+        with (tmp_path / "wider.jsonl").open() as stdin:
+            altering = subprocess.Popen(
+                [str(BIN / OURS), "--config", str(config)],
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        for _ in range(600):  # until the ALTER queues behind the reader's lock (60 s at most)
+            (waiting,) = watcher.execute(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND mode = 'AccessExclusiveLock'"
+            ).fetchone()
+            if waiting or altering.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert waiting == 1 and altering.poll() is None
+        reader.rollback()
+        _, stderr = altering.communicate(timeout=120)
+    assert altering.returncode == 0, stderr[-3000:]
+    assert query(postgres, f"SELECT count(*), count(note) FROM {schema}.items") == [(100, 0)]
