@@ -29,6 +29,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from demo_marts import print_headlines
@@ -200,10 +201,21 @@ def start_sandbox(ready_file: Path) -> tuple[subprocess.Popen, str]:
     sys.exit("demo: the sandbox did not start within 60 s")
 
 
-class DuckDBWarehouse:
-    """What the demo reads from its warehouse (`with` opens it): a table's rows, and the loader
-    whose name is in the taps' state ids. scripts/demo_postgres.py has PostgreSQL's."""
+class Warehouse:
+    """What the demo reads from a warehouse (`with` opens its connection): rows per table, each
+    table's rows, and the loader whose name is in the taps' state ids."""
 
+    loader: str
+    connection: Any
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.connection.close()
+
+    def count(self, schema: str, table: str) -> int:
+        return self.connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+
+
+class DuckDBWarehouse(Warehouse):
     loader = LOADER
 
     def __init__(self, path: Path) -> None:
@@ -213,17 +225,13 @@ class DuckDBWarehouse:
         self.connection = duckdb.connect(str(self.path), read_only=True)
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.connection.close()
-
-    def count(self, schema: str, table: str) -> int:
-        return self.connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
-
     def rows(self, schema: str, table: str) -> tuple[list[str], list[dict]]:
         return warehouse_rows(self.connection, schema, table)
 
 
-def report(title: str, control: SandboxControl, seconds: float, warehouse=None) -> None:
+def report(
+    title: str, control: SandboxControl, seconds: float, warehouse: Warehouse | None = None
+) -> None:
     """Requests, rows per table and bookmarks per tap; `warehouse` by default the DuckDB file."""
     stats = control.stats()
     total = sum(sum(stats.get(tap.vendor, {}).values()) for tap in TAPS)
@@ -241,7 +249,7 @@ def report(title: str, control: SandboxControl, seconds: float, warehouse=None) 
                     print(f"     bookmark {stream:<14} {bookmark['replication_key_value']}")
 
 
-def check_truth(control: SandboxControl, warehouse) -> bool:
+def check_truth(control: SandboxControl, warehouse: Warehouse) -> bool:
     """Every table against the sandbox's truth, one line each; whether all are equal."""
     print("\n== warehouse versus sandbox truth")
     with warehouse as opened:
@@ -262,23 +270,29 @@ def check_truth(control: SandboxControl, warehouse) -> bool:
     return all(diff.equal for diff in diffs)
 
 
-def main() -> None:
-    global PLACE
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def place_from_arguments(description: str, output: Path) -> DemoPlace:
+    """The demo's place from the command line: --output (default `output`), --project."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--output",
         type=Path,
-        default=PLACE.output,
-        help="directory the demo owns: its warehouse, state and logs (default output/demo)",
+        default=output,
+        help="directory the demo owns: its warehouse, state and logs "
+        f"(default {output.relative_to(ROOT)})",
     )
     parser.add_argument(
         "--project",
         type=Path,
-        default=PLACE.project,
+        default=ROOT,
         help="the Meltano project to run (default this repository)",
     )
     arguments = parser.parse_args()
-    PLACE = DemoPlace(arguments.project.resolve(), arguments.output.resolve())
+    return DemoPlace(arguments.project.resolve(), arguments.output.resolve())
+
+
+def main() -> None:
+    global PLACE
+    PLACE = place_from_arguments(__doc__.splitlines()[0], PLACE.output)
     PLACE.reset()
     meltano("install")  # the plugins run from this venv: nothing to download
 

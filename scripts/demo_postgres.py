@@ -16,7 +16,6 @@ parts it uses) it never opens the project's `.meltano/` or production's warehous
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import sys
@@ -26,7 +25,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import demo
-from demo import TAPS, DemoPlace, check_truth, meltano, report, start_sandbox
+from demo import (
+    TAPS,
+    DemoPlace,
+    Warehouse,
+    check_truth,
+    meltano,
+    place_from_arguments,
+    report,
+    start_sandbox,
+)
 from nightly import run_tasks
 
 from commerce_sandbox import SandboxControl
@@ -38,7 +46,7 @@ JOB = "nightly-postgres"
 LOADER = "target-commerce-postgres"
 
 
-class PostgresWarehouse:
+class PostgresWarehouse(Warehouse):
     """One database of the server, read as demo.report and demo.check_truth read a warehouse."""
 
     loader = LOADER
@@ -49,12 +57,6 @@ class PostgresWarehouse:
     def __enter__(self) -> PostgresWarehouse:
         self.connection = self.server.connect(self.database)
         return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.connection.close()
-
-    def count(self, schema: str, table: str) -> int:
-        return self.connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
 
     def rows(self, schema: str, table: str) -> tuple[list[str], list[dict]]:
         return table_rows(self.connection, schema, table)
@@ -80,21 +82,7 @@ def night(place: DemoPlace, tasks: list[str], env: dict[str, str], parallel: boo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=demo.ROOT / "output" / "demo-postgres",
-        help="directory the demo owns: its state and logs (default output/demo-postgres)",
-    )
-    parser.add_argument(
-        "--project",
-        type=Path,
-        default=demo.ROOT,
-        help="the Meltano project to run (default this repository)",
-    )
-    arguments = parser.parse_args()
-    root = DemoPlace(arguments.project.resolve(), arguments.output.resolve())
+    root = place_from_arguments(__doc__.splitlines()[0], demo.ROOT / "output" / "demo-postgres")
     sequential = replace(root, output=root.output / "sequential")
     concurrent = replace(root, output=root.output / "concurrent")
     for place in (root, sequential, concurrent):
