@@ -100,6 +100,12 @@ def cents_of(totals: dict) -> dict:
     return {key: marts_truth.to_cent(value) for key, value in totals.items()}
 
 
+def assert_every_vendor_equal(marts: dict, truth: dict) -> None:
+    """The mart's figures per (vendor, ...) key are the truth's, and the truth covers all four."""
+    assert {key[0] for key in truth} == {"zuora", "zoom", "adobe", "zoho"}
+    assert marts == truth
+
+
 def test_open_balances_per_vendor_and_currency_equal_truth(built):
     marts = money(
         built.query(
@@ -119,9 +125,7 @@ def test_billed_per_vendor_month_and_currency_equals_truth(built):
             " AND total_amount IS NOT NULL GROUP BY ALL"
         )
     )
-    truth = cents_of(marts_truth.billed_by_month(built.sandbox.control))
-    assert {key[0] for key in truth} == {"zuora", "zoom", "adobe", "zoho"}
-    assert marts == truth
+    assert_every_vendor_equal(marts, cents_of(marts_truth.billed_by_month(built.sandbox.control)))
 
 
 def test_active_subscriptions_and_mrr_per_vendor_equal_truth(built):
@@ -138,8 +142,7 @@ def test_active_subscriptions_and_mrr_per_vendor_equal_truth(built):
             built.sandbox.control, built.as_of
         ).items()
     }
-    assert {key[0] for key in truth} == {"zuora", "zoom", "adobe", "zoho"}
-    assert marts == truth
+    assert_every_vendor_equal(marts, truth)
 
 
 def test_commission_totals_by_status_equal_truth(built):
