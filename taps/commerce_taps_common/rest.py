@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import msgspec
 import requests
-from singer_sdk import RESTStream
+from singer_sdk import RESTStream, metrics
 from singer_sdk import singerlib as singer
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers._util import utc_now
@@ -104,8 +104,29 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         response = self.requests_session.send(
             self.authenticator(request), timeout=self.timeout, allow_redirects=self.allow_redirects
         )
+        self.log_request_duration(response)
         self.validate_response(response)
         return response
+
+    def log_request_duration(self, response: requests.Response) -> None:
+        """The SDK's `http_request_duration` METRIC point, one per attempt (at debug level)."""
+        failed = response.status_code >= HTTPStatus.BAD_REQUEST
+        metrics.log(
+            metrics.get_metrics_logger(),
+            metrics.Point(
+                "timer",
+                metric=metrics.Metric.HTTP_REQUEST_DURATION,
+                value=response.elapsed.total_seconds(),
+                tags={
+                    metrics.Tag.STREAM: self.name,
+                    metrics.Tag.ENDPOINT: self.path,
+                    metrics.Tag.HTTP_STATUS_CODE: response.status_code,
+                    metrics.Tag.STATUS: metrics.Status.FAILED
+                    if failed
+                    else metrics.Status.SUCCEEDED,
+                },
+            ),
+        )
 
     def own_listing(self, context: Context | None) -> Listing:
         """What the stream's own read asks for (vendors add their incremental filters)."""
