@@ -41,22 +41,32 @@ def write_lines(path, messages):
     return path
 
 
-def load(tmp_path, messages, **config):
+def run_loader(tmp_path, messages, **config):
+    """The loader's CLI on `messages` (a list, or a file of them) into tmp_path/w.duckdb."""
     config = {"database": str(tmp_path / "w.duckdb"), "default_target_schema": "s", **config}
     (tmp_path / "target.json").write_text(json.dumps(config))
     source = (
         messages if not isinstance(messages, list) else write_lines(tmp_path / "in.jsonl", messages)
     )
     with source.open() as stdin:
-        result = subprocess.run(
+        return subprocess.run(
             [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
             stdin=stdin,
             capture_output=True,
             text=True,
             timeout=300,
         )
-    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def states_of(result):
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def load(tmp_path, messages, **config):
+    """A load that must succeed; the states it emitted."""
+    result = run_loader(tmp_path, messages, **config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return states_of(result)
 
 
 def query(tmp_path, sql):
@@ -281,17 +291,8 @@ def test_a_locked_file_is_one_clear_line_after_the_lock_timeout(tmp_path):
     duckdb.connect(str(database)).close()  # a read-only connection needs the file to exist
     holder = hold_lock(database, 60)
     try:
-        (tmp_path / "target.json").write_text(
-            json.dumps({"database": str(database), "lock_timeout_seconds": 2})
-        )
         started = time.monotonic()
-        result = subprocess.run(
-            [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
-            input=json.dumps(schema_message()) + "\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_loader(tmp_path, [schema_message()], lock_timeout_seconds=2)
         assert 2 <= time.monotonic() - started < 30
         assert result.returncode == 1
         errors = [
@@ -310,19 +311,7 @@ def test_the_load_waits_for_a_reader_to_let_go_logs_its_holder_and_completes(tmp
     load(tmp_path, [schema_message(), record({"id": 1, "amount": 1})])
     holder = hold_lock(tmp_path / "w.duckdb", 6)  # longer than the loader takes to start
     try:
-        (tmp_path / "target.json").write_text(
-            json.dumps({"database": str(tmp_path / "w.duckdb"), "default_target_schema": "s"})
-        )
-        result = subprocess.run(
-            [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
-            input="\n".join(
-                json.dumps(message)
-                for message in (schema_message(), record({"id": 2, "amount": 2}))
-            ),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_loader(tmp_path, [schema_message(), record({"id": 2, "amount": 2})])
         assert holder.wait(timeout=30) == 0  # it let go on its own, after its time
     finally:
         holder.kill()

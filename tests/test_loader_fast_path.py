@@ -6,17 +6,24 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
 from decimal import Decimal
 
 import duckdb
 import pytest
-from pipeline import BIN, TAPS, fast_zoho
+from pipeline import TAPS, fast_zoho
 from singer_sdk.contrib.batch_encoder_jsonl import JSONLinesBatcher
 from singer_sdk.contrib.batch_encoder_parquet import ParquetBatcher
 from singer_sdk.helpers._batch import BatchConfig
 from singer_sdk.singerlib.json import serialize_json
-from test_loader_duckdb import load, query, record, schema_message, write_lines
+from test_loader_duckdb import (
+    load,
+    query,
+    record,
+    run_loader,
+    schema_message,
+    states_of,
+    write_lines,
+)
 
 # Stamped per batch or per run, not per record: they differ between any two loads.
 LOAD_STAMPS = {"_sdc_received_at", "_sdc_batched_at", "_sdc_sequence", "_sdc_sync_started_at"}
@@ -318,25 +325,9 @@ def test_a_batch_that_fails_in_the_background_fails_the_load_and_no_later_state_
         messages.append(record({"id": i, "amount": value}))
         if i % 100 == 99:
             messages.append({"type": "STATE", "value": {"done": i}})
-    (tmp_path / "target.json").write_text(
-        json.dumps(
-            {
-                "database": str(tmp_path / "w.duckdb"),
-                "default_target_schema": "s",
-                "batch_size_rows": 100,
-            }
-        )
-    )
-    with write_lines(tmp_path / "in.jsonl", messages).open() as stdin:
-        result = subprocess.run(
-            [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
-            stdin=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    result = run_loader(tmp_path, messages, batch_size_rows=100)
     assert result.returncode != 0
-    states = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    states = states_of(result)
     assert states and states[-1]["done"] < 200  # no state vouches for the failed batch
     (count,) = query(tmp_path, "SELECT count(*) FROM s.items")[0]
     assert count == 200 and states[-1]["done"] < count

@@ -25,8 +25,9 @@ from target_commerce_duckdb.sinks import DuckDBSink, LoaderError
 LOCK_LOG_SECONDS = 30  # how often a wait for another process's lock is logged
 LOCK_POLL_SECONDS = 0.5
 # DuckDB writes an insert of at least a row group (122,880 rows) straight to the file instead of
-# through the WAL and a checkpoint: big batches cost a third of small ones.
-DEFAULT_BATCH_BYTES = 256 * 1024 * 1024
+# through the WAL and a checkpoint (a third of the cost); 128 MiB is ~130k Zuora invoices, and
+# leaves several batches in a large load to merge while the next is read.
+DEFAULT_BATCH_BYTES = 128 * 1024 * 1024
 DEFAULT_BATCH_ROWS = 250_000
 
 
@@ -245,7 +246,13 @@ class TargetCommerceDuckDB(Target):
         super().drain_all(is_endofpipe=is_endofpipe)
 
     def _process_schema_message(self, message_dict: dict) -> None:
-        self.settle()  # a new sink may alter the table the background batch is merging into
+        known = self.mapper.stream_maps.get(message_dict.get("stream"))
+        if not (
+            known
+            and known[0].raw_schema == message_dict.get("schema")
+            and known[0].raw_key_properties == message_dict.get("key_properties")
+        ):
+            self.settle()  # a new sink may alter the table the background batch merges into
         super()._process_schema_message(message_dict)
 
     def process_endofpipe(self) -> None:
