@@ -24,9 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
-import requests
-
-from commerce_webhooks.process import ReceiverProcess, free_port
+from commerce_webhooks.process import ReceiverProcess, free_port, wait_until_healthy
 from commerce_webhooks.signing import signature
 
 SECRET = "bench-secret-token"
@@ -130,15 +128,7 @@ def baseline(events: int, senders: int) -> dict:
     port = free_port()
     process = subprocess.Popen([sys.executable, __file__, "--serve-baseline", str(port)])
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the baseline server did not start") from None
-                time.sleep(0.05)
+        wait_until_healthy(f"http://127.0.0.1:{port}", process, timeout=30)
         return measure("baseline: bare uvicorn app, answers 200", port, events, senders)
     finally:
         process.terminate()

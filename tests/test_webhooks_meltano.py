@@ -10,15 +10,13 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import duckdb
-import requests
 from pipeline import BIN
 from webhook_helpers import SECRET, post, quote_event, signed
 
-from commerce_webhooks.process import free_port
+from commerce_webhooks.process import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,14 +47,7 @@ def test_the_utility_receives_and_the_zoom_events_job_loads_the_warehouse(tmp_pa
             start_new_session=True,  # its own process group: meltano and the receiver stop together
         )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert receiver.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
+        wait_until_healthy(f"http://127.0.0.1:{port}", receiver, timeout=120)
         bodies = [quote_event(index) for index in range(5)]
         for body in bodies:
             answer = post(f"http://127.0.0.1:{port}/webhooks/zoom", body, signed(body))

@@ -25,6 +25,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Until `url`/healthz answers 200; RuntimeError if `process` exits first or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited (code {process.returncode})")
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url}: no answer from /healthz within {timeout} s")
+
+
 class ReceiverProcess:
     def __init__(self, spool: Path, secret: str, log: Path | None = None) -> None:
         self.spool, self.secret = spool, secret
@@ -49,18 +64,14 @@ class ReceiverProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"commerce-webhooks exited: {self.log.read_text()[-2000:]}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"commerce-webhooks did not answer /healthz within {timeout} s")
+        try:
+            wait_until_healthy(self.url, self.process, timeout)
+        except RuntimeError as error:
+            self.kill()
+            raise RuntimeError(
+                f"commerce-webhooks: {error}\n{self.log.read_text()[-2000:]}"
+            ) from None
+        return self
 
     def kill(self) -> None:
         """SIGKILL: no shutdown of any kind, as in a crash."""
