@@ -292,3 +292,12 @@ def test_a_reader_blocks_no_load_but_a_new_column_waits_for_its_transaction(
         _, stderr = altering.communicate(timeout=120)
     assert altering.returncode == 0, stderr[-3000:]
     assert query(postgres, f"SELECT count(*), count(note) FROM {schema}.items") == [(100, 0)]
+
+
+def test_a_nul_character_fails_the_load_unless_replaced(postgres, tmp_path, schema):
+    """PostgreSQL's text and JSONB cannot hold U+0000 (DuckDB keeps it): the load fails, or with
+    sanitize_null_text_characters the character becomes U+FFFD, in nested values too."""
+    messages = [schema_message(), record({"id": 1, "payload": {"note": "a\u0000b"}})]
+    assert load(postgres, tmp_path, schema, messages, check=False).returncode != 0
+    load(postgres, tmp_path, schema, messages, sanitize_null_text_characters=True)
+    assert query(postgres, f"SELECT payload->>'note' FROM {schema}.items") == [("a\ufffdb",)]
