@@ -41,6 +41,7 @@ from commerce_sandbox.vendors import VENDORS
 from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
 from commerce_taps_common.errors import env_var
 from commerce_taps_common.run_history import write_page
+from commerce_webhooks.process import receive_sandbox_days
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -136,6 +137,8 @@ TAPS = (
     DemoTap("tap-zoom-commerce", "zoom", {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"}),
     DemoTap("tap-adobe-vipmp", "adobe", {"api_url": "/adobe", "ims_url": "/adobe"}),
 )
+# The zoom-events job's table: every webhook the sandbox delivered, once.
+WEBHOOK_EVENTS = (("zoom", "webhook_events", "event_id"),)
 
 
 # A tap's progress and summary lines as Meltano logs them: `<time> [info     ] <tap> progress ...`.
@@ -249,21 +252,26 @@ def report(
                     print(f"     bookmark {stream:<14} {bookmark['replication_key_value']}")
 
 
-def check_truth(control: SandboxControl, warehouse: Warehouse) -> bool:
-    """Every table against the sandbox's truth, one line each; whether all are equal."""
+def check_truth(
+    control: SandboxControl,
+    warehouse: Warehouse,
+    extra: tuple[tuple[str, str, StreamKey], ...] = (),
+) -> bool:
+    """Every table (of the taps, and `extra` (vendor, stream, key) ones) against the sandbox's
+    truth, one line each; whether all are equal."""
     print("\n== warehouse versus sandbox truth")
+    tables = [(tap.vendor, stream, key) for tap in TAPS for stream, key in tap.keys.items()]
     with warehouse as opened:
         diffs = [
             compare_rows(
-                tap.vendor,
+                vendor,
                 stream,
-                *opened.rows(tap.vendor, stream),
-                control.truth(tap.vendor, stream),
-                vendor=tap.vendor,
+                *opened.rows(vendor, stream),
+                control.truth(vendor, stream),
+                vendor=vendor,
                 key=key,
             )
-            for tap in TAPS
-            for stream, key in tap.keys.items()
+            for vendor, stream, key in (*tables, *extra)
         ]
     for diff in diffs:
         print(f"   {diff.summary()}")
@@ -313,16 +321,30 @@ def main() -> None:
             meltano("run", "nightly", env=env)
             report("run 1 (backfill)", control, time.monotonic() - started)
 
-            changes = control.advance(days=1)
+            # Zoom's webhooks during the day, into commerce-webhooks' spool.
+            spool = PLACE.output / "zoom-webhooks.db"
+            receiver, changes = receive_sandbox_days(control, spool, "demo-webhook-secret")
             control.reset_stats()
             print(f"\ndemo: advanced the sandbox clock one day: {json.dumps(changes)}")
-            started = time.monotonic()
-            env["DBT_DUCKDB_AS_OF_DATE"] = control.now()[:10]
-            meltano("run", "nightly", env=env)
-            report("run 2 (incremental)", control, time.monotonic() - started)
-            print_headlines(PLACE.warehouse)
+            try:
+                # The 5-minute job first (as its schedule would have run during the day), so the
+                # nightly's dbt build shows its statuses.
+                meltano(
+                    "run",
+                    "zoom-events",
+                    env={**env, "TAP_ZOOM_COMMERCE_EVENTS_WEBHOOK_SPOOL": str(spool)},
+                )
+                started = time.monotonic()
+                env["DBT_DUCKDB_AS_OF_DATE"] = control.now()[:10]
+                meltano("run", "nightly", env=env)
+                report("run 2 (incremental)", control, time.monotonic() - started)
+                print_headlines(PLACE.warehouse)
+            finally:
+                receiver.stop()
+            delivered = len(control.truth("zoom", "webhook_events"))
+            print(f"\n== zoom-events: {delivered} webhooks delivered and loaded from {spool.name}")
 
-            equal = check_truth(control, DuckDBWarehouse(PLACE.warehouse))
+            equal = check_truth(control, DuckDBWarehouse(PLACE.warehouse), WEBHOOK_EVENTS)
         finally:
             sandbox.terminate()
             sandbox.wait(timeout=30)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -88,10 +89,15 @@ def test_demo_runs_the_meltano_job_ends_equal_to_truth_and_leaves_prod_alone(tmp
         timeout=900,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert result.stdout.count("equal to truth") == 5 + 4 + 11 + 7  # Zuora, Zoho, Zoom, Adobe
+    # Zuora, Zoho, Zoom, Adobe, and the webhooks the zoom-events job loaded.
+    assert result.stdout.count("equal to truth") == 5 + 4 + 11 + 7 + 1
+    delivered = re.search(r"== zoom-events: (\d+) webhooks delivered", result.stdout)
+    assert delivered and int(delivered.group(1)) > 0, result.stdout[-3000:]
     # Each tap's summary table, from Meltano's log, for both runs; the run-history page.
-    for tap in ("tap-zuora-quickstart", "tap-zoho-partner", "tap-zoom-commerce", "tap-adobe-vipmp"):
-        assert result.stdout.count(f"   {tap}: succeeded in ") == 2, result.stdout[-3000:]
+    # (tap-zoom-commerce a third time: the zoom-events job, which reads the webhook spool.)
+    summaries = {"zuora-quickstart": 2, "zoho-partner": 2, "zoom-commerce": 3, "adobe-vipmp": 2}
+    for tap, count in summaries.items():
+        assert result.stdout.count(f"   tap-{tap}: succeeded in ") == count, result.stdout[-3000:]
     assert len(list((demo_output / "runs").glob("*.json"))) == 2 * 4
     assert f"run history (both runs of every tap): {demo_output / 'runs' / 'index.html'}" in (
         result.stdout

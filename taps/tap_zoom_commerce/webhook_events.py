@@ -12,11 +12,12 @@ from typing import Any
 from singer_sdk import Stream, StreamSchema
 
 from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.run_hooks import ReportingStream
 from commerce_webhooks.spool import read_events
 from tap_zoom_commerce.client import SCHEMAS
 
 
-class WebhookEventsStream(Stream):
+class WebhookEventsStream(ReportingStream, Stream):
     name = "webhook_events"
     primary_keys = ("event_id",)
     replication_key = "sequence"

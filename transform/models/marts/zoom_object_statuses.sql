@@ -1,0 +1,13 @@
+{#- The status each Zoom order, quote, deal registration and account has now, by its latest
+    webhook: fresher than the nightly poll between two nights. -#}
+select
+    object_type || ':' || object_id as object_key,
+    object_type,
+    object_id,
+    status,
+    event_type,
+    event_at,
+    account_id,
+    received_at
+from ({{ first_per_group(ref('stg_zoom__webhook_events'), 'object_type, object_id',
+                         'event_at desc, event_sequence desc') }}) as latest
