@@ -167,17 +167,18 @@ def pipeline(tap: list[str], target: list[str]) -> tuple[float, int, int]:
 
 
 def rekeyed(source: Path, destination: Path, copies: int) -> int:
-    """The captured stream repeated with fresh ids, to measure memory at a larger size."""
-    lines = source.read_bytes().splitlines()
-    head = [line for line in lines if b'"type":"SCHEMA"' in line]
-    records = [line for line in lines if b'"type":"RECORD"' in line]
+    """The captured stream repeated with fresh ids, to measure memory at a larger size. Read line
+    by line: a child's peak RSS (wait4) counts what this process held when it forked the child."""
     written = 0
     with destination.open("wb") as out:
-        out.write(b"\n".join(head) + b"\n")
+        with source.open("rb") as lines:
+            out.writelines(line for line in lines if b'"type":"SCHEMA"' in line)
         for copy in range(copies):
-            for line in records:
-                out.write(line.replace(b'"id":"', f'"id":"{copy}-'.encode(), 1) + b"\n")
-                written += 1
+            with source.open("rb") as lines:
+                for line in lines:
+                    if b'"type":"RECORD"' in line:
+                        out.write(line.replace(b'"id":"', f'"id":"{copy}-'.encode(), 1))
+                        written += 1
     return written
 
 
