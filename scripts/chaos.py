@@ -3,7 +3,9 @@ Meltano's real state backend, night after night against the sandbox while the sa
 random fault plan and, on some nights, the tap, the loader or Meltano itself is SIGKILLed and the
 job is run again. After every night the warehouse must equal the sandbox's truth row by row and
 field by field, hold no duplicate key, and Meltano's saved state must claim no more than the
-warehouse holds; the same state check runs right after every kill, before the rerun.
+warehouse holds; the same state check runs right after every kill, before the rerun. A night is
+a simulated day but seconds of the wall clock: the taps' wall-clock cadences (`last_*` marks in
+their state) are moved a day back each night, so refreshes and sweeps come as they would.
 
 Everything a night writes lives under `--output` (a temporary directory by default), one
 `DemoPlace` per tap (scripts/demo.py): warehouse, Meltano's system database and run directory.
@@ -26,12 +28,14 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 from demo import BIN, ROOT, TAPS, DemoPlace, DemoTap
+from meltano.core.state_store.base import MeltanoState
 from meltano.core.state_store.db import DBStateStoreManager
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
@@ -322,19 +326,49 @@ class ChaosTap:
                 drain(process.pid)
         return process.returncode, killed
 
-    def saved_state(self) -> dict[str, Any]:
-        """Meltano's state for this task, read through Meltano's own state backend (its system
-        database), partial state merged onto the completed one as `meltano state get` does."""
+    @contextmanager
+    def state_store(self) -> Iterator[DBStateStoreManager]:
+        """Meltano's own state backend on this place's system database."""
         engine = create_engine(self.place.meltano_env["MELTANO_DATABASE_URI"])
         try:
             with Session(engine) as session:
-                state = DBStateStoreManager(session=session).get(self.tap.state_id)
-                return json.loads(state.json_merged()) if state else {}
+                yield DBStateStoreManager(session=session)
         finally:
             engine.dispose()
 
+    def saved_state(self) -> dict[str, Any]:
+        """Meltano's state for this task, partial state merged onto the completed one as
+        `meltano state get` does."""
+        with self.state_store() as store:
+            state = store.get(self.tap.state_id)
+            return json.loads(state.json_merged()) if state else {}
+
+    def age_cadence_marks(self) -> None:
+        """A night is a simulated day but seconds of the wall clock, and the taps' cadences
+        (Adobe's customer-detail refresh, Zoom's and Zoho's sweeps) count wall-clock days from
+        the day they last ran (`last_*` in a stream's state): each mark is moved a day back,
+        so the cadences see the days the nights stand for."""
+        state = self.saved_state()
+        entries = [
+            entry
+            for bookmark in state.get("singer_state", {}).get("bookmarks", {}).values()
+            for entry in [bookmark, *bookmark.get("partitions", [])]
+        ]
+        aged = False
+        for entry in entries:
+            for name, value in entry.items():
+                if name.startswith("last_") and isinstance(value, str):
+                    entry[name] = (dt.date.fromisoformat(value) - dt.timedelta(days=1)).isoformat()
+                    aged = True
+        if aged:
+            with self.state_store() as store:
+                store.set(MeltanoState(self.tap.state_id, partial_state={}, completed_state=state))
+
     def night(self, number: int, plan: NightPlan, tally: TapTally) -> None:
-        counts = self.control.advance(days=1) if number > 1 else {}
+        counts = {}
+        if number > 1:
+            counts = self.control.advance(days=1)
+            self.age_cadence_marks()
         self.control.reset_stats()
         self.control.configure(self.tap.vendor, **{**self.chaos.baseline, **plan.settings})
         if plan.injected:
