@@ -116,12 +116,14 @@ def test_loader_killed_mid_run_then_rerun_from_its_state_equals_truth(sandboxes,
         stderr=subprocess.DEVNULL,
     )
     tap.stdout.close()
-    time.sleep(4)
+    # Killed right after it committed its first batch (its first STATE): mid-run at any speed.
+    first_state = target.stdout.readline()
     target.send_signal(signal.SIGKILL)
     output, _ = target.communicate()
     tap.wait(timeout=60)
     assert target.returncode == -signal.SIGKILL, "the load finished before the kill"
-    states = [json.loads(line) for line in output.decode().splitlines() if line]
+    states = [json.loads(line) for line in (first_state + output).decode().splitlines() if line]
+    assert states, "the loader committed no batch before the kill"
     with duckdb.connect(str(database), read_only=True) as connection:
         (loaded,) = connection.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'zuora'"
