@@ -166,6 +166,30 @@ class TapUnderTest:
         """The tap with `config` piped into the loader, into `warehouse_dir`/warehouse.duckdb."""
         return run_pipeline(workdir, self.name, config, self.target_config(warehouse_dir), state)
 
+    def start_pipeline(
+        self, workdir: Path, config: dict[str, Any], target_config: dict[str, Any]
+    ) -> tuple[subprocess.Popen, subprocess.Popen]:
+        """The tap piped into the loader, both left running (for tests that kill one mid-run);
+        their logs discarded, the loader's STATE lines on its stdout pipe."""
+        workdir.mkdir(parents=True, exist_ok=True)
+        tap = subprocess.Popen(
+            [str(BIN / self.name), "--config", _write_json(workdir / "tap.json", config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        target = subprocess.Popen(
+            [
+                str(BIN / "target-commerce-duckdb"),
+                "--config",
+                _write_json(workdir / "target.json", target_config),
+            ],
+            stdin=tap.stdout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        tap.stdout.close()  # the target owns the pipe now
+        return tap, target
+
     def run_tap(
         self,
         tmp_path: Path,

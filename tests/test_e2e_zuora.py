@@ -7,12 +7,11 @@ import datetime as dt
 import json
 import math
 import signal
-import subprocess
 import time
 
 import duckdb
 import pytest
-from pipeline import BIN, ZUORA
+from pipeline import ZUORA
 
 
 @pytest.fixture
@@ -100,22 +99,11 @@ def test_loader_killed_mid_run_then_rerun_from_its_state_equals_truth(sandboxes,
     sandbox = sandboxes(seed=11, scale=150)
     sandbox.control.configure("zuora", latency_ms=5)
     database = tmp_path / "warehouse.duckdb"
-    (tmp_path / "tap.json").write_text(json.dumps(ZUORA.config(sandbox, page_size=25)))
-    (tmp_path / "target.json").write_text(
-        json.dumps({**ZUORA.target_config(tmp_path), "batch_size_rows": 200})
+    tap, target = ZUORA.start_pipeline(
+        tmp_path,
+        ZUORA.config(sandbox, page_size=25),
+        {**ZUORA.target_config(tmp_path), "batch_size_rows": 200},
     )
-    tap = subprocess.Popen(
-        [str(BIN / "tap-zuora-quickstart"), "--config", str(tmp_path / "tap.json")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    target = subprocess.Popen(
-        [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
-        stdin=tap.stdout,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    tap.stdout.close()
     # Killed right after it committed its first batch (its first STATE): mid-run at any speed.
     first_state = target.stdout.readline()
     target.send_signal(signal.SIGKILL)
@@ -143,24 +131,11 @@ def test_tap_killed_mid_sliced_run_then_rerun_loses_and_doubles_nothing(sandboxe
     sandbox = sandboxes(seed=12, scale=150)
     sandbox.control.configure("zuora", latency_ms=20)
     database = tmp_path / "warehouse.duckdb"
-    (tmp_path / "tap.json").write_text(
-        json.dumps(ZUORA.config(sandbox, page_size=25, max_concurrency=4))
+    tap, target = ZUORA.start_pipeline(
+        tmp_path,
+        ZUORA.config(sandbox, page_size=25, max_concurrency=4),
+        {**ZUORA.target_config(tmp_path), "batch_size_rows": 200},
     )
-    (tmp_path / "target.json").write_text(
-        json.dumps({**ZUORA.target_config(tmp_path), "batch_size_rows": 200})
-    )
-    tap = subprocess.Popen(
-        [str(BIN / "tap-zuora-quickstart"), "--config", str(tmp_path / "tap.json")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    target = subprocess.Popen(
-        [str(BIN / "target-commerce-duckdb"), "--config", str(tmp_path / "target.json")],
-        stdin=tap.stdout,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    tap.stdout.close()
     time.sleep(3)
     tap.send_signal(signal.SIGKILL)
     output, _ = target.communicate(timeout=120)
