@@ -123,8 +123,6 @@ def test_map_bounded_keeps_order_bounds_calls_in_flight_and_stops_after_an_error
 def test_retry_after_reads_seconds_and_instants():
     import datetime as dt
 
-    later = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)).strftime(
-        "%Y-%m-%dT%H:%M:%SZ"
-    )
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert 25 <= retry_after_seconds({"Retry-After": later}) <= 31
     assert retry_after_seconds({"Retry-After": "2"}) == 2

@@ -203,6 +203,9 @@ class TargetCommerceDuckDB(Target):
         self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge")
         self._merging: Future | None = None
         super().__init__(*args, **kwargs)
+        # The last drains one sink after another, as the background merges do: parallel merges
+        # share DuckDB's memory_limit and ran out of it (each merge is multi-threaded anyway).
+        self.max_parallelism = 1
         metrics_only_at_debug(self.metrics_logger)
         if self.fast_path:
             self.message_reader.record_handler = self._load_raw_record
