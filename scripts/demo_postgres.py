@@ -44,6 +44,7 @@ from commerce_taps_common.errors import env_var
 
 JOB = "nightly-postgres"
 LOADER = "target-commerce-postgres"
+DBT = "dbt-postgres"
 
 
 class PostgresWarehouse(Warehouse):
@@ -62,10 +63,27 @@ class PostgresWarehouse(Warehouse):
         return table_rows(self.connection, schema, table)
 
 
-def loader_env(server: PostgresServer, database: str) -> dict[str, str]:
-    """The loader's connection settings as Meltano reads them from the environment."""
+def connection_env(server: PostgresServer, database: str) -> dict[str, str]:
+    """The loader's and dbt's connection settings as Meltano reads them from the environment."""
     settings = {**server.settings, "database": database}
-    return {env_var(LOADER, name): str(value) for name, value in settings.items()}
+    return {
+        env_var(plugin, name): str(value)
+        for plugin in (LOADER, DBT)
+        for name, value in settings.items()
+    }
+
+
+def dbt_env(output: Path, as_of: str) -> dict[str, str]:
+    """dbt-postgres on this repository's project, its files under `output`, the marts as of
+    `as_of` (the sandbox's day)."""
+    transform = demo.ROOT / "transform"
+    return {
+        env_var(DBT, "project_dir"): str(transform),
+        env_var(DBT, "profiles_dir"): str(transform / "profiles"),
+        env_var(DBT, "target_path"): str(output / "dbt" / "target"),
+        env_var(DBT, "log_path"): str(output / "dbt" / "logs"),
+        env_var(DBT, "as_of_date"): as_of,
+    }
 
 
 def night(place: DemoPlace, tasks: list[str], env: dict[str, str], parallel: bool) -> float:
@@ -110,7 +128,8 @@ def main() -> None:
             for place, parallel in ((sequential, False), (concurrent, True)):
                 how = "concurrent" if parallel else "sequential"
                 database = place.output.name
-                env.update(loader_env(server, database))
+                env.update(connection_env(server, database))
+                env.update(dbt_env(place.output, control.now()[:10]))
                 control.reset_stats()
                 print(f"\ndemo: run 1 (backfill), {how}")
                 walls[how] = night(place, tasks, env, parallel)
@@ -125,6 +144,7 @@ def main() -> None:
             changes = control.advance(days=1)
             control.reset_stats()
             print(f"\ndemo: advanced the sandbox clock one day: {json.dumps(changes)}")
+            env.update(dbt_env(concurrent.output, control.now()[:10]))
             seconds = night(concurrent, tasks, env, True)
             report("run 2 (incremental), concurrent", control, seconds, warehouse)
             equal = check_truth(control, warehouse)

@@ -1,7 +1,8 @@
 """End to end into PostgreSQL: the nightly-postgres job through Meltano (scripts/nightly.py
---parallel: the four taps' `meltano run`s at once, each with its own state) against the sandbox,
-into a real PostgreSQL server; a backfill, then a day later an incremental night while a reader
-holds a snapshot of every table open; every table equal to the sandbox's truth after each night."""
+--parallel: the four taps' `meltano run`s at once, each with its own state, then dbt-postgres:build)
+against the sandbox, into a real PostgreSQL server; a backfill, then a day later an incremental
+night while a reader holds a snapshot of every table open; after each night every table equals the
+sandbox's truth and dbt built every model of transform/ and passed every test."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from pipeline import ADOBE, fast_zoho
+from warehouse import failed_nodes
 
 from commerce_sandbox.postgres import table_rows
 from commerce_sandbox.reconcile import compare_rows
@@ -23,7 +25,7 @@ from commerce_taps_common.errors import env_var
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from demo import TAPS  # noqa: E402
-from demo_postgres import JOB, LOADER, loader_env  # noqa: E402
+from demo_postgres import JOB, LOADER, connection_env, dbt_env  # noqa: E402
 
 TABLES = [(tap.vendor, stream, key) for tap in TAPS for stream, key in tap.keys.items()]
 
@@ -32,6 +34,7 @@ class Night:
     """The project copy, its own Meltano state, and the nightly-postgres job run in parallel."""
 
     def __init__(self, tmp_path: Path, sandbox, postgres) -> None:
+        self.sandbox = sandbox
         self.project = tmp_path / "project"
         self.project.mkdir()
         shutil.copy(ROOT / "meltano.yml", self.project / "meltano.yml")
@@ -41,8 +44,9 @@ class Night:
             "MELTANO_DATABASE_URI": f"sqlite:///{tmp_path / 'meltano.db'}",
             "MELTANO_SYS_DIR_ROOT": str(tmp_path / ".meltano"),
             "TAP_ZOHO_PARTNER_REQUESTS_PER_MINUTE": "50000",
-            **loader_env(postgres, postgres.database),
+            **connection_env(postgres, postgres.database),
         }
+        self.output = tmp_path
         for tap in TAPS:
             self.env.update(tap.env(sandbox.url))
             self.env[env_var(tap.name, "run_summary_dir")] = str(tmp_path / "runs")
@@ -51,19 +55,26 @@ class Night:
         ]
 
     def start(self) -> subprocess.Popen:
+        """The night: the taps at once, then dbt-postgres:build; its output into files (a pipe
+        nobody reads while the test watches would fill and stop it)."""
+        self.env.update(dbt_env(self.output, self.sandbox.control.now()[:10]))
         command = [sys.executable, str(ROOT / "scripts" / "nightly.py"), "--job", JOB]
-        return subprocess.Popen(
-            [*command, "--project", str(self.project), "--parallel"],
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        with self.log("out").open("w") as stdout, self.log("err").open("w") as stderr:
+            return subprocess.Popen(
+                [*command, "--project", str(self.project), "--parallel"],
+                env=self.env,
+                stdout=stdout,
+                stderr=stderr,
+            )
 
-    def run(self) -> str:
-        process = self.start()
-        stdout, stderr = process.communicate(timeout=600)
-        assert process.returncode == 0, stdout + stderr[-4000:]
+    def log(self, kind: str) -> Path:
+        return self.output / f"night.{kind}"
+
+    def finish(self, process: subprocess.Popen) -> str:
+        """nightly.py's own lines, once it exited 0."""
+        process.wait(timeout=600)
+        stdout = self.log("out").read_text()
+        assert process.returncode == 0, stdout + self.log("err").read_text()[-4000:]
         return stdout
 
     def state(self, tap_name: str) -> dict:
@@ -95,6 +106,14 @@ def assert_equal_to_truth(postgres, sandbox) -> None:
     assert all(diff.equal for diff in diffs), "\n".join(diff.summary() for diff in diffs)
 
 
+def assert_taps_and_dbt_ran(job: Night, output: str) -> None:
+    """Every tap loaded, then dbt built every model and passed every test on the warehouse."""
+    assert output.count(": loaded in ") == 5 and "dbt-postgres:build: loaded" in output, output
+    results = json.loads((job.output / "dbt" / "target" / "run_results.json").read_text())
+    tests = [result for result in results["results"] if result["unique_id"].startswith("test.")]
+    assert tests and failed_nodes(job.output / "dbt") == set()
+
+
 def counts(connection) -> dict[str, int]:
     return {
         f"{vendor}.{stream}": connection.execute(
@@ -112,8 +131,8 @@ def _night(module_sandboxes, postgres, tmp_path_factory):
 
 def test_the_taps_load_in_parallel_equal_to_truth_and_a_reader_blocks_nothing(night, postgres):
     sandbox, job = night
-    output = job.run()
-    assert output.count("loaded in") == 4, output
+    output = job.finish(job.start())
+    assert_taps_and_dbt_ran(job, output)
     assert_equal_to_truth(postgres, sandbox)
     # Each tap's own state, under the suite's loader.
     assert all(job.state(tap.name)["singer_state"]["bookmarks"] for tap in TAPS)
@@ -138,8 +157,7 @@ def test_the_taps_load_in_parallel_equal_to_truth_and_a_reader_blocks_nothing(ni
             ).fetchone()
             most_writers = max(most_writers, writers)
             time.sleep(0.2)
-        stdout, stderr = process.communicate()
-        assert process.returncode == 0, stdout + stderr[-4000:]
+        assert_taps_and_dbt_ran(job, job.finish(process))
         assert counts(reader) == before  # the reader's snapshot, untouched by the loads
         reader.rollback()
         assert counts(reader) != before

@@ -139,3 +139,17 @@
 {% macro postgres__money_divide(amount, divisor) -%}
   cast(round(({{ amount }}) / ({{ divisor }}), 2) as decimal(38, 9))
 {%- endmacro %}
+
+{#- 100 * part / whole as a DOUBLE, rounded to 2 decimals (a percentage for reading, not money). -#}
+{% macro percent_rounded(part, whole) -%}
+  {{ return(adapter.dispatch('percent_rounded', 'commerce')(part, whole)) }}
+{%- endmacro %}
+
+{% macro duckdb__percent_rounded(part, whole) -%}
+  round(cast(100 * ({{ part }}) as double) / cast({{ whole }} as double), 2)
+{%- endmacro %}
+
+{#- PostgreSQL rounds numerics only. -#}
+{% macro postgres__percent_rounded(part, whole) -%}
+  cast(round(100 * ({{ part }}) / ({{ whole }}), 2) as double precision)
+{%- endmacro %}

@@ -51,11 +51,7 @@ select
     partner_price - previous_partner_price as price_change_amount,
     case
         when previous_partner_price != 0
-            then round(
-                cast(100 * (partner_price - previous_partner_price) as double)
-                / cast(previous_partner_price as double),
-                2
-            )
+            then {{ percent_rounded('partner_price - previous_partner_price', 'previous_partner_price') }}
     end as price_change_percent
 from changes
 where change_type is not null
