@@ -278,6 +278,17 @@ def check_truth(
     return all(diff.equal for diff in diffs)
 
 
+def taps_env(control: SandboxControl, url: str) -> dict[str, str]:
+    """The taps' settings for the sandbox at `url`, as Meltano reads them from the environment;
+    Adobe's price lists from the first month the sandbox's world published."""
+    env = {name: value for tap in TAPS for name, value in tap.env(url).items()}
+    history_start = dt.date.fromisoformat(control.now()[:10]) - dt.timedelta(
+        days=ADOBE_HISTORY_DAYS
+    )
+    env["TAP_ADOBE_VIPMP_PRICE_LIST_START_MONTH"] = history_start.strftime("%Y%m")
+    return env
+
+
 def place_from_arguments(description: str, output: Path) -> DemoPlace:
     """The demo's place from the command line: --output (default `output`), --project."""
     parser = argparse.ArgumentParser(description=description)
@@ -308,12 +319,7 @@ def main() -> None:
         sandbox, url = start_sandbox(Path(scratch) / "sandbox-url")
         try:
             control = SandboxControl(url)
-            env = {name: value for tap in TAPS for name, value in tap.env(url).items()}
-            # Adobe's price lists from the first month the sandbox's world published.
-            history_start = dt.date.fromisoformat(control.now()[:10]) - dt.timedelta(
-                days=ADOBE_HISTORY_DAYS
-            )
-            env["TAP_ADOBE_VIPMP_PRICE_LIST_START_MONTH"] = history_start.strftime("%Y%m")
+            env = taps_env(control, url)
             print(f"demo: sandbox at {url}, clock {control.now()}")
 
             started = time.monotonic()

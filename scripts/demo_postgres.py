@@ -16,7 +16,6 @@ parts it uses) it never opens the project's `.meltano/` or production's warehous
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 import tempfile
@@ -26,7 +25,6 @@ from pathlib import Path
 
 import demo
 from demo import (
-    TAPS,
     DemoPlace,
     Warehouse,
     check_truth,
@@ -34,12 +32,12 @@ from demo import (
     place_from_arguments,
     report,
     start_sandbox,
+    taps_env,
 )
 from nightly import run_tasks
 
 from commerce_sandbox import SandboxControl
 from commerce_sandbox.postgres import PostgresServer, table_rows
-from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
 from commerce_taps_common.errors import env_var
 
 JOB = "nightly-postgres"
@@ -113,11 +111,7 @@ def main() -> None:
         sandbox, url = start_sandbox(Path(scratch) / "sandbox-url")
         try:
             control = SandboxControl(url)
-            env = {name: value for tap in TAPS for name, value in tap.env(url).items()}
-            history_start = dt.date.fromisoformat(control.now()[:10]) - dt.timedelta(
-                days=ADOBE_HISTORY_DAYS
-            )
-            env["TAP_ADOBE_VIPMP_PRICE_LIST_START_MONTH"] = history_start.strftime("%Y%m")
+            env = taps_env(control, url)
             print(f"demo: sandbox at {url}, clock {control.now()}")
             print(f"demo: PostgreSQL at {server.host}:{server.port} ({server.data})")
             with server.connect("postgres", autocommit=True) as connection:
