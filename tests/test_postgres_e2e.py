@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from pipeline import ADOBE, fast_zoho
+from pipeline import fast_zoho
 from warehouse import failed_nodes
 
 from commerce_sandbox.postgres import table_rows
@@ -24,7 +24,7 @@ from commerce_taps_common.errors import env_var
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from demo import TAPS  # noqa: E402
+from demo import TAPS, taps_env  # noqa: E402
 from demo_postgres import JOB, LOADER, connection_env, dbt_env  # noqa: E402
 
 TABLES = [(tap.vendor, stream, key) for tap in TAPS for stream, key in tap.keys.items()]
@@ -47,12 +47,9 @@ class Night:
             **connection_env(postgres, postgres.database),
         }
         self.output = tmp_path
+        self.env.update(taps_env(sandbox.control, sandbox.url))
         for tap in TAPS:
-            self.env.update(tap.env(sandbox.url))
             self.env[env_var(tap.name, "run_summary_dir")] = str(tmp_path / "runs")
-        self.env["TAP_ADOBE_VIPMP_PRICE_LIST_START_MONTH"] = ADOBE.config(sandbox)[
-            "price_list_start_month"
-        ]
 
     def start(self) -> subprocess.Popen:
         """The night: the taps at once, then dbt-postgres:build; its output into files (a pipe
