@@ -59,7 +59,9 @@ def test_changes_after_the_clock_moves_are_emitted_and_nothing_else(sandbox, tmp
 def test_token_is_renewed_before_expiry_and_after_an_early_401(sandbox, tmp_path):
     sandbox.control.configure("zuora", token_ttl_seconds=3, latency_ms=20)  # renewed every 1.5 s
     sandbox.control.inject("zuora", [{"kind": "expire_token", "count": 1, "path": "/v2/orders"}])
-    result, records, _ = ZUORA.read(tmp_path, ZUORA.config(sandbox, page_size=10))
+    # Pages one after another: the run must outlast the short TTL a few times.
+    config = ZUORA.config(sandbox, page_size=10, max_concurrency=1)
+    result, records, _ = ZUORA.read(tmp_path, config)
     assert result.returncode == 0, result.stderr[-3000:]
     tokens = sum(
         count for endpoint, count in sandbox.control.stats()["zuora"].items() if "oauth" in endpoint
