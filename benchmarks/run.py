@@ -300,6 +300,25 @@ def zoho_rate_limited_backfill(scale: int) -> dict:
     return figures
 
 
+def extraction(
+    sandbox: Sandbox, vendor: str, tap: str, config: dict, catalog: Path, work: Path
+) -> dict:
+    """One run of `tap` with `config` and `catalog`, its Singer output to a file: wall time, the
+    requests the sandbox served `vendor`, and the records written."""
+    (work / "tap.json").write_text(json.dumps(config))
+    urlopen(Request(f"{sandbox.url}/_control/stats/reset", method="POST")).read()
+    output = work / "out.singer"
+    with output.open("wb") as out:
+        seconds, _ = timed(
+            [str(BIN / tap), "--config", str(work / "tap.json"), "--catalog", str(catalog)],
+            stdout=out,
+        )
+    served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())[vendor]
+    with output.open("rb") as singer:
+        records = sum(1 for line in singer if line.startswith(b'{"type":"RECORD"'))
+    return {"seconds": round(seconds, 1), "requests": sum(served.values()), "records": records}
+
+
 def print_runs(figures: dict[str, dict]) -> None:
     """One line per run of a concurrency benchmark: its time, requests and records."""
     for label, values in figures.items():
@@ -320,44 +339,20 @@ def zoom_concurrency(scale: int, latency_ms: int = 100) -> dict:
             catalog = catalog_selecting(str(BIN / "tap-zoom-commerce"), set(streams))
             (work / "catalog.json").write_text(json.dumps(catalog))
             for workers in (1, 8):
-                config = work / "tap.json"
-                config.write_text(
-                    json.dumps(
-                        {
-                            "api_url": f"{sandbox.url}/zoom/v2",
-                            "oauth_url": f"{sandbox.url}/zoom/oauth/token",
-                            "client_id": "sandbox-zoom-client",
-                            "client_secret": "sandbox-zoom-secret",
-                            "account_id": "sandbox-zoom-account",
-                            "start_date": "2020-01-01",
-                            "max_concurrency": workers,
-                            "light_requests_per_second": 75,
-                            "medium_requests_per_second": 55,
-                        }
-                    )
-                )
-                urlopen(Request(f"{sandbox.url}/_control/stats/reset", method="POST")).read()
-                output = work / "out.singer"
-                with output.open("wb") as out:
-                    seconds, _ = timed(
-                        [
-                            str(BIN / "tap-zoom-commerce"),
-                            "--config",
-                            str(config),
-                            "--catalog",
-                            str(work / "catalog.json"),
-                        ],
-                        stdout=out,
-                    )
-                served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())["zoom"]
-                records = sum(
-                    1 for line in output.open("rb") if line.startswith(b'{"type":"RECORD"')
-                )
-                figures[f"{'+'.join(streams)}, {workers} in flight"] = {
-                    "seconds": round(seconds, 1),
-                    "requests": sum(served.values()),
-                    "records": records,
+                config = {
+                    "api_url": f"{sandbox.url}/zoom/v2",
+                    "oauth_url": f"{sandbox.url}/zoom/oauth/token",
+                    "client_id": "sandbox-zoom-client",
+                    "client_secret": "sandbox-zoom-secret",
+                    "account_id": "sandbox-zoom-account",
+                    "start_date": "2020-01-01",
+                    "max_concurrency": workers,
+                    "light_requests_per_second": 75,
+                    "medium_requests_per_second": 55,
                 }
+                figures[f"{'+'.join(streams)}, {workers} in flight"] = extraction(
+                    sandbox, "zoom", "tap-zoom-commerce", config, work / "catalog.json", work
+                )
     finally:
         sandbox.stop()
     speedups = {
@@ -386,37 +381,16 @@ def adobe_concurrency(scale: int, latency_ms: int = 100) -> dict:
             json.dumps(catalog_selecting(str(BIN / "tap-adobe-vipmp"), {"customers"}))
         )
         for workers in (1, 8):
-            (work / "tap.json").write_text(
-                json.dumps(
-                    {
-                        "api_url": f"{sandbox.url}/adobe",
-                        "ims_url": f"{sandbox.url}/adobe",
-                        "client_id": "sandbox-adobe-client",
-                        "client_secret": "sandbox-adobe-secret",
-                        "max_concurrency": workers,
-                    }
-                )
-            )
-            urlopen(Request(f"{sandbox.url}/_control/stats/reset", method="POST")).read()
-            output = work / "out.singer"
-            with output.open("wb") as out:
-                seconds, _ = timed(
-                    [
-                        str(BIN / "tap-adobe-vipmp"),
-                        "--config",
-                        str(work / "tap.json"),
-                        "--catalog",
-                        str(work / "catalog.json"),
-                    ],
-                    stdout=out,
-                )
-            served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())["adobe"]
-            records = sum(1 for line in output.open("rb") if line.startswith(b'{"type":"RECORD"'))
-            figures[f"customers, {workers} in flight"] = {
-                "seconds": round(seconds, 1),
-                "requests": sum(served.values()),
-                "records": records,
+            config = {
+                "api_url": f"{sandbox.url}/adobe",
+                "ims_url": f"{sandbox.url}/adobe",
+                "client_id": "sandbox-adobe-client",
+                "client_secret": "sandbox-adobe-secret",
+                "max_concurrency": workers,
             }
+            figures[f"customers, {workers} in flight"] = extraction(
+                sandbox, "adobe", "tap-adobe-vipmp", config, work / "catalog.json", work
+            )
     finally:
         sandbox.stop()
     speedup = round(

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from urllib.request import Request, urlopen
 
-from run import BENCH, BIN, Sandbox, catalog_selecting, print_runs, timed
+from run import BENCH, BIN, Sandbox, catalog_selecting, extraction, print_runs
 
 
 def zuora_sliced(scale: int, latency_ms: int = 100, workers: int = 8) -> dict:
@@ -22,36 +21,16 @@ def zuora_sliced(scale: int, latency_ms: int = 100, workers: int = 8) -> dict:
     figures: dict[str, dict] = {}
     try:
         for concurrency in (1, workers):
-            config = work / "tap.json"
-            config.write_text(
-                json.dumps(
-                    {
-                        "base_url": f"{sandbox.url}/zuora",
-                        "client_id": "sandbox-zuora-client",
-                        "client_secret": "sandbox-zuora-secret",
-                        "start_date": "2020-01-01",
-                        "max_concurrency": concurrency,
-                    }
-                )
+            config = {
+                "base_url": f"{sandbox.url}/zuora",
+                "client_id": "sandbox-zuora-client",
+                "client_secret": "sandbox-zuora-secret",
+                "start_date": "2020-01-01",
+                "max_concurrency": concurrency,
+            }
+            figures[f"invoices, {concurrency} in flight"] = extraction(
+                sandbox, "zuora", "tap-zuora-quickstart", config, work / "catalog.json", work
             )
-            urlopen(Request(f"{sandbox.url}/_control/stats/reset", method="POST")).read()
-            output = work / "out.singer"
-            with output.open("wb") as out:
-                seconds, _ = timed(
-                    [tap, "--config", str(config), "--catalog", str(work / "catalog.json")],
-                    stdout=out,
-                )
-            served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())["zuora"]
-            ids = {
-                json.loads(line)["record"]["id"]
-                for line in output.open("rb")
-                if line.startswith(b'{"type":"RECORD"')
-            }
-            figures[f"invoices, {concurrency} in flight"] = {
-                "seconds": round(seconds, 1),
-                "requests": sum(served.values()),
-                "records": len(ids),
-            }
     finally:
         sandbox.stop()
     sequential, sliced = (figures[f"invoices, {n} in flight"] for n in (1, workers))
