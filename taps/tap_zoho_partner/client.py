@@ -46,6 +46,8 @@ DATA_CENTERS = {
 API_PATH = "/api/v1/partner"
 # "You can retrieve transactions only from 2019-01-01."
 TRANSACTION_FLOOR = dt.date(2019, 1, 1)
+# Where a read starts with neither bookmark nor start_date.
+ORIGIN = dt.date(2000, 1, 1)
 # Body codes for a transient failure on Zoho's side (Books' "Internal error"): worth a retry.
 TRANSIENT_CODES = {1000}
 
@@ -269,9 +271,7 @@ class DateFilteredStream(ZohoStream):
             }
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        first = self.first_day(
-            context, self.floor or dt.date(2000, 1, 1)
-        )  # no date set: all it serves
+        first = self.first_day(context, self.floor or ORIGIN)  # no date set: all it serves
         if self.floor and first < self.floor:
             if not self.get_context_state(context).get(
                 "replication_key_value"
@@ -318,30 +318,24 @@ class DayFilteredStream(DateFilteredStream):
     #: The setting saying every how many days to sweep the whole listing (None: never).
     sweep_setting: str | None = None
 
-    def filter_partitions(self) -> Iterator[dict[str, str]]:
-        values = (self.config.get(self.partition_setting) if self.partition_setting else None) or [
-            None
-        ]
-        for value in values:
-            yield {self.partition_filter: value} if value else {}
-
     def get_records(self, context: Context | None) -> Iterable[dict]:
         state = self.get_context_state(context)
         every = int(self.config.get(self.sweep_setting, 7)) if self.sweep_setting else 0
         if not (every and due(state, "last_sweep", every)):
             yield from super().get_records(context)
             return
+        # The sweep: everything since start_date, a span long enough to be one unfiltered listing.
         start = self.config.get("start_date")
-        origin = to_iso_date(str(start)) if start else ""
-        for partition in self.filter_partitions():
-            for row in self.listing(Listing(params=partition)):
-                if to_iso_date(str(row.get(self.replication_key) or "")) >= origin:
-                    yield row
+        yield from self.read(dt.date.fromisoformat(to_iso_date(str(start))) if start else ORIGIN)
         mark_done(state, "last_sweep")
 
     def windows(self, first: dt.date) -> Iterator[dict[str, str]]:
         days = (tomorrow_utc() - first).days + 1
-        for partition in self.filter_partitions():
+        partitions = (
+            self.config.get(self.partition_setting) if self.partition_setting else None
+        ) or [None]
+        for value in partitions:
+            partition = {self.partition_filter: value} if value else {}
             if days > self.max_days_one_by_one:
                 yield partition
                 continue
