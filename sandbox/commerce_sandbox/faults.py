@@ -44,7 +44,7 @@ class Fault:
 
     def surprise(self, body: Any) -> Any:
         """`body` with every row of its lists (or the body itself, a detail) surprised."""
-        rows = body if isinstance(body, list) else [body] if isinstance(body, dict) else []
+        rows = body if isinstance(body, list) else []
         if isinstance(body, dict):
             rows = [
                 row

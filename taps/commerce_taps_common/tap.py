@@ -74,7 +74,7 @@ class CommerceTap(ReportingTap, Tap):
             super().sync_all()
         finally:
             for stream in self.streams.values():
-                if shaper := getattr(stream, "shaper", None):
+                if shaper := stream.__dict__.get("shaper"):  # the streams that shaped records
                     shaper.warn_invalid()
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
