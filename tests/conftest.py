@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from commerce_sandbox import SandboxServer
+from commerce_sandbox.clock import START_DAY_ENV, default_start_day, parse_start_day
 from commerce_sandbox.postgres import PostgresServer
 
 StartSandbox = Callable[..., SandboxServer]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--sandbox-start-day",
+        metavar="YYYY-MM-DD",
+        help="the first day of every sandbox world the tests build (default: 40 days before "
+        "today): replays a failure seen on another day",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Through the environment, so sandboxes started in subprocesses (demo, chaos) start there too.
+    if day := config.getoption("--sandbox-start-day"):
+        os.environ[START_DAY_ENV] = parse_start_day(day).isoformat()
+
+
+def pytest_report_header() -> str:
+    return f"sandbox start day: {default_start_day()} (replay with --sandbox-start-day)"
 
 
 def _started_sandboxes() -> Iterator[StartSandbox]:

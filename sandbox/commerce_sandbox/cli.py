@@ -8,6 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
+from commerce_sandbox.clock import START_DAY_ENV, parse_start_day
 from commerce_sandbox.server import SandboxServer
 from commerce_sandbox.vendors import VENDORS
 
@@ -21,6 +22,12 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--seed", type=int, default=1)
     serve.add_argument(
         "--scale", type=int, default=50, help="accounts (customers) per vendor world"
+    )
+    serve.add_argument(
+        "--start-day",
+        type=parse_start_day,
+        help="the simulated clock's first day, YYYY-MM-DD (default: 40 days before today, or "
+        f"${START_DAY_ENV})",
     )
     serve.add_argument("--latency-ms", type=int, default=0, help="delay added to every API answer")
     serve.add_argument("--rate-limit-per-minute", type=int, help="requests per minute before 429s")
@@ -41,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         host=arguments.host,
         port=arguments.port,
         setting_defaults=dict.fromkeys(VENDORS, settings),
+        start_day=arguments.start_day,
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if arguments.ready_file:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import gc
 import json
 import logging
@@ -18,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from commerce_sandbox.clock import Clock
+from commerce_sandbox.clock import Clock, default_start_day
 from commerce_sandbox.control import SandboxControl
 from commerce_sandbox.encoding import encode
 from commerce_sandbox.faults import STATUS_KINDS, FaultPlan
@@ -40,19 +41,25 @@ class Sandbox:
     """Every vendor world, the one clock they share, and what the control surface changes.
 
     `setting_defaults` (per vendor prefix) survive resets: they are how the command line sets
-    a server's baseline (latency, rate limit)."""
+    a server's baseline (latency, rate limit). The start day is the clock's first day, fixed for
+    the server's life (clock.default_start_day when not given)."""
 
     def __init__(
-        self, seed: int, scale: int, setting_defaults: dict[str, dict[str, Any]] | None = None
+        self,
+        seed: int,
+        scale: int,
+        setting_defaults: dict[str, dict[str, Any]] | None = None,
+        start_day: dt.date | None = None,
     ) -> None:
         self.lock = threading.RLock()
         self.setting_defaults = setting_defaults or {}
+        self.start_day = start_day or default_start_day()
         self.reset(seed, scale)
 
     def reset(self, seed: int, scale: int) -> None:
         with self.lock:
             self.seed, self.scale = seed, scale
-            self.clock = Clock()
+            self.clock = Clock(self.start_day)
             # Worlds are millions of small objects that live until the next reset: the cyclic
             # collector would rescan them over and over while they are built, and after.
             gc.disable()
@@ -104,7 +111,9 @@ def _control(sandbox: Sandbox, method: str, action: str, body: bytes) -> Respons
                 raise ControlError(400, "the clock only moves forward")
             return Response(200, sandbox.advance(seconds))
         case "GET", ["clock"]:
-            return Response(200, {"now": sandbox.clock.iso()})
+            return Response(
+                200, {"now": sandbox.clock.iso(), "start_day": sandbox.start_day.isoformat()}
+            )
         case "GET", ["truth", prefix, stream]:
             records = slot(prefix).vendor.truth(stream)
             if records is None:
@@ -280,8 +289,9 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         setting_defaults: dict[str, dict[str, Any]] | None = None,
+        start_day: dt.date | None = None,
     ) -> None:
-        self.sandbox = Sandbox(seed, scale, setting_defaults)
+        self.sandbox = Sandbox(seed, scale, setting_defaults, start_day)
         self.http = SandboxHTTPServer((host, port), self.sandbox)
         self.url = f"http://{host}:{self.http.server_port}"
         self._thread: threading.Thread | None = None

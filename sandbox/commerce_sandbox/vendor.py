@@ -58,6 +58,8 @@ StreamCounts = dict[str, dict[str, int]]  # stream -> {"created": n, "changed": 
 
 
 StreamKey = str | tuple[str, ...]  # the field, or fields, that identify one record of a stream
+GUARANTEE_DAYS = 30
+MIN_GUARANTEED_SCALE = 2
 
 
 class Vendor(abc.ABC):
@@ -65,6 +67,11 @@ class Vendor(abc.ABC):
     #: stream -> its primary key, for every stream `truth` serves: what a warehouse table of the
     #: stream is compared by (the tests and the demo read it from here).
     stream_keys: dict[str, StreamKey]
+    #: stream -> the kinds of change ("created", "changed", "deleted") every world of the vendor
+    #: makes to it within GUARANTEE_DAYS of its start, whatever the start day, seed and scale (at
+    #: least MIN_GUARANTEED_SCALE): what tests may build on without searching for a seed. Every
+    #: stream of `stream_keys` has rows at the start and after those days, too.
+    guaranteed_changes: dict[str, tuple[str, ...]] = {}
     default_settings: dict[str, Any] = {"latency_ms": 0}
     #: Whether the vendor reports errors inside HTTP 200 bodies; an injected `200_error` is a 500
     #: for a vendor that does not.
