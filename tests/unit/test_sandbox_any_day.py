@@ -1,6 +1,7 @@
 """Worlds hold what the tests rely on whatever day they start: every vendor's streams have rows at
-the start and after a month, and the changes the vendor guarantees happen within that month, for
-start days spread over the next two years and a spread of seeds and scales."""
+the start and after a month, identified by their declared keys, and the changes the vendor
+guarantees happen within that month, for start days spread over the next two years and a spread
+of seeds and scales."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import datetime as dt
 import pytest
 
 from commerce_sandbox.clock import Clock, default_start_day
-from commerce_sandbox.vendor import GUARANTEE_DAYS, MIN_GUARANTEED_SCALE
+from commerce_sandbox.vendor import GUARANTEE_DAYS, MIN_GUARANTEED_SCALE, StreamKey, Vendor
 from commerce_sandbox.vendors import VENDORS
 
 # 26 start days, 29 days apart: two years, every day of the month and of the week touched.
@@ -26,9 +27,11 @@ def test_every_world_holds_what_its_vendor_guarantees_whatever_its_start_day(pre
         seed, scale = SEEDS[step % len(SEEDS)], SCALES[step % len(SCALES)]
         vendor = vendor_class(seed=seed, scale=scale, clock=Clock(start_day))
         where = f"start day {start_day}, seed {seed}, scale {scale}"
-        missing += [f"{stream}: no rows at the start ({where})" for stream in empty(vendor)]
+        missing += [f"{problem} at the start ({where})" for problem in unkeyed(vendor)]
         changes = vendor.advance(*vendor.clock.advance(GUARANTEE_DAYS * 86400))
-        missing += [f"{stream}: no rows after {GUARANTEE_DAYS} days ({where})" for stream in empty(vendor)]
+        missing += [
+            f"{problem} after {GUARANTEE_DAYS} days ({where})" for problem in unkeyed(vendor)
+        ]
         for stream, kinds in vendor_class.guaranteed_changes.items():
             missing += [
                 f"{stream}: nothing {kind} within {GUARANTEE_DAYS} days ({where})"
@@ -38,5 +41,17 @@ def test_every_world_holds_what_its_vendor_guarantees_whatever_its_start_day(pre
     assert not missing, "\n".join(missing)
 
 
-def empty(vendor) -> list[str]:
-    return [stream for stream in vendor.stream_keys if not vendor.truth(stream)]
+def unkeyed(vendor: Vendor) -> list[str]:
+    """Streams whose truth is empty, or whose declared key is missing or repeated in a row."""
+    problems = []
+    for stream, key in vendor.stream_keys.items():
+        keys = [key_of(row, key) for row in vendor.truth(stream) or ()]
+        if not keys:
+            problems.append(f"{stream}: no rows")
+        elif any(None in values for values in keys) or len(set(keys)) != len(keys):
+            problems.append(f"{stream}: {key} does not identify every row")
+    return problems
+
+
+def key_of(record: dict, key: StreamKey) -> tuple:
+    return tuple(record.get(name) for name in ((key,) if isinstance(key, str) else key))

@@ -137,6 +137,7 @@ class Adobe(Vendor):
             "firstOrderDate",
         ),
     }
+    guaranteed_changes = {"customers": ("changed",)}
     default_settings = {
         "latency_ms": 0,
         "token_ttl_seconds": 86399,

@@ -136,6 +136,10 @@ class AdobeWorld(EventWorld):
         )
         self._schedule(first_month.timestamp(), "price_list", None)
         self._schedule(start + DAY / 2, "daily", None)
+        # Whatever the start day, seed and scale: one customer arrives weeks before the start,
+        # active and with a deployment, and its contact's phone number changes with no order
+        # within days after the start (Adobe.guaranteed_changes).
+        self._schedule(now - self.rng.uniform(20, 30) * DAY, "customer", now)
         self.advance(start, now)
 
     def _id(self, base: int) -> str:
@@ -178,7 +182,7 @@ class AdobeWorld(EventWorld):
         }
         self._put("resellers", reseller_id, reseller, created=True)
 
-    def _on_customer(self, at: float, _: Any) -> None:
+    def _on_customer(self, at: float, guarantees_from: float | None) -> None:
         active = [
             key
             for key, reseller in self.records["resellers"].items()
@@ -220,14 +224,16 @@ class AdobeWorld(EventWorld):
             "benefits": [],
             "cotermDate": next_year(day(at)),
             "creationDate": stamp(at),
-            "status": self.rng.choices(("1000", "1002", "1004"), weights=(20, 1, 1))[0],
+            "status": "1000"
+            if guarantees_from
+            else self.rng.choices(("1000", "1002", "1004"), weights=(20, 1, 1))[0],
         }
         customer = Customer(record, segment, {})
         self.customers[customer_id] = customer
         self._put("customers", customer_id, record, created=True)
         if record["status"] == "1000":
             self._order(at, customer, "NEW", self.rng.sample(self.products, self.rng.randint(1, 3)))
-            if self.rng.random() < 0.1:
+            if guarantees_from or self.rng.random() < 0.1:
                 deployment = {
                     "deploymentId": self._id(500000),
                     "companyProfile": {"address": record["companyProfile"]["address"]},
@@ -236,6 +242,9 @@ class AdobeWorld(EventWorld):
                 }
                 self.owners[deployment["deploymentId"]] = customer_id
                 self._put("deployments", deployment["deploymentId"], deployment, created=True)
+        if guarantees_from:
+            change_at = guarantees_from + self.rng.uniform(1, 10) * DAY
+            self._schedule(change_at, "contact_change", customer_id)
 
     def _quantity_level(self, customer: Customer) -> str:
         seats = sum(
@@ -337,9 +346,7 @@ class AdobeWorld(EventWorld):
             elif self.rng.random() < ADD_ON_PER_CUSTOMER_MONTH / 30:
                 self._order(at, customer, "NEW", [self.rng.choice(self.products)])
             if self.rng.random() < PROFILE_CHANGE_PER_CUSTOMER_MONTH / 30:
-                contact = record["companyProfile"]["contacts"][0]
-                contact["phoneNumber"] = f"213555{self.rng.randint(1000, 9999)}"
-                self._put("customers", record["customerId"], record, created=False)
+                self._on_contact_change(at, record["customerId"])
             if not record["benefits"] and self.rng.random() < COMMIT_PER_CUSTOMER_MONTH / 30:
                 record["benefits"] = [
                     {
@@ -354,6 +361,13 @@ class AdobeWorld(EventWorld):
                 ]
                 self._put("customers", record["customerId"], record, created=False)
         self._schedule(at + DAY, "daily", None)
+
+    def _on_contact_change(self, at: float, customer_id: str) -> None:
+        """A detail change that comes with no order: the contact's phone number."""
+        record = self.customers[customer_id].record
+        contact = record["companyProfile"]["contacts"][0]
+        contact["phoneNumber"] = f"213555{self.rng.randint(1000, 9999)}"
+        self._put("customers", customer_id, record, created=False)
 
     # ---- price lists and discounts ----------------------------------------------------------
     def _on_price_list(self, at: float, _: Any) -> None:

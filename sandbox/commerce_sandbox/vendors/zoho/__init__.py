@@ -102,6 +102,11 @@ class Zoho(Vendor):
         "subscriptions": "subscription_id",
         "leads": "lead_id",
     }
+    guaranteed_changes = {
+        "transactions": ("created", "changed"),
+        "commissions": ("created", "changed"),
+        "subscriptions": ("deleted",),
+    }
     errors_inside_200 = True
     default_settings = {
         "latency_ms": 0,

@@ -99,7 +99,19 @@ class ZohoWorld(EventWorld):
         for _ in range(round(self.scale * UNCONVERTED_LEADS_PER_CUSTOMER)):
             self._schedule(self.rng.uniform(HISTORY_START, now), "lead", None)
         self._schedule(now + DAY / 2, "daily", None)
+        self._schedule_the_guarantees(now)
         self.advance(HISTORY_START, now)
+
+    def _schedule_the_guarantees(self, now: float) -> None:
+        """What every world holds whatever its start day, seed and scale (Zoho.guaranteed_changes):
+        a subscription ends so that it leaves the listings within the month after the start; a
+        customer signs up hours before the start, so the listings are never empty and its
+        transaction is invoiced, and its commission created and made Active, after the start; and
+        another signs up on the first day, a transaction created after the start."""
+        self._schedule(now - self.rng.uniform(90, 120) * DAY, "signup", None)
+        self._schedule(now - (PURGE_AFTER_DAYS - self.rng.uniform(3, 25)) * DAY, "cancel", None)
+        self._schedule(now - self.rng.uniform(0, 0.1) * DAY, "signup", None)
+        self._schedule(now + self.rng.uniform(0.1, 1) * DAY, "signup", None)
 
     def _new_id(self, base: int) -> str:
         return str(base + next(self._ids))
@@ -202,18 +214,28 @@ class ZohoWorld(EventWorld):
             return
         months = MONTHS[subscription["billing_frequency"]]
         if self.rng.random() < CHURN_PER_RENEWAL:
-            subscription["status"] = "inactive"
-            subscription["next_recurring_date"] = None
-            subscription["next_recurring_amount"] = subscription["next_recurring_amount_usd"] = None
-            self._count("subscriptions", "changed")
-            self._transaction(at, subscription, "cancel", Decimal("0.00"))
-            self._schedule(at + PURGE_AFTER_DAYS * DAY, "purge", subscription_id)
+            self._end(at, subscription)
             return
         self._charge(at, subscription, "recurring", months)
         if self.rng.random() < UPGRADE_PER_RENEWAL:  # more users mid-term: a prorated charge
             self._schedule(at + self.rng.uniform(3, 25) * DAY, "upgrade", subscription_id)
         self._set_next_renewal(subscription, add_months(at, months))
         self._count("subscriptions", "changed")
+
+    def _on_cancel(self, at: float, _: Any) -> None:
+        """The oldest active subscription ends now (one always exists: a guarantee's signup)."""
+        active = [
+            row for row in self.records["subscriptions"].values() if row["status"] == "active"
+        ]
+        self._end(at, min(active, key=lambda row: int(row["subscription_id"])))
+
+    def _end(self, at: float, subscription: dict) -> None:
+        subscription["status"] = "inactive"
+        subscription["next_recurring_date"] = None
+        subscription["next_recurring_amount"] = subscription["next_recurring_amount_usd"] = None
+        self._count("subscriptions", "changed")
+        self._transaction(at, subscription, "cancel", Decimal("0.00"))
+        self._schedule(at + PURGE_AFTER_DAYS * DAY, "purge", subscription["subscription_id"])
 
     def _on_upgrade(self, at: float, subscription_id: str) -> None:
         subscription = self.records["subscriptions"][subscription_id]

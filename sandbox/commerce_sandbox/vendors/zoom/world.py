@@ -163,6 +163,9 @@ class ZoomWorld(EventWorld):
         for _ in range(self.scale):
             self._schedule(self.rng.uniform(start, now - DAY), "customer", None)
         self._schedule(start + DAY / 3, "daily", None)
+        # Whatever the start day, seed and scale, one customer arrives weeks before the start with
+        # a trial, a quote and a deal registration: every stream has rows (Zoom.stream_keys).
+        self._schedule(now - self.rng.uniform(25, 28) * DAY, "customer", True)
         self.advance(start, now)
 
     def _number(self) -> int:
@@ -195,7 +198,7 @@ class ZoomWorld(EventWorld):
                 self._order(at, self._customer_of(subscription), "sale", "Amend", subscription)
         self._schedule(at + DAY, "daily", None)
 
-    def _on_customer(self, at: float, _: Any) -> None:
+    def _on_customer(self, at: float, every_kind: bool | None) -> None:
         number = len(self.customers) + 1
         currency = self.rng.choices(list(CURRENCIES), weights=(6, 3, 2))[0]
         crm = f"A-{7000000 + number}"
@@ -216,8 +219,11 @@ class ZoomWorld(EventWorld):
         customer = Customer(number, currency, account)
         self.customers.append(customer)
         self._put("accounts", crm, account, created=True)
-        if self.rng.random() < 0.2:  # a trial first, then the sale
+        if every_kind or self.rng.random() < 0.2:  # a trial first, then the sale
             self._order(at, customer, "trial", "New", None)
+        if every_kind:
+            self._quote(at, customer)
+            self._deal_registration(at, customer)
         self._order(at + self.rng.uniform(0, 5) * DAY, customer, "sale", "New", None)
 
     def _customer_of(self, subscription: dict) -> Customer:
