@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo demo-postgres lint test test-fast bench chaos clean
+.PHONY: venv browser demo demo-postgres lint test test-fast bench chaos clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
-	$(BIN)/python -m pytest
+# Headless Chromium for the page tests: Debian's package, installed when root, else how to.
+browser:
+	@bash scripts/ensure-browser.sh
+
+# The fast unit tests first, so most failures show in seconds; then everything else.
+test: lint browser
+	$(BIN)/python -m pytest tests/unit -q
+	$(BIN)/python -m pytest --ignore=tests/unit
 
 # The in-process unit tests only (tests/unit/): seconds, no sandbox server, no subprocess.
 test-fast: $(STAMP)

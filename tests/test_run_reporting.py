@@ -180,7 +180,7 @@ CHROMIUM_FLAGS = (
 
 def chromium(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
     executable = shutil.which("chromium")
-    assert executable, "chromium is missing: .ci/run installs Debian's chromium package"
+    assert executable, "chromium is missing: `make browser` installs it"
     return subprocess.run(
         [executable, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *arguments],
         capture_output=True,
