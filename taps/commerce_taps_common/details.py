@@ -1,13 +1,13 @@
 """Read strategies for endpoints whose lists are summaries and whose details cost a request each:
 remember a fingerprint of every list row in the stream's state and fetch details only for rows
-that are new or changed, refresh everything on a cadence, and fetch in batches."""
+that are new or changed, read every item again within a number of runs (a rotation) or do a
+whole sweep every so many runs, and fetch in batches."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -49,15 +49,61 @@ class RowDigests:
         self._state[self._key] = self.now
 
 
-def today_utc() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+class Rotation:
+    """Every item's detail read again within `runs` runs, at most `budget` of these reads a run.
+    Beyond the items a run reads anyway (new or changed), it reads the least recently read ones:
+    ceil(items / runs) of them, more when more have reached the end of their promise. Counted in
+    completed runs, not days: the run number and the run each item was last read in are kept in
+    `state[key]` (saved only when the stream completes, so a failed run promises nothing).
+    `warn` is told how many items the budget left unread past their promise."""
+
+    def __init__(
+        self,
+        state: dict[str, Any],
+        key: str,
+        runs: int,
+        budget: int,
+        warn: Callable[[int], None],
+    ) -> None:
+        self._state, self._key = state, key
+        self.runs, self.budget, self.warn = runs, budget, warn
+        saved = state.get(key) or {}
+        self.run: int = saved.get("run", 0) + 1
+        self.last_read: dict[str, int] = saved.get("read", {})
+        self.read: dict[str, int] = {}
+
+    def pick(self, ids: Iterable[str], anyway: Iterable[str]) -> list[str]:
+        """This run's reads among `ids`: `anyway`, and the rotation's share of the others."""
+        ids, anyway = list(ids), set(anyway)
+        # Never read (0) is the oldest; ties go by id, so a rotation is deterministic.
+        others = sorted(
+            (item for item in ids if item not in anyway),
+            key=lambda item: (self.last_read.get(item, 0), item),
+        )
+        due = sum(1 for item in others if self.run - self.last_read.get(item, 0) >= self.runs)
+        share = max(-(-len(ids) // self.runs), due)
+        rotated = others[: min(share, self.budget)]
+        if due > self.budget:
+            self.warn(due - self.budget)
+        read_now = anyway | set(rotated)
+        self.read = {
+            item: self.run if item in read_now else self.last_read.get(item, 0) for item in ids
+        }
+        return sorted(read_now)
+
+    def save(self) -> None:
+        """Keep this run's reads (of the items listed this run only)."""
+        self._state[self._key] = {"run": self.run, "read": self.read}
 
 
-def due(state: dict[str, Any], key: str, every_days: int) -> bool:
-    """Whether the cadence kept in `state[key]` (the last day it ran) says run again today."""
-    last = state.get(key)
-    return not last or (today_utc() - dt.date.fromisoformat(last)).days >= every_days
+class RunCadence:
+    """Something done once every `runs` runs (the first run included), counted in completed runs
+    since it was last done and kept in `state[key]`."""
 
+    def __init__(self, state: dict[str, Any], key: str, runs: int) -> None:
+        self._state, self._key = state, key
+        since = state.get(key)
+        self.due = since is None or since + 1 >= runs
 
-def mark_done(state: dict[str, Any], key: str) -> None:
-    state[key] = today_utc().isoformat()
+    def save(self) -> None:
+        self._state[self._key] = 0 if self.due else self._state[self._key] + 1

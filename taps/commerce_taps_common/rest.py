@@ -25,6 +25,7 @@ from singer_sdk.pagination import SinglePagePaginator
 from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.concurrency import Item, Result, map_bounded
+from commerce_taps_common.details import Rotation
 from commerce_taps_common.listing import Listing, keep_parsed_body, parsed_body
 from commerce_taps_common.normalise import record_normaliser, to_iso_date
 from commerce_taps_common.pacing import Pacer, retry_after_seconds
@@ -214,6 +215,29 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         """The detail at each path (None where the vendor says there is none), fetched
         concurrently, in order."""
         return self.concurrently(self.get, paths)
+
+    def setting(self, name: str) -> Any:
+        """A setting's value, or the default the tap declares for it."""
+        return self.config.get(name, self._tap.config_jsonschema["properties"][name].get("default"))
+
+    def rotation(self, state: dict[str, Any], item: str) -> Rotation:
+        """The rotation of `<item>_sweep_runs` and `<item>_sweep_budget`, kept in `state`; warns
+        when the budget leaves a read its promise needs for the next run."""
+        return Rotation(
+            state,
+            "sweep",
+            int(self.setting(f"{item}_sweep_runs")),
+            int(self.setting(f"{item}_sweep_budget")),
+            lambda overdue: self.logger.warning(
+                "%s: %d %ss reached the end of %s_sweep_runs but %s_sweep_budget is spent: "
+                "they are read next run; raise either setting",
+                self.name,
+                overdue,
+                item,
+                item,
+                item,
+            ),
+        )
 
     def vendor_error_text(self, body: Any) -> str | None:
         """The vendor's own error message from a response body, if it holds one."""

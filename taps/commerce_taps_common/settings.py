@@ -23,3 +23,32 @@ def max_concurrency(default: int, description: str) -> th.Property:
         maximum=32,
         description=description,
     )
+
+
+def sweep_runs(stream: str, default: int, what: str) -> th.Property:
+    """`<stream>_sweep_runs`: the promise that `what` is read again within this many runs."""
+    return th.Property(
+        f"{stream}_sweep_runs",
+        th.IntegerType,
+        default=default,
+        minimum=1,
+        description=(
+            f"{what} is read again within this many runs (counted in runs, not days: a nightly "
+            "job makes them days), so a change nothing else signals lands within them."
+        ),
+    )
+
+
+def sweep_budget(stream: str, default: int) -> th.Property:
+    """`<stream>_sweep_budget`: the most detail requests a run spends on the rotation."""
+    return th.Property(
+        f"{stream}_sweep_budget",
+        th.IntegerType,
+        default=default,
+        minimum=1,
+        description=(
+            f"Most detail requests a run spends re-reading unchanged {stream}s (new and changed "
+            f"ones are read regardless); when {stream}_sweep_runs needs more, the tap warns and "
+            "the rest wait for the next run."
+        ),
+    )

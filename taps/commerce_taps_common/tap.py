@@ -31,6 +31,8 @@ class CommerceTap(ReportingTap, Tap):
     run_type: type | None = None
     #: (writer, reader) stream pairs: the writer must sync before the reader.
     stream_order: tuple[tuple[str, str], ...] = ()
+    #: Deprecated setting name -> the name that replaced it (read as it, with a warning).
+    renamed_settings: dict[str, str] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """The SDK's `--about` prints the class docstring: a tap without one says what its
@@ -80,6 +82,7 @@ class CommerceTap(ReportingTap, Tap):
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """One error, naming its setting, instead of the SDK's list of jsonschema messages; then
         the vendor's own checks (`check_settings`)."""
+        self.rename_settings()
         if not raise_errors:  # --about and --discover need no valid config
             return []
         schema = self.config_jsonschema
@@ -95,6 +98,19 @@ class CommerceTap(ReportingTap, Tap):
             raise ConfigError(setting, f"invalid value {error.instance!r}: {error.message}")
         self.check_settings(self._config)
         return []
+
+    def rename_settings(self) -> None:
+        """A config written for an older version keeps working: each deprecated name is read as
+        its new one unless that is set too, and said once per run."""
+        for old, new in self.renamed_settings.items():
+            if old not in self._config:
+                continue
+            value = self._config.pop(old)
+            if new in self._config:
+                self.logger.warning("Setting %s is deprecated and ignored: %s is set", old, new)
+                continue
+            self._config[new] = value
+            self.logger.warning("Setting %s is deprecated: read as %s=%r", old, new, value)
 
     def check_settings(self, config: dict[str, Any]) -> None:
         """Vendor checks beyond the JSON Schema; raise ConfigError."""

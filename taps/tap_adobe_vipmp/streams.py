@@ -10,7 +10,7 @@ from typing import Any
 import requests
 from singer_sdk.helpers.types import Context
 
-from commerce_taps_common.details import RowDigests, due, mark_done
+from commerce_taps_common.details import RowDigests
 from commerce_taps_common.listing import Listing, keep_parsed_body
 from tap_adobe_vipmp.client import AdobeStream, month_after, months
 
@@ -57,8 +57,8 @@ class CustomersStream(AdobeStream):
     """Customer details (company profile, contacts, discount levels, benefits, coterm date). The
     lists are summaries and nothing says what changed: new customers' details every run, those of
     customers whose orders this run found new or changed (a renewal moves the coterm date, an
-    add-on the discount level), and every known customer's detail every
-    `customer_detail_refresh` days."""
+    add-on the discount level), and a rotation that reads every known customer's detail again
+    within `customer_sweep_runs` runs (a contact's phone changes with no order)."""
 
     name = "customers"
     path = "/v3/customers"
@@ -69,15 +69,12 @@ class CustomersStream(AdobeStream):
     def get_records(self, context: Context | None) -> Iterable[dict]:
         directory = self.customer_directory
         state = self.get_context_state(context)
-        refresh = due(
-            state, "last_detail_refresh", int(self.config.get("customer_detail_refresh", 1))
-        )
+        rotation = self.rotation(state, "customer")
         ordering = self.run.customers_with_changed_orders & set(directory.known)
-        wanted = directory.ids() if refresh else sorted({*directory.new_ids(), *ordering})
+        wanted = rotation.pick(directory.ids(), {*directory.new_ids(), *ordering})
         yield from self.details(f"/v3/customers/{customer}" for customer in wanted)
         state["known_customers"] = directory.known
-        if refresh:
-            mark_done(state, "last_detail_refresh")
+        rotation.save()
 
 
 class PerCustomerStream(AdobeStream):

@@ -12,7 +12,12 @@ from singer_sdk import typing as th
 from commerce_taps_common.auth import ClientCredentialsAuth
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
-from commerce_taps_common.settings import REQUEST_TIMEOUT, max_concurrency
+from commerce_taps_common.settings import (
+    REQUEST_TIMEOUT,
+    max_concurrency,
+    sweep_budget,
+    sweep_runs,
+)
 from commerce_taps_common.tap import CommerceTap
 from tap_adobe_vipmp.client import API_URL, IMS_URL, AdobeRun
 from tap_adobe_vipmp.streams import STREAMS
@@ -33,12 +38,18 @@ PARTITION = th.ObjectType(
     th.Property("price_list_type", th.StringType, allowed_values=["STANDARD", "3YC", "STD-LGA"]),
 )
 
+# Detail requests a run may spend on the rotation (one per customer): bounds how much longer a
+# night runs for a large distributor. Adobe's throttle is a rate (delays past 1,000 requests in
+# any 5 seconds, 429s past 1,500), which max_concurrency keeps the tap far under, not a quota.
+CUSTOMER_SWEEP_BUDGET = 10_000
+
 
 class TapAdobeVipmp(CommerceTap):
     name = "tap-adobe-vipmp"
     stream_types = STREAMS
     run_type = AdobeRun
     stream_order = (("orders", "customers"),)
+    renamed_settings = {"customer_detail_refresh": "customer_sweep_runs"}
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -89,17 +100,8 @@ class TapAdobeVipmp(CommerceTap):
             minimum=0,
             description="Days of orders re-read behind the bookmark.",
         ),
-        th.Property(
-            "customer_detail_refresh",
-            th.IntegerType,
-            default=1,
-            minimum=1,
-            description=(
-                "Every this many days every known customer's detail is read again (nothing says "
-                "what changed); "
-                "new customers' details are read every run."
-            ),
-        ),
+        sweep_runs("customer", 1, "Every known customer's detail"),
+        sweep_budget("customer", CUSTOMER_SWEEP_BUDGET),
         th.Property(
             "price_list_partitions",
             th.ArrayType(PARTITION),

@@ -21,7 +21,7 @@ from singer_sdk.pagination import PageNumberPaginator
 from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.auth import OAuthTokenAuth, TokenUnavailable
-from commerce_taps_common.details import due, mark_done
+from commerce_taps_common.details import RunCadence
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.listing import Listing, parsed_body
 from commerce_taps_common.normalise import to_iso_date
@@ -304,9 +304,9 @@ class DateFilteredStream(ZohoStream):
 class DayFilteredStream(DateFilteredStream):
     """Filtered on one whole day at a time (`<day_filter>=YYYY-MM-DD`), optionally per value of
     a partition filter. A span too long to walk day by day (a backfill) is read as one unfiltered
-    listing instead, and rows before the first day are dropped here. Every `sweep_setting` days
-    the run reads the whole unfiltered listing (a few pages), so a change to a row older than the
-    look-back lands within that many days."""
+    listing instead, and rows before the first day are dropped here. Once every `sweep_setting`
+    runs the run reads the whole unfiltered listing (a few pages), so a change to a row older than
+    the look-back lands within that many runs."""
 
     #: The single-day filter parameter.
     day_filter: str
@@ -315,19 +315,25 @@ class DayFilteredStream(DateFilteredStream):
     #: The setting listing values of `partition_filter` to read separately (empty: all at once).
     partition_setting: str | None = None
     partition_filter: str | None = None
-    #: The setting saying every how many days to sweep the whole listing (None: never).
+    #: The setting saying once every how many runs to sweep the whole listing (None: never).
     sweep_setting: str | None = None
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        state = self.get_context_state(context)
-        every = int(self.config.get(self.sweep_setting, 7)) if self.sweep_setting else 0
-        if not (every and due(state, "last_sweep", every)):
+        if not self.sweep_setting:
             yield from super().get_records(context)
             return
-        # The sweep: everything since start_date, a span long enough to be one unfiltered listing.
-        start = self.config.get("start_date")
-        yield from self.read(dt.date.fromisoformat(to_iso_date(str(start))) if start else ORIGIN)
-        mark_done(state, "last_sweep")
+        sweep = RunCadence(
+            self.get_context_state(context), "runs_since_sweep", self.setting(self.sweep_setting)
+        )
+        if sweep.due:
+            # Everything since start_date, a span long enough to be one unfiltered listing.
+            start = self.config.get("start_date")
+            yield from self.read(
+                dt.date.fromisoformat(to_iso_date(str(start))) if start else ORIGIN
+            )
+        else:
+            yield from super().get_records(context)
+        sweep.save()
 
     def windows(self, first: dt.date) -> Iterator[dict[str, str]]:
         days = (tomorrow_utc() - first).days + 1

@@ -26,8 +26,8 @@ class TransactionsStream(DateFilteredStream):
 
 class CommissionsStream(DayFilteredStream):
     """One row per commission, reversals (negative rows) included; the look-back re-reads recent
-    days so status changes (Requested, Active, Completed) land, and every
-    `commission_sweep_days` the whole listing is read so older changes land too."""
+    days so status changes (Requested, Active, Completed) land, and once every
+    `commission_sweep_runs` runs the whole listing is read so older changes land too."""
 
     name = "commissions"
     path = "/commissions"
@@ -36,7 +36,7 @@ class CommissionsStream(DayFilteredStream):
     replication_key = "date"
     day_filter = "date"
     partition_setting, partition_filter = "commission_entities", "entity"
-    sweep_setting = "commission_sweep_days"
+    sweep_setting = "commission_sweep_runs"
     lifted = {
         "subscription_id": ("subscription", "subscription_id"),
         "transaction_id": ("transaction", "transaction_id"),

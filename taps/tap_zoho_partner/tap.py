@@ -11,7 +11,7 @@ from singer_sdk import typing as th
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError
 from commerce_taps_common.pacing import Pacer
-from commerce_taps_common.settings import REQUEST_TIMEOUT
+from commerce_taps_common.settings import REQUEST_TIMEOUT, sweep_runs
 from commerce_taps_common.tap import CommerceTap
 from tap_zoho_partner.client import DATA_CENTERS, ZohoRefreshTokenAuth, accounts_root
 from tap_zoho_partner.streams import STREAMS
@@ -19,6 +19,7 @@ from tap_zoho_partner.streams import STREAMS
 
 class TapZohoPartner(CommerceTap):
     name = "tap-zoho-partner"
+    renamed_settings = {"commission_sweep_days": "commission_sweep_runs"}
     stream_types = STREAMS
 
     config_jsonschema = th.PropertiesList(
@@ -86,16 +87,7 @@ class TapZohoPartner(CommerceTap):
                 "land."
             ),
         ),
-        th.Property(
-            "commission_sweep_days",
-            th.IntegerType,
-            default=7,
-            minimum=1,
-            description=(
-                "Every this many days the run reads the whole commission listing once (a few "
-                "pages), so a status change of any age lands within that many days."
-            ),
-        ),
+        sweep_runs("commission", 7, "The whole commission listing"),
         th.Property(
             "per_page",
             th.IntegerType,

@@ -13,7 +13,7 @@ from typing import Any
 import requests
 from singer_sdk.helpers.types import Context
 
-from commerce_taps_common.details import RowDigests, batches, due, mark_done
+from commerce_taps_common.details import RowDigests, batches
 from commerce_taps_common.listing import Listing, parsed_body
 from commerce_taps_common.windows import date_windows, tomorrow_utc
 from tap_zoom_commerce.client import (
@@ -90,7 +90,7 @@ class SubscriptionsStream(TokenListStream):
     """The detail of each subscription (terms, lines, charges, created and updated dates). Every
     run lists every status (cheap: 99 a page) and keeps a digest of each list row in its state;
     details are read for subscriptions whose row changed, new ones, those touched by this run's
-    orders, and all of them every `subscription_sweep_days`."""
+    orders, and by a rotation that reads every one again within `subscription_sweep_runs` runs."""
 
     name = "subscriptions"
     path = "/commerce/subscriptions"
@@ -102,7 +102,7 @@ class SubscriptionsStream(TokenListStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         state = self.get_context_state(context)
-        sweep = due(state, "last_sweep", int(self.config.get("subscription_sweep_days", 7)))
+        rotation = self.rotation(state, "subscription")
         digests = RowDigests(state, "list_digests")
         changed = {
             row["subscription_number"]: digests.changed(row["subscription_number"], row)
@@ -112,10 +112,13 @@ class SubscriptionsStream(TokenListStream):
                 Listing(params={"status": status, "start": "2000-01-01", "end": "2199-12-31"})
             )
         }
-        wanted = sorted(
-            number
-            for number, is_changed in changed.items()
-            if sweep or is_changed or number in self.run.touched_subscriptions
+        wanted = rotation.pick(
+            changed,
+            (
+                number
+                for number, is_changed in changed.items()
+                if is_changed or number in self.run.touched_subscriptions
+            ),
         )
         versions = self._tap.streams["subscription_versions"].selected
         for batch in batches(wanted):
@@ -130,8 +133,7 @@ class SubscriptionsStream(TokenListStream):
                     self.run.subscription_versions[number] = past
                     yield detail
         digests.save()
-        if sweep:
-            mark_done(state, "last_sweep")
+        rotation.save()
 
     def get_child_context(self, record: dict, context: Context | None) -> dict:
         return {"subscription_number": record["subscription_number"]}

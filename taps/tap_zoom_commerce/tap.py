@@ -11,11 +11,21 @@ from singer_sdk import typing as th
 from commerce_taps_common.cli import entry_point
 from commerce_taps_common.errors import ConfigError, required_fix
 from commerce_taps_common.pacing import Pacer
-from commerce_taps_common.settings import REQUEST_TIMEOUT, max_concurrency
+from commerce_taps_common.settings import (
+    REQUEST_TIMEOUT,
+    max_concurrency,
+    sweep_budget,
+    sweep_runs,
+)
 from commerce_taps_common.tap import CommerceTap
 from tap_zoom_commerce.client import API_URL, OAUTH_URL, DailyLimitReached, ZoomOAuth, ZoomRun
 from tap_zoom_commerce.streams import STREAMS
 from tap_zoom_commerce.webhook_events import WebhookEventsStream
+
+# Subscriptions a run may re-read for the rotation (a detail request each, and one for its
+# versions when that stream is selected): the pacer keeps Zoom's per-second limits, the budget
+# the rotation's share of the account's daily limit (shared with every app of the account).
+SUBSCRIPTION_SWEEP_BUDGET = 10_000
 
 
 class TapZoomCommerce(CommerceTap):
@@ -23,6 +33,7 @@ class TapZoomCommerce(CommerceTap):
     stream_types = STREAMS
     run_type = ZoomRun
     stream_order = (("orders", "subscriptions"),)
+    renamed_settings = {"subscription_sweep_days": "subscription_sweep_runs"}
     clean_stops = (DailyLimitReached,)  # sync_all below: the run stops, it does not fail
 
     config_jsonschema = th.PropertiesList(
@@ -101,15 +112,8 @@ class TapZoomCommerce(CommerceTap):
             minimum=0.1,
             description=("Pace of MEDIUM endpoints (lists); Zoom allows 60 a second on Business+."),
         ),
-        th.Property(
-            "subscription_sweep_days",
-            th.IntegerType,
-            default=7,
-            minimum=1,
-            description=(
-                "Every this many days, every subscription's detail is read again, changed or not."
-            ),
-        ),
+        sweep_runs("subscription", 7, "Every subscription's detail"),
+        sweep_budget("subscription", SUBSCRIPTION_SWEEP_BUDGET),
         th.Property(
             "catalog_currencies",
             th.ArrayType(th.StringType),

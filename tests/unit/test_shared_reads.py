@@ -1,20 +1,24 @@
-"""The shared read mechanisms in-process: time slices, record shaping, row digests, cadences."""
+"""The shared read mechanisms in-process: time slices, record shaping, row digests, rotations and
+run cadences, renamed settings."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 import threading
 from decimal import Decimal
 
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
-from commerce_taps_common.details import RowDigests, batches, due, mark_done, today_utc
+from commerce_taps_common.details import Rotation, RowDigests, RunCadence, batches
 from commerce_taps_common.shape import EXTRA, RecordShaper
 from commerce_taps_common.slices import Span, newest_first_oldest, read_sliced
+from tap_adobe_vipmp.tap import TapAdobeVipmp
 
 T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+ADOBE_CREDENTIALS = {"client_id": "id", "client_secret": "secret"}
 
 
 def at_of(row):
@@ -165,13 +169,85 @@ def test_row_digests_say_what_changed_and_keep_this_run():
     assert set(state["d"]) == {"a", "b"}
 
 
-def test_cadence_is_due_on_first_run_and_after_its_days():
+def one_run(state, ids, anyway=(), runs=3, budget=100, warned=None):
+    """One completed run of a rotation: what it read."""
+    rotation = Rotation(state, "sweep", runs, budget, (warned if warned is not None else []).append)
+    read = rotation.pick(ids, anyway)
+    rotation.save()
+    return read
+
+
+def test_a_rotation_reads_its_share_beyond_the_changed_and_everyone_within_its_runs():
     state: dict = {}
-    assert due(state, "last", 7)
-    mark_done(state, "last")
-    assert not due(state, "last", 7)
-    state["last"] = (today_utc() - dt.timedelta(days=7)).isoformat()
-    assert due(state, "last", 7)
+    ids = [f"c{number:02d}" for number in range(10)]
+    assert one_run(state, ids, anyway=ids) == ids  # the first run: all new
+    seen: set[str] = set()
+    for _ in range(3):
+        read = one_run(state, ids, anyway=["c05"])
+        assert len(set(read) - {"c05"}) == 4  # ceil(10 / 3)
+        seen |= set(read)
+    assert seen == set(ids)
+
+
+@pytest.mark.parametrize("runs", [1, 2, 3, 7])
+def test_no_item_waits_more_than_its_runs_as_items_come_and_change(runs):
+    """Items arrive (read in their first run), some are read anyway (changed), a few leave: no
+    item present for `runs` consecutive runs goes unread through them."""
+    rng = random.Random(runs)
+    state: dict = {}
+    ids: list[str] = []
+    last_read: dict[str, int] = {}
+    for run in range(1, 60):
+        new = [f"n{run}-{index}" for index in range(rng.randint(0, 4))]
+        ids = [item for item in ids if rng.random() > 0.02] + new
+        changed = rng.sample(ids, min(len(ids), rng.randint(0, 3)))
+        for item in one_run(state, ids, anyway={*new, *changed}, runs=runs):
+            last_read[item] = run
+        assert all(run - last_read[item] < runs for item in ids), run
+
+
+def test_a_budget_bounds_the_reads_says_so_and_still_goes_round():
+    state: dict = {}
+    ids = [f"c{number:02d}" for number in range(10)]
+    one_run(state, ids, anyway=ids)
+    warned: list[int] = []
+    seen: set[str] = set()
+    for _ in range(3):
+        read = one_run(state, ids, runs=1, budget=4, warned=warned)
+        assert len(read) == 4
+        seen |= set(read)
+    assert seen == set(ids) and warned[0] == 6
+
+
+def test_a_run_that_did_not_complete_moves_no_rotation():
+    state: dict = {}
+    ids = ["a", "b", "c", "d"]
+    one_run(state, ids, anyway=ids)
+    first = Rotation(state, "sweep", 2, 100, print).pick(ids, ())  # never saved: the run died
+    assert one_run(state, ids, runs=2) == first == ["a", "b"]
+    assert one_run(state, ids, runs=2) == ["c", "d"]
+
+
+def test_a_run_cadence_is_due_on_the_first_run_and_once_every_runs():
+    state: dict = {}
+    due = []
+    for _ in range(7):
+        cadence = RunCadence(state, "runs_since", 3)
+        due.append(cadence.due)
+        cadence.save()
+    assert due == [True, False, False, True, False, False, True]
+
+
+def test_a_renamed_setting_is_read_as_its_new_name_with_one_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        tap = TapAdobeVipmp(config={**ADOBE_CREDENTIALS, "customer_detail_refresh": 3})
+    assert tap.config["customer_sweep_runs"] == 3 and "customer_detail_refresh" not in tap.config
+    assert caplog.text.count("customer_detail_refresh is deprecated") == 1
+    caplog.clear()
+    both = {**ADOBE_CREDENTIALS, "customer_detail_refresh": 3, "customer_sweep_runs": 5}
+    with caplog.at_level(logging.WARNING):
+        assert TapAdobeVipmp(config=both).config["customer_sweep_runs"] == 5
+    assert "deprecated and ignored" in caplog.text
 
 
 def test_batches():
