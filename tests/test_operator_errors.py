@@ -126,16 +126,48 @@ def test_an_api_host_down_after_the_token_names_its_setting(sandboxes, tmp_path)
     assert "TAP_ZOHO_PARTNER_BASE_URL" in line and "commerce-sandbox serve" in line
 
 
-def test_nightly_loads_every_vendor_it_can_and_names_the_one_that_failed(sandboxes, tmp_path):
-    sandbox = fast_zoho(sandboxes(seed=4, scale=2))
+def meltano_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of this Meltano project in tmp_path, and the environment that keeps Meltano's
+    database and run directory there too."""
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(ROOT / "meltano.yml", project / "meltano.yml")
-    warehouse, runs = tmp_path / "warehouse.duckdb", tmp_path / "runs"
-    env = {
+    return project, {
         **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "MELTANO_DATABASE_URI": f"sqlite:///{tmp_path / 'meltano.db'}",
         "MELTANO_SYS_DIR_ROOT": str(tmp_path / ".meltano"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("tap", "choices"),
+    [
+        ("tap-zuora-quickstart", "'apac-production', 'apac-test', 'eu-production'"),
+        ("tap-zoho-partner", "['au', 'ca', 'cn', 'eu', 'in', 'jp', 'us']"),
+    ],
+)
+def test_a_typo_in_a_choice_under_meltano_is_the_taps_one_line_with_the_valid_values(
+    tmp_path, tap, choices
+):
+    project, env = meltano_project(tmp_path)
+    for setting, value in offline_config(tap, "http://127.0.0.1:9").items():
+        if setting not in URL_SETTINGS[tap]:
+            env[env_var(tap, setting)] = value
+    env[env_var(tap, "data_center")] = "europe"
+    result = subprocess.run(
+        [str(BIN / "meltano"), "invoke", tap], cwd=project, env=env, capture_output=True, text=True
+    )
+    line = the_one_error_line(result)
+    assert f"{tap}: config error: data_center: invalid value 'europe'" in line, line
+    assert choices in line, line
+
+
+def test_nightly_loads_every_vendor_it_can_and_names_the_one_that_failed(sandboxes, tmp_path):
+    sandbox = fast_zoho(sandboxes(seed=4, scale=2))
+    project, env = meltano_project(tmp_path)
+    warehouse, runs = tmp_path / "warehouse.duckdb", tmp_path / "runs"
+    env |= {
         "TARGET_COMMERCE_DUCKDB_DATABASE": str(warehouse),
         "TAP_ZOHO_PARTNER_REQUESTS_PER_MINUTE": "50000",
     }
