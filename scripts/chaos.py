@@ -4,8 +4,8 @@ random fault plan and, on some nights, the tap, the loader or Meltano itself is 
 job is run again. After every night the warehouse must equal the sandbox's truth row by row and
 field by field, hold no duplicate key, and Meltano's saved state must claim no more than the
 warehouse holds; the same state check runs right after every kill, before the rerun. A night is
-a simulated day but seconds of the wall clock: the taps' wall-clock cadences (`last_*` marks in
-their state) are moved a day back each night, so refreshes and sweeps come as they would.
+a simulated day but seconds of the wall clock; the taps' refreshes and sweeps count runs, not
+days, so they come as they would in production with nothing moved by hand.
 
 Everything a night writes lives under `--output` (a temporary directory by default), one
 `DemoPlace` per tap (scripts/demo.py): warehouse, Meltano's system database and run directory.
@@ -35,7 +35,6 @@ from typing import Any
 
 import duckdb
 from demo import BIN, ROOT, TAPS, DemoPlace, DemoTap
-from meltano.core.state_store.base import MeltanoState
 from meltano.core.state_store.db import DBStateStoreManager
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
@@ -343,32 +342,10 @@ class ChaosTap:
             state = store.get(self.tap.state_id)
             return json.loads(state.json_merged()) if state else {}
 
-    def age_cadence_marks(self) -> None:
-        """A night is a simulated day but seconds of the wall clock, and the taps' cadences
-        (Adobe's customer-detail refresh, Zoom's and Zoho's sweeps) count wall-clock days from
-        the day they last ran (`last_*` in a stream's state): each mark is moved a day back,
-        so the cadences see the days the nights stand for."""
-        state = self.saved_state()
-        entries = [
-            entry
-            for bookmark in state.get("singer_state", {}).get("bookmarks", {}).values()
-            for entry in [bookmark, *bookmark.get("partitions", [])]
-        ]
-        aged = False
-        for entry in entries:
-            for name, value in entry.items():
-                if name.startswith("last_") and isinstance(value, str):
-                    entry[name] = (dt.date.fromisoformat(value) - dt.timedelta(days=1)).isoformat()
-                    aged = True
-        if aged:
-            with self.state_store() as store:
-                store.set(MeltanoState(self.tap.state_id, partial_state={}, completed_state=state))
-
     def night(self, number: int, plan: NightPlan, tally: TapTally) -> None:
         counts = {}
         if number > 1:
             counts = self.control.advance(days=1)
-            self.age_cadence_marks()
         self.control.reset_stats()
         self.control.configure(self.tap.vendor, **{**self.chaos.baseline, **plan.settings})
         if plan.injected:

@@ -91,14 +91,14 @@ def test_faults_mid_run_still_end_equal_to_truth(sandboxes, faults, tmp_path):
     ZOHO.assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
 
 
-def test_a_status_change_older_than_the_look_back_lands_with_the_weekly_sweep(sandboxes, tmp_path):
+def test_a_status_change_older_than_the_look_back_lands_with_the_sweep(sandboxes, tmp_path):
     """Status changes inside the look-back land every night; older ones (with the default 30
-    days, a commission settled two months after its date) land when `commission_sweep_days`
-    says to read the whole listing. Scaled down: a 3-day look-back, nights 20 days apart. The
-    cadence counts real days, so the test ages the state's last sweep by a week."""
+    days, a commission settled two months after its date) land when `commission_sweep_runs`
+    says to read the whole listing. Scaled down: a 3-day look-back, nights 20 days apart, a sweep
+    every third run (the backfill's, then the fourth's)."""
     sandbox = sandboxes(seed=13, scale=120)
     fast_zoho(sandbox)
-    config = ZOHO.config(sandbox, commission_sweep_days=7, lookback_days=3)
+    config = ZOHO.config(sandbox, commission_sweep_runs=3, lookback_days=3)
     database = tmp_path / "warehouse.duckdb"
     run = ZOHO.run_pipeline(tmp_path / "backfill", config, tmp_path).check()
     ZOHO.assert_warehouse_equals_truth(sandbox, database)
@@ -116,10 +116,7 @@ def test_a_status_change_older_than_the_look_back_lands_with_the_weekly_sweep(sa
     assert stale, "no status changed past the look-back: the test proves nothing"
     assert all(truth[key]["date"][:10] < first_reread.isoformat() for key in stale)
 
-    state = run.state
-    week_ago = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=7)).isoformat()
-    state["bookmarks"]["commissions"]["last_sweep"] = week_ago
-    ZOHO.run_pipeline(tmp_path / "sweep", config, tmp_path, state=state).check()
+    ZOHO.run_pipeline(tmp_path / "sweep", config, tmp_path, state=run.state).check()
     with duckdb.connect(str(database), read_only=True) as connection:
         diff = compare_table(
             connection,

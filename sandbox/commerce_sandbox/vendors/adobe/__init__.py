@@ -200,6 +200,12 @@ class Adobe(Vendor):
             ]
         return list(records[stream].values()) if stream in records else None
 
+    def change_contact_phone(self, customer_id: str, phone: str) -> None:
+        """A test's hook: the customer's first contact gets a new phone number, with no order and
+        nothing in the lists to say so (the world does this at random; a test needs it at once)."""
+        contact = self.world.records["customers"][customer_id]["companyProfile"]["contacts"][0]
+        contact["phoneNumber"] = phone
+
     def fault_response(self, fault: Fault) -> Response:
         codes = {400: "1132", 404: "1116", 429: "4118", 500: "1124", 502: "1124", 503: "1124"}
         status = fault.status
