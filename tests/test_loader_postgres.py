@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from pipeline import BIN, SECRET, assert_one_line_config_error
 from test_loader_duckdb import SCHEMA, record, schema_message, write_lines
+from test_loader_versions import full_table
 
 from commerce_sandbox.postgres import free_port
 
@@ -194,6 +195,19 @@ def test_activate_version_drops_rows_the_source_no_longer_has(postgres, tmp_path
     load(postgres, tmp_path, schema, version(1, [1, 2, 3]), target, hard_delete=True)
     load(postgres, tmp_path, schema, version(2, [1, 3]), target, hard_delete=True)
     assert query(postgres, f"SELECT id FROM {schema}.items ORDER BY id") == [(1,), (3,)]
+
+
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+def test_a_full_table_stream_that_opens_then_dies_keeps_the_table_only_in_ours(
+    postgres, tmp_path, schema, target
+):
+    """Ours retires older rows when the version closes (tests/test_loader_versions.py); the
+    upstream deletes them on the opening message, before any record arrives."""
+    load(postgres, tmp_path, schema, full_table(1, range(100)), target, hard_delete=True)
+    died = full_table(2, range(10), closed=False)
+    load(postgres, tmp_path, schema, died, target, hard_delete=True)
+    (count,) = query(postgres, f"SELECT count(*) FROM {schema}.items")[0]
+    assert count == (100 if target == OURS else 10)
 
 
 @pytest.mark.parametrize("target", [UPSTREAM, OURS])

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from singer_sdk.sinks import BatchSink
 
 from target_commerce_duckdb.spool import EXTRACTED_AT, TABLE_VERSION, RecordSpool, nested_key
 from target_commerce_duckdb.types import MONEY, column_type, finer_than_money, normalise, wider
+from target_commerce_duckdb.versions import VersionedSink
 
 # Metadata the SDK stamps per record; a batch stamps them once, when it is staged.
 BATCH_STAMPS = ("_sdc_received_at", "_sdc_batched_at", "_sdc_sequence", "_sdc_sync_started_at")
@@ -86,10 +89,9 @@ def local_path(url: str) -> str:
     )
 
 
-class DuckDBSink(BatchSink):
+class DuckDBSink(VersionedSink, BatchSink):
     def __init__(self, target: Any, stream_name: str, schema: dict, key_properties: Any) -> None:
         super().__init__(target, stream_name, schema, key_properties)
-        self._target = target
         # A cursor per sink: the SDK drains sinks in parallel threads, and one DuckDB
         # connection serves one call at a time.
         self.connection = target.connection.cursor()
@@ -327,8 +329,7 @@ class DuckDBSink(BatchSink):
         deleted = '"_sdc_deleted_at" IS NOT NULL' if "_sdc_deleted_at" in self.columns else "false"
         connection = self.connection
         started = time.monotonic()
-        connection.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             # CREATE TABLE AS keeps the source's order, so rowid is the arrival order.
             connection.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {source}")
             (staged,) = connection.execute("SELECT count(*) FROM staged").fetchone()
@@ -362,31 +363,35 @@ class DuckDBSink(BatchSink):
                     f"WHERE NOT ({deleted})"
                 )
             connection.execute("DROP TABLE staged")
-            connection.execute("COMMIT")
-        except Exception:
-            connection.execute("ROLLBACK")
-            raise
+            self._retire_older()
         if not counted:
             self.record_counter_metric.increment(staged)
         self.logger.info(
             "Loaded %d records into %s in %.2f s", staged, self.table, time.monotonic() - started
         )
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except Exception:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def _retire_older(self) -> None:
+        if statement := self.retire_statement(self.table):
+            self.connection.execute(statement)
+
     def activate_version(self, new_version: int) -> None:
-        """Rows of an older table version are gone from the source (a full-table stream)."""
-        self._target.settle()  # the records of this version come first
-        self._target.drain_one(self)
-        if "_sdc_table_version" not in self.columns:
-            return
-        older = '"_sdc_table_version" IS NULL OR "_sdc_table_version" < ?'
-        if self.config.get("hard_delete", False):
-            self.connection.execute(f"DELETE FROM {self.table} WHERE {older}", [new_version])
-        else:
-            self.connection.execute(
-                f'UPDATE {self.table} SET "_sdc_deleted_at" = now() '
-                f'WHERE ({older}) AND "_sdc_deleted_at" IS NULL',
-                [new_version],
-            )
+        # The batch merging in the background commits first, and retires nothing.
+        self._target.settle()
+        super().activate_version(new_version)
+
+    def retire_alone(self) -> None:
+        with self._transaction():
+            self._retire_older()
 
     def clean_up(self) -> None:
         self.spool.discard()

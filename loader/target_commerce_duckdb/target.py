@@ -202,6 +202,7 @@ class TargetCommerceDuckDB(Target):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge")
         self._merging: Future | None = None
+        self.opened_versions: set[tuple[str, int]] = set()  # see versions.VersionedSink
         super().__init__(*args, **kwargs)
         # The last drains one sink after another, as the background merges do: parallel merges
         # share DuckDB's memory_limit and ran out of it (each merge is multi-threaded anyway).

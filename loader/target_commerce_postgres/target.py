@@ -9,8 +9,11 @@ What it changes, and why (tests/test_loader_postgres.py measures each against th
 - tombstones (a key and `_sdc_deleted_at`) delete the row with `hard_delete`, or mark it and
   keep its data without; the upstream overwrites the row with the tombstone's nulls and keeps it;
 - a property whose type widens (integer to number, date to date-time, anything to string)
-  widens its column; the upstream stops the load ("Altering columns is not supported").
-Everything else (settings, COPY, merge on keys, ACTIVATE_VERSION) is the upstream's.
+  widens its column; the upstream stops the load ("Altering columns is not supported");
+- ACTIVATE_VERSION as the DuckDB loader does it (target_commerce_duckdb.versions): the opening
+  deletes nothing, the closing retires the older rows in the transaction of the version's last
+  merge; the upstream deletes (or marks) them all on the opening, before any record arrives.
+Everything else (settings, COPY, merge on keys) is the upstream's.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from target_postgres.target import TargetPostgres
 from commerce_taps_common.cli import EXIT_CONFIG, file_problems
 from commerce_taps_common.errors import ConfigError, env_var, required_fix
 from target_commerce_duckdb.types import MONEY, wider
+from target_commerce_duckdb.versions import VersionedSink
 
 NAME = "target-commerce-postgres"
 DELETED = "_sdc_deleted_at"
@@ -93,8 +97,15 @@ class CommercePostgresConnector(PostgresConnector):
         )
 
 
-class CommercePostgresSink(PostgresSink):
+class CommercePostgresSink(VersionedSink, PostgresSink):
     connector_class = CommercePostgresConnector
+
+    @property
+    def process_activate_version_messages(self) -> bool:
+        """The upstream's own setting, `activate_version`, turns them off too."""
+        return super().process_activate_version_messages and self.config.get(
+            "activate_version", True
+        )
 
     def upsert(
         self,
@@ -118,7 +129,20 @@ class CommercePostgresSink(PostgresSink):
                     sqlalchemy.update(to_table).where(named).values({DELETED: staged[DELETED]})
                 )
             connection.execute(sqlalchemy.delete(from_table).where(staged[DELETED].is_not(None)))
-        return super().upsert(from_table, to_table, schema, join_keys, connection)
+        merged = super().upsert(from_table, to_table, schema, join_keys, connection)
+        self._retire_older(connection)
+        return merged
+
+    def _retire_older(self, connection: sqlalchemy.engine.Connection) -> None:
+        table = sqlalchemy.table(self.table_name, schema=self.schema_name)
+        if statement := self.retire_statement(
+            connection.dialect.identifier_preparer.format_table(table)
+        ):
+            connection.execute(sqlalchemy.text(statement))
+
+    def retire_alone(self) -> None:
+        with self.connector._connect() as connection, connection.begin():
+            self._retire_older(connection)
 
 
 class TargetCommercePostgres(TargetPostgres):
@@ -127,6 +151,7 @@ class TargetCommercePostgres(TargetPostgres):
     default_sink_class = CommercePostgresSink
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.opened_versions: set[tuple[str, int]] = set()  # see versions.VersionedSink
         try:
             super().__init__(*args, **kwargs)
         except AssertionError as error:  # the upstream checks its settings with assert
