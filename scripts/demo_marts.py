@@ -1,30 +1,35 @@
 """Headline rows from the analysts' marts (transform/), printed by the demo after the incremental
-run: billed and open per vendor and currency, MRR this month, Zoho commissions not reconciled."""
+run: each vendor's as-of day and last complete load, billed and open per vendor and currency, MRR
+in each vendor's as-of month, Zoho commissions not reconciled; each row says its as-of day."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 HEADLINES = {
+    "as of, per vendor (the day of its last complete load)": """
+        SELECT vendor, as_of, last_complete_load_at, stalest_table
+        FROM marts.vendor_freshness ORDER BY vendor""",
     "billed and open, per vendor and currency (no conversion)": """
-        SELECT vendor, currency,
+        SELECT vendor, as_of, currency,
                sum(total_amount) FILTER (WHERE status NOT IN ('draft', 'cancelled', 'failed'))
                    AS billed,
                sum(open_balance_amount) AS open,
                sum(unpriced_line_count) AS unpriced_adobe_lines
         FROM marts.invoices GROUP BY ALL ORDER BY vendor, currency""",
-    "MRR this month, per vendor and currency": """
-        SELECT vendor, currency, sum(mrr) AS mrr, sum(new_mrr) AS new,
+    "MRR in the as-of month, per vendor and currency": """
+        SELECT vendor, as_of, currency, sum(mrr) AS mrr, sum(new_mrr) AS new,
                sum(expansion_mrr) AS expansion, sum(contraction_mrr) AS contraction,
                sum(churned_mrr) AS churned
         FROM marts.monthly_recurring_revenue
-        WHERE revenue_month = (SELECT max(revenue_month) FROM marts.monthly_recurring_revenue)
+        WHERE revenue_month = date_trunc('month', as_of)
         GROUP BY ALL ORDER BY vendor, currency""",
     "Zoho commissions not reconciled": """
-        SELECT reconciliation_status, count(*) AS rows,
+        SELECT as_of, reconciliation_status, count(*) AS rows,
                sum(transaction_amount_usd) AS transactions_usd,
                sum(commission_amount) AS commissions_usd
         FROM marts.zoho_commission_reconciliation
@@ -47,4 +52,6 @@ def print_headlines(warehouse: Path) -> None:
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     return f"{value:.2f}" if isinstance(value, Decimal) else str(value)

@@ -1,8 +1,11 @@
 """The nightly run, vendor by vendor: each task of the `nightly` job (one vendor's tap into the
 warehouse) as its own `meltano run`, one after another, so a vendor that fails (a refused
-credential, an outage) does not keep the others from loading. Exits 1 naming the vendors that
-failed, 0 when all loaded. Bookmarks are the same as `meltano run nightly`'s (Meltano names state
-per extractor and loader, not per job).
+credential, an outage) does not keep the others from loading; the job's dbt build runs after them
+whatever failed, on the tables' last good loads. Then `<dbt plugin>:source-freshness` checks every
+vendor's last complete load against its threshold (transform/: an error after two nights without
+one). Exits 1 naming the vendors that failed, and the freshness check when a vendor is stale; 0
+when all loaded. Bookmarks are the same as `meltano run nightly`'s (Meltano names state per
+extractor and loader, not per job).
 
     .venv/bin/python scripts/nightly.py --environment prod      # e.g. from cron, at 02:00
 
@@ -69,6 +72,28 @@ def run_tasks(tasks: list[str], run: Callable[[list[str]], int], parallel: bool)
     return [task for task in tasks if exits[task] != 0]
 
 
+def freshness_tasks(tasks: list[str]) -> list[str]:
+    """`<plugin>:source-freshness` for each dbt plugin the job builds with (`<plugin>:build`)."""
+    return [
+        task.removesuffix(":build") + ":source-freshness"
+        for task in tasks
+        if task.startswith("dbt-") and task.endswith(":build")
+    ]
+
+
+def check_freshness(tasks: list[str], run: Callable[[list[str]], int]) -> list[str]:
+    """Every check through `run`; prints each outcome (dbt's log above names the stale tables)
+    and returns the checks that failed."""
+    failed = []
+    for task in tasks:
+        exit_code = run([task])
+        outcome = "fresh" if exit_code == 0 else f"STALE or unreadable (exit {exit_code})"
+        print(f"nightly: {task}: {outcome}", flush=True)
+        if exit_code != 0:
+            failed.append(task)
+    return failed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--environment", help="Meltano environment (default: the project's)")
@@ -84,14 +109,12 @@ def main() -> None:
     arguments = parser.parse_args()
     environment = ["--environment", arguments.environment] if arguments.environment else []
     tasks = job_tasks(arguments.project, environment, arguments.job)
-    failed = [
-        task.split()[0]
-        for task in run_tasks(
-            tasks,
-            lambda args: meltano(arguments.project, [*environment, "run", *args]).returncode,
-            arguments.parallel,
-        )
-    ]
+
+    def run(args: list[str]) -> int:
+        return meltano(arguments.project, [*environment, "run", *args]).returncode
+
+    failed = [task.split()[0] for task in run_tasks(tasks, run, arguments.parallel)]
+    failed += check_freshness(freshness_tasks(tasks), run)
     if failed:
         sys.exit(f"nightly: failed: {', '.join(failed)} (the others loaded; see the log above)")
     print("nightly: every vendor loaded")

@@ -12,6 +12,7 @@ from typing import Any
 from commerce_sandbox import SandboxControl
 
 CENT = Decimal("0.01")
+VENDORS = ("zuora", "zoho", "zoom", "adobe")
 FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 REGIONS_SEED = Path(__file__).resolve().parents[1] / "transform/seeds/adobe_country_regions.csv"
 
@@ -24,6 +25,12 @@ def to_cent(amount: Decimal) -> Decimal:
 
 def _add(totals: defaultdict, key: tuple, amount: Decimal) -> None:
     totals[key] += Decimal(amount)
+
+
+def as_of_day(control: SandboxControl) -> str:
+    """The day the marts' figures are as of when the taps last read the sandbox just now: the
+    sandbox's own day (its clock, not the machine's, which runs weeks ahead of it)."""
+    return control.now()[:10]
 
 
 def open_balances(control: SandboxControl) -> Money:

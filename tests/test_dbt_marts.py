@@ -1,10 +1,13 @@
 """The dbt project (transform/) on a real warehouse: the four taps load it from the sandbox, dbt
 builds every model and passes every test, after the backfill and again after an incremental run;
 the marts then say what the sandbox's truth says, to the cent (computed in Python by
-marts_truth, not from the marts); and a model broken on purpose makes the singular tests fail."""
+marts_truth, not from the marts), and as of which day; a model broken on purpose makes the
+singular tests fail; a vendor that fails and goes stale fails `dbt source freshness`, and the
+marts say when its last load ran and that its figures are as of then."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import shutil
@@ -15,11 +18,23 @@ from pathlib import Path
 import duckdb
 import marts_truth
 import pytest
+from pipeline import ZOOM
 from warehouse import TRANSFORM, failed_nodes, load_all, run_dbt
 
 from commerce_sandbox import SandboxServer
 
 PARTITION = ("NA", "COM", "USD", "STANDARD")
+MARTS = (
+    "customers",
+    "billing_line_items",
+    "invoices",
+    "subscriptions",
+    "monthly_recurring_revenue",
+    "zoho_commission_reconciliation",
+    "adobe_price_changes",
+    "zoom_object_statuses",
+    "vendor_freshness",
+)
 
 
 class Built:
@@ -31,6 +46,7 @@ class Built:
         self.root = root
         self.warehouse = root / "warehouse.duckdb"
         self.builds: dict[str, tuple[subprocess.CompletedProcess, set[str]]] = {}
+        self.loaded: tuple[dt.datetime, dt.datetime] | None = None  # the last loads' wall time
 
     @property
     def as_of(self) -> str:
@@ -56,7 +72,9 @@ def built(tmp_path_factory):
         states = load_all(sandbox, result.root)
         result.build("backfill")
         sandbox.control.advance(days=3)
+        started = dt.datetime.now(dt.UTC)
         load_all(sandbox, result.root, states)
+        result.loaded = (started, dt.datetime.now(dt.UTC))
         result.build("incremental")
         yield result
 
@@ -79,6 +97,116 @@ def test_sources_are_fresh_and_the_docs_site_generates(built):
     assert docs.returncode == 0, docs.stdout[-3000:]
     for name in ("index.html", "catalog.json", "manifest.json"):
         assert (built.root / "dbt" / "target" / name).stat().st_size > 0
+
+
+def as_of_by_vendor(warehouse: Path, mart: str) -> dict[str, set[str]]:
+    """{vendor: the as_of days of its rows} in one mart (single-vendor marts name theirs)."""
+    vendor = {
+        "zoho_commission_reconciliation": "'zoho'",
+        "adobe_price_changes": "'adobe'",
+        "zoom_object_statuses": "'zoom'",
+    }.get(mart, "vendor")
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            f"SELECT DISTINCT {vendor}, strftime(as_of, '%Y-%m-%d') FROM marts.{mart}"
+        ).fetchall()
+    days: dict[str, set[str]] = {}
+    for name, day in rows:
+        days.setdefault(name, set()).add(day)
+    return days
+
+
+def freshness(warehouse: Path) -> dict[str, tuple]:
+    """vendor_freshness: {vendor: (as_of, last_complete_load_at, last_load_at)}."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return {
+            vendor: (as_of.isoformat(), complete, last)
+            for vendor, as_of, complete, last in connection.execute(
+                "SELECT vendor, as_of, last_complete_load_at, last_load_at"
+                " FROM marts.vendor_freshness"
+            ).fetchall()
+        }
+
+
+def test_every_mart_is_as_of_the_day_the_taps_last_read_the_sandbox(built):
+    """Each vendor's rows carry the day of its last complete load; the build pins the latest load's
+    day in the sandbox's clock (weeks behind the machine's), so that is the sandbox's day."""
+    truth = marts_truth.as_of_day(built.sandbox.control)
+    for mart in MARTS:
+        days = as_of_by_vendor(built.warehouse, mart)
+        assert all(found == {truth} for found in days.values()), (mart, days, truth)
+    assert set(as_of_by_vendor(built.warehouse, "invoices")) == set(marts_truth.VENDORS)
+    started, finished = built.loaded
+    loads = freshness(built.warehouse)
+    assert set(loads) == set(marts_truth.VENDORS)
+    for vendor, (as_of, complete, last) in loads.items():
+        # A full-table version is the tap's start in whole seconds.
+        assert started - dt.timedelta(seconds=1) <= complete <= last <= finished, (vendor, loads)
+        assert as_of == truth
+
+
+def test_a_vendor_that_failed_and_went_stale_fails_freshness_and_the_marts_say_so(built, tmp_path):
+    """Zoom's last good load is made three days old (its rows' load metadata moved back: the test
+    cannot wait three nights), then tonight's Zoom run fails on a refused secret. `dbt source
+    freshness` errs on every Zoom table and passes the others; the marts still build, and say
+    that Zoom's figures are as of three days before the others', when its last load ran."""
+    stale = Built(built.sandbox, tmp_path)
+    shutil.copy(built.warehouse, stale.warehouse)
+    before = freshness(stale.warehouse)
+    days = dt.timedelta(days=3)
+    with duckdb.connect(str(stale.warehouse)) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'zoom'"
+            ).fetchall()
+        ]
+        for table in tables:
+            connection.execute(
+                f"UPDATE zoom.{table} SET _sdc_batched_at = _sdc_batched_at - INTERVAL 3 DAY,"
+                f" _sdc_table_version = _sdc_table_version - {int(days.total_seconds())}"
+            )
+    failed = ZOOM.run_pipeline(
+        tmp_path / "zoom-refused",
+        ZOOM.config(built.sandbox, client_secret="not-the-secret"),
+        tmp_path,
+    )
+    assert failed.tap_exit != 0, failed.tap_log[-2000:]
+
+    checked = stale.dbt("source", "freshness")
+    assert checked.returncode != 0, checked.stdout[-3000:]
+    results = json.loads((tmp_path / "dbt" / "target" / "sources.json").read_text())["results"]
+    statuses = {result["unique_id"].split(".", 2)[2]: result["status"] for result in results}
+    assert {name for name, status in statuses.items() if status == "error"} == {
+        name for name in statuses if name.startswith("zoom.")
+    }, statuses
+    assert {status for name, status in statuses.items() if not name.startswith("zoom.")} == {"pass"}
+    assert "ERROR STALE freshness of zoom.accounts" in checked.stdout
+
+    stale.build("stale")
+    build, failures = stale.builds["stale"]
+    assert build.returncode == 0 and failures == set(), build.stdout[-3000:]
+    after = freshness(stale.warehouse)
+    assert after["zoom"][1] == before["zoom"][1] - days, (before["zoom"], after["zoom"])
+    assert {vendor: row for vendor, row in after.items() if vendor != "zoom"} == {
+        vendor: row for vendor, row in before.items() if vendor != "zoom"
+    }
+    today = marts_truth.as_of_day(built.sandbox.control)
+    zoom_day = (dt.date.fromisoformat(today) - days).isoformat()
+    assert after["zoom"][0] == zoom_day
+    for mart in ("customers", "invoices", "subscriptions", "monthly_recurring_revenue"):
+        assert as_of_by_vendor(stale.warehouse, mart) == {
+            vendor: {zoom_day if vendor == "zoom" else today} for vendor in marts_truth.VENDORS
+        }, mart
+    # Unpinned, the as-of day is the UTC day each vendor's last complete load ran.
+    unpinned = run_dbt(
+        stale.warehouse, tmp_path / "dbt", "", "build", "--select", "+vendor_freshness"
+    )
+    assert unpinned.returncode == 0, unpinned.stdout[-3000:]
+    assert {vendor: row[0] for vendor, row in freshness(stale.warehouse).items()} == {
+        vendor: complete.astimezone(dt.UTC).date().isoformat()
+        for vendor, (_, complete, _) in after.items()
+    }
 
 
 def money(rows: list[tuple], value_columns: int = 1) -> dict:

@@ -10,15 +10,6 @@
   {{ money(json_text(column, ['amount'])) }}
 {%- endmacro %}
 
-{#- The day the marts are "as of": var as_of_date, else env COMMERCE_AS_OF_DATE (Meltano's
-    as_of_date setting; the demo and tests pass the sandbox's simulated day), else today. -#}
-{% macro as_of_date() -%}
-  {%- set day = var('as_of_date') or env_var('COMMERCE_AS_OF_DATE', '') -%}
-  {%- if day -%} cast('{{ day }}' as date)
-  {%- else -%} current_date
-  {%- endif -%}
-{%- endmacro %}
-
 {#- A key unique across vendors: 'vendor:id' (null when the id is null). -#}
 {% macro vendor_key(vendor, column) -%}
   ('{{ vendor }}:' || {{ column }})

@@ -107,6 +107,19 @@
   (cast({{ finish }} as date) - cast({{ start }} as date))
 {%- endmacro %}
 
+{#- A date `days` days after date `expression` (an integer expression, negative for before). -#}
+{% macro add_days(expression, days) -%}
+  {{ return(adapter.dispatch('add_days', 'commerce')(expression, days)) }}
+{%- endmacro %}
+
+{% macro duckdb__add_days(expression, days) -%}
+  cast({{ expression }} + to_days(cast({{ days }} as integer)) as date)
+{%- endmacro %}
+
+{% macro postgres__add_days(expression, days) -%}
+  cast(cast({{ expression }} as date) + cast({{ days }} as integer) as date)
+{%- endmacro %}
+
 {#- A date `months` months after `expression` (an integer expression), as a DATE. -#}
 {% macro add_months(expression, months) -%}
   {{ return(adapter.dispatch('add_months', 'commerce')(expression, months)) }}

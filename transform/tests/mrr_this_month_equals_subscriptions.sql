@@ -1,10 +1,11 @@
 -- For Zuora and Zoom, whose history is their subscription versions, the MRR mart's as-of month
--- equals the monthly recurring amount of the current subscriptions, per vendor and currency.
+-- (each vendor's own) equals the monthly recurring amount of the current subscriptions, per
+-- vendor and currency.
 -- (Zoho's and Adobe's history is derived from charges, so theirs may differ: not checked.)
 with history as (
     select vendor, currency, sum(mrr) as amount
     from {{ ref('monthly_recurring_revenue') }}
-    where revenue_month = {{ month_start(as_of_date()) }} and vendor in ('zuora', 'zoom')
+    where revenue_month = {{ month_start('as_of') }} and vendor in ('zuora', 'zoom')
     group by vendor, currency
 ),
 

@@ -1,6 +1,7 @@
 -- Adobe subscriptions priced like order lines (int_adobe__order_lines_priced), from the latest
--- month of the customer's partition's price list up to the as-of day: the monthly recurring
--- amount is the partner price per licence and year times the current quantity, over 12 months.
+-- month of the customer's partition's price list up to Adobe's as-of day (int_vendor_loads): the
+-- monthly recurring amount is the partner price per licence and year times the current quantity,
+-- over 12 months.
 with subscriptions as (
     select
         subscriptions.*,
@@ -16,8 +17,9 @@ with subscriptions as (
 latest_prices as (
     {{
         first_per_group(
-            '(select * from ' ~ ref('int_adobe__price_list_months') ~ ' where price_list_month <= '
-                ~ yyyymm(as_of_date()) ~ ')',
+            '(select prices.* from ' ~ ref('int_adobe__price_list_months') ~ ' as prices '
+                ~ join_as_of("'adobe'") ~ ' where prices.price_list_month <= '
+                ~ yyyymm('as_of.as_of') ~ ')',
             'region, market_segment, currency, price_list_type, offer_id',
             'price_list_month desc',
             rank_column='latest_rank',

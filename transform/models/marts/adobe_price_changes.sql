@@ -52,6 +52,8 @@ select
     case
         when previous_partner_price != 0
             then {{ percent_rounded('partner_price - previous_partner_price', 'previous_partner_price') }}
-    end as price_change_percent
+    end as price_change_percent,
+    as_of.as_of
 from changes
+{{ join_as_of("'adobe'") }}
 where change_type is not null

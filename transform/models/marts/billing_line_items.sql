@@ -170,9 +170,11 @@ select
     lines.service_period_start,
     lines.service_period_end,
     lines.is_priced,
-    lines.price_source
+    lines.price_source,
+    as_of.as_of
 from lines
 left join {{ ref('invoices') }} as documents
     on documents.document_key = lines.vendor || ':' || lines.document_id
 left join {{ ref('customers') }} as customers
     on customers.customer_key = lines.vendor || ':' || lines.customer_id
+{{ join_as_of('lines.vendor') }}

@@ -32,11 +32,13 @@ with customers as (
 )
 
 select
-    vendor || ':' || customer_id as customer_key,
-    vendor,
-    customer_id,
-    customer_name,
-    currency,
-    country,
-    market_segment
+    customers.vendor || ':' || customers.customer_id as customer_key,
+    customers.vendor,
+    customers.customer_id,
+    customers.customer_name,
+    customers.currency,
+    customers.country,
+    customers.market_segment,
+    as_of.as_of
 from customers
+{{ join_as_of('customers.vendor') }}

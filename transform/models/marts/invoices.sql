@@ -147,15 +147,17 @@ select
     end as is_paid,
     case
         when documents.status = 'open'
-            then {{ days_between('documents.due_date', as_of_date()) }}
+            then {{ days_between('documents.due_date', 'as_of.as_of') }}
     end as days_past_due,
     case
         when documents.status != 'open' then null
-        when {{ days_between('documents.due_date', as_of_date()) }} <= 0 then 'not due'
-        when {{ days_between('documents.due_date', as_of_date()) }} <= 30 then '1-30'
-        when {{ days_between('documents.due_date', as_of_date()) }} <= 60 then '31-60'
-        when {{ days_between('documents.due_date', as_of_date()) }} <= 90 then '61-90'
+        when {{ days_between('documents.due_date', 'as_of.as_of') }} <= 0 then 'not due'
+        when {{ days_between('documents.due_date', 'as_of.as_of') }} <= 30 then '1-30'
+        when {{ days_between('documents.due_date', 'as_of.as_of') }} <= 60 then '31-60'
+        when {{ days_between('documents.due_date', 'as_of.as_of') }} <= 90 then '61-90'
         else 'over 90'
     end as age_bucket,
-    documents.unpriced_line_count
+    documents.unpriced_line_count,
+    as_of.as_of
 from documents
+{{ join_as_of('documents.vendor') }}

@@ -1,6 +1,6 @@
 -- Vendor x customer x month x currency: the recurring revenue in force at the month's end (for
--- the as-of month: on the as-of day) and its movement from the month before: new, expansion,
--- contraction, churned. Per currency, never converted (there is no rate source). History comes
+-- the vendor's as-of month: on its as-of day; no month after it) and its movement from the month
+-- before: new, expansion, contraction, churned. Per currency, never converted (there is no rate source). History comes
 -- from int_recurring_revenue_periods (what each API tells; see there).
 with periods as (
     select * from {{ ref('int_recurring_revenue_periods') }}
@@ -10,19 +10,25 @@ months as (
     select cast(series.month_start as date) as month_start
     from generate_series(
         cast((select min({{ month_start('starts_on') }}) from periods) as timestamp),
-        cast({{ month_start(as_of_date()) }} as timestamp),
+        cast(
+            (select max({{ month_start('as_of') }}) from {{ ref('int_vendor_loads') }}) as timestamp
+        ),
         interval '1 month'
     ) as series(month_start)
 ),
 
 measured as (
+    -- Per vendor: its data tells nothing of the days after its as-of day.
     select
+        vendors.vendor,
         months.month_start,
         case
-            when months.month_start = {{ month_start(as_of_date()) }} then {{ as_of_date() }}
+            when months.month_start = {{ month_start('vendors.as_of') }} then vendors.as_of
             else cast({{ add_months('months.month_start', 1) }} - 1 as date)
         end as measured_on
     from months
+    inner join {{ ref('int_vendor_loads') }} as vendors
+        on months.month_start <= {{ month_start('vendors.as_of') }}
 ),
 
 customer_months as (
@@ -38,7 +44,9 @@ customer_months as (
         from periods
         group by vendor, customer_id, currency
     ) as customers
-    inner join measured on measured.month_start >= {{ month_start('customers.first_start') }}
+    inner join measured
+        on measured.vendor = customers.vendor
+        and measured.month_start >= {{ month_start('customers.first_start') }}
 ),
 
 revenue as (
@@ -104,8 +112,10 @@ select
         when movements.mrr > movements.previous_mrr then 'expansion'
         when movements.mrr < movements.previous_mrr then 'contraction'
         else 'unchanged'
-    end as movement
+    end as movement,
+    as_of.as_of
 from movements
 left join {{ ref('customers') }} as customers
     on customers.customer_key = movements.vendor || ':' || movements.customer_id
+{{ join_as_of('movements.vendor') }}
 where movements.mrr != 0 or movements.previous_mrr != 0

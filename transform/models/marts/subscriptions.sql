@@ -133,7 +133,9 @@ select
         when subscriptions.status = 'active' then subscriptions.recurring_amount
         else {{ money(0) }}
     end as monthly_recurring_amount,
-    subscriptions.is_priced
+    subscriptions.is_priced,
+    as_of.as_of
 from subscriptions
 left join {{ ref('customers') }} as customers
     on customers.customer_key = subscriptions.vendor || ':' || subscriptions.customer_id
+{{ join_as_of('subscriptions.vendor') }}

@@ -97,7 +97,9 @@ select
         else 'commission_without_transaction'
     end as reconciliation_status,
     reversed.base_id as reversed_commission_id,
-    reversing.reversal_id as reversed_by_commission_id
+    reversing.reversal_id as reversed_by_commission_id,
+    as_of.as_of
 from joined
 left join reversal_pairs as reversed on reversed.reversal_id = joined.commission_id
 left join reversal_pairs as reversing on reversing.base_id = joined.commission_id
+{{ join_as_of("'zoho'") }}

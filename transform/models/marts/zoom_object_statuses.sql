@@ -1,5 +1,6 @@
 {#- The status each Zoom order, quote, deal registration and account has now, by its latest
-    webhook: fresher than the nightly poll between two nights. -#}
+    webhook: fresher than the nightly poll between two nights (as_of is the poll's day; event_at
+    says how much fresher). -#}
 select
     object_type || ':' || object_id as object_key,
     object_type,
@@ -8,6 +9,8 @@ select
     event_type,
     event_at,
     account_id,
-    received_at
+    received_at,
+    as_of.as_of
 from ({{ first_per_group(ref('stg_zoom__webhook_events'), 'object_type, object_id',
                          'event_at desc, event_sequence desc') }}) as latest
+{{ join_as_of("'zoom'") }}
