@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -81,7 +82,7 @@ class Rotation:
             key=lambda item: (self.last_read.get(item, 0), item),
         )
         due = sum(1 for item in others if self.run - self.last_read.get(item, 0) >= self.runs)
-        share = max(-(-len(ids) // self.runs), due)
+        share = max(math.ceil(len(ids) / self.runs), due)
         rotated = others[: min(share, self.budget)]
         if due > self.budget:
             self.warn(due - self.budget)
