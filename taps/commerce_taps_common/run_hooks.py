@@ -174,6 +174,13 @@ class ReportingStream:
         super().backoff_handler(details)  # type: ignore[misc]
         self._tap.run_summary.retry(self.name, retry_cause(error), float(details.get("wait") or 0))
 
+    def sync(self, context: Any = None) -> None:
+        super().sync(context)  # type: ignore[misc]
+        # singer-sdk announces a full-table version only before its records; announced again
+        # once they are all out, the version is complete and the loader retires older rows.
+        if self._stream_version is not None:
+            self._write_activate_version_message(self._stream_version)  # type: ignore[attr-defined]
+
     def _write_schema_message(self) -> None:
         # The schema does not change between a child stream's contexts: say it once.
         if not self._schema_sent:
