@@ -47,7 +47,7 @@ EVENTS = {
         ("crm_account_number", "create_reference_id"),
     ),
 }
-# The object id the warehouse's webhook_events carries, per world stream (README, Zoom webhooks).
+# The object id the warehouse's webhook_events carries, per world stream (docs/operations.md).
 OBJECT_ID = {
     "orders": "order_reference_id",
     "quotes": "quote_reference_id",
