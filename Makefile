@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv browser demo demo-postgres lint test test-fast bench chaos clean
+.PHONY: venv browser demo demo-postgres lint test test-fast bench chaos readmes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench: $(STAMP)
 NIGHTS ?= 30
 chaos: $(STAMP)
 	$(BIN)/python scripts/chaos.py --nights $(NIGHTS)
+
+# The settings table of each tap's README (and the DuckDB loader's), from the plugin's own
+# `--about --format=markdown`; tests/unit/test_tap_readmes.py fails when one is stale.
+readmes: $(STAMP)
+	$(BIN)/python scripts/tap_readmes.py
 
 clean:
 	rm -rf $(VENV) .meltano output .bench

@@ -358,7 +358,7 @@ def main() -> None:
     if not equal:
         sys.exit("demo: the warehouse differs from the sandbox truth")
     print(f"\ndemo: run history (both runs of every tap): {write_page(PLACE.runs)}")
-    print(f"\ndemo: done; the warehouse is {PLACE.warehouse} (README: Querying)")
+    print(f"\ndemo: done; the warehouse is {PLACE.warehouse} (transform/README.md: Querying)")
 
 
 if __name__ == "__main__":

@@ -148,7 +148,7 @@ def main() -> None:
 
     if not equal:
         sys.exit("demo: the warehouse differs from the sandbox truth")
-    print(f"\ndemo: done; the logs are under {root.output} (README: PostgreSQL)")
+    print(f"\ndemo: done; the logs are under {root.output} (docs/operations.md: PostgreSQL)")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ replays the stored response of a known correlation id), pages by `links.next.uri
 against `totalCount`, Adobe's error body reported verbatim, and the customer directory every
 per-customer stream walks.
 
-Sources: shared/seeds/004 and shared/apis/adobe-notes.md."""
+Sources: Adobe's VIP Marketplace Partner API documentation pages (there is no usable
+machine-readable description: docs/vendor-specs/README.md)."""
 
 from __future__ import annotations
 

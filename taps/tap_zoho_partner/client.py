@@ -2,8 +2,9 @@
 in the query string, refusals and throttling inside HTTP 200 or 400 bodies), the envelope in its
 three observed forms, errors inside HTTP 200 bodies, and inclusive day-granular date filters.
 
-Sources: shared/seeds/002 (the vendor's page) and shared/apis/zoho-notes.md. Where they are unsure
-the tap accepts every reading, and says so where it does."""
+Sources: Zoho's Store partner API page and public clients of it (there is no machine-readable
+description: docs/vendor-specs/README.md). Where they are unsure the tap accepts every reading, and
+says so where it does."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@ pagination styles, LIGHT/MEDIUM per-second limits, Retry-After as seconds or as 
 daily limit, `{code, message}` errors with `x-zm-trackingid`, 3-year date windows, and the
 defaults that silently narrow what a list returns (the streams always pass every filter value).
 
-Sources: shared/apis/zoom-commerce-openapi-2026-02-07.json and shared/apis/zoom-notes.md."""
+Sources: Zoom's OpenAPI document (docs/vendor-specs/zoom-commerce-openapi-2026-02-07.json) and
+Zoom's API documentation pages."""
 
 from __future__ import annotations
 

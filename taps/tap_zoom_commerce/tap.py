@@ -144,7 +144,7 @@ class TapZoomCommerce(CommerceTap):
                 "account_id",
                 "set exactly one of account_id (Server-to-Server OAuth) and "
                 "refresh_token (user OAuth)",
-                "see the README's Zoom section for which to pick",
+                "see taps/tap_zoom_commerce/README.md for which to pick",
             )
         if config.get("refresh_token") and not config.get("token_file"):
             raise ConfigError(

@@ -1,5 +1,6 @@
 """Adobe VIP Marketplace (Commerce Partner API), simulated under `/adobe`, from
-shared/seeds/004 and shared/apis/adobe-notes.md: the IMS token endpoint (`/ims/token/v3`, client
+Adobe's Partner API documentation pages (no machine-readable description of v3: see
+docs/vendor-specs/README.md): the IMS token endpoint (`/ims/token/v3`, client
 credentials, ~24-hour tokens) and under `/v3` the reseller and customer lists (summaries, status
 1000 only by default), customer details, order history (from the start of the current term by
 default, newest first, `links.next`), subscriptions, deployments, flexible discounts and the price

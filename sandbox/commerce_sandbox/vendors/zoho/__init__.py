@@ -10,7 +10,7 @@ What the vendor does not document is a setting, so the tap is tested against eac
 `has_more_page` (the Billing/Books spelling) or `array` (a bare list, as older clients read it);
 `wire_quirks` serves numbers as strings, empty strings for empty values and dates with a time of
 day, as public clients report. Error codes other than 0 and the 1000/1002 family are unverified
-(shared/apis/zoho-notes.md) and chosen to look like Zoho's.
+and chosen to look like Zoho's.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Zoom Commerce API, simulated under `/zoom`, from Zoom's OpenAPI document (2026-02-07) and
-shared/apis/zoom-notes.md: `POST /oauth/token` for Server-to-Server (`account_credentials`) and
+Zoom's API documentation: `POST /oauth/token` for Server-to-Server (`account_credentials`) and
 user OAuth (`refresh_token`, rotated on every use), and under `/v2/commerce` every list, detail,
 the catalog POST and the price-book CSV, with the spec's parameters, defaults that narrow results
 (billing documents: unpaid invoices of the last month; subscriptions: active ones started in the

@@ -2,7 +2,7 @@
 `commerce.quote_status_changed`, `commerce.deal_registration_status_changed`,
 `commerce.account_status_changed`) generated as the world changes an order's, quote's, deal
 registration's or account's status (or creates one), and delivered as Zoom delivers them
-(shared/apis/zoom-notes.md 2.4): to the configured `webhook_url`, signed with `webhook_secret`
+(Zoom's webhook documentation): to the configured `webhook_url`, signed with `webhook_secret`
 (`x-zm-signature: v0=HMAC-SHA256(secret, "v0:{ts}:{body}")`, `ts` the real clock's epoch
 seconds), after an `endpoint.url_validation` answered correctly (again every 72 hours of
 simulated time; 6 failures in a row disable the endpoint), each with a 3-second timeout. A 2xx is
@@ -47,7 +47,7 @@ EVENTS = {
         ("crm_account_number", "create_reference_id"),
     ),
 }
-# The object id the warehouse's webhook_events carries, per world stream (README, Zoom webhooks).
+# The object id the warehouse's webhook_events carries, per world stream (docs/operations.md).
 OBJECT_ID = {
     "orders": "order_reference_id",
     "quotes": "quote_reference_id",

@@ -3,7 +3,8 @@
 invoice items, accounts and subscriptions with Zuora's query parameters, rate-limit headers and
 429s, and Zuora's error body `{type, errors: [{code, parameter, message}], retryable}`.
 
-Sources: shared/apis/zuora-notes.md and the Quickstart OpenAPI file of 2024-01-24."""
+Sources: Zuora's Quickstart API documentation and its OpenAPI file of 2024-01-24
+(docs/vendor-specs/zuora-quickstart-openapi-2024-01-24.yaml)."""
 
 from __future__ import annotations
 
