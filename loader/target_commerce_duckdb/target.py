@@ -18,6 +18,7 @@ import duckdb
 from singer_sdk import Target
 from singer_sdk import typing as th
 
+from commerce_taps_common.plugin import installed_distribution
 from commerce_taps_common.run_hooks import metrics_only_at_debug
 from target_commerce_duckdb.reader import Envelope, RawRecordReader
 from target_commerce_duckdb.sinks import DuckDBSink, LoaderError
@@ -33,7 +34,7 @@ DEFAULT_BATCH_ROWS = 250_000
 
 class TargetCommerceDuckDB(Target):
     name = "target-commerce-duckdb"
-    package_name = "commerce-taps"
+    package_name = installed_distribution(name)
     default_sink_class = DuckDBSink
     message_reader_class = RawRecordReader
 

@@ -31,6 +31,7 @@ from target_postgres.target import TargetPostgres
 
 from commerce_taps_common.cli import EXIT_CONFIG, file_problems
 from commerce_taps_common.errors import ConfigError, env_var, required_fix
+from commerce_taps_common.plugin import installed_distribution
 from target_commerce_duckdb.types import MONEY, wider
 from target_commerce_duckdb.versions import VersionedSink
 
@@ -147,7 +148,7 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
 
 class TargetCommercePostgres(TargetPostgres):
     name = NAME
-    package_name = "commerce-taps"
+    package_name = installed_distribution(NAME)
     default_sink_class = CommercePostgresSink
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

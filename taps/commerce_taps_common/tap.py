@@ -14,6 +14,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from commerce_taps_common.errors import ConfigError, required_fix
 from commerce_taps_common.pacing import Pacer
+from commerce_taps_common.plugin import DEVELOPMENT_DISTRIBUTION, installed_distribution
 from commerce_taps_common.run_hooks import ReportingTap
 from commerce_taps_common.timestamps import parse_instant
 
@@ -24,7 +25,7 @@ class CommerceTap(ReportingTap, Tap):
 
     # msgspec writes Decimals as their exact digits and is ~1.5x faster than the default writer.
     message_writer_class = MsgSpecWriter
-    package_name = "commerce-taps"  # every tap ships in the one distribution
+    package_name = DEVELOPMENT_DISTRIBUTION  # or the tap's own: see __init_subclass__
     #: The tap's stream classes, in the order they sync.
     stream_types: tuple[type[Stream], ...] = ()
     #: The dataclass of data passed between this tap's streams during one run (None: nothing).
@@ -38,6 +39,7 @@ class CommerceTap(ReportingTap, Tap):
         """The SDK's `--about` prints the class docstring: a tap without one says what its
         module's docstring says (`tap-x: what it reads`), the name left out."""
         super().__init_subclass__(**kwargs)
+        cls.package_name = installed_distribution(cls.name)
         if not cls.__dict__.get("__doc__"):
             text = " ".join((sys.modules[cls.__module__].__doc__ or "").split())
             text = text.removeprefix(f"{cls.name}: ")
