@@ -41,7 +41,7 @@ def test_a_throttle_that_does_not_clear_ends_the_run_with_one_line(sandbox, tmp_
 def test_pacing_keeps_a_backfill_under_the_rate_limit(sandbox, tmp_path):
     # 40 requests a second allowed; the tap asks for 35 a second: no 429 in the whole backfill.
     sandbox.control.configure("zoho", rate_limit_per_minute=40, rate_window_seconds=1)
-    result = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox, requests_per_minute=35 * 60, per_page=20))
+    result = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox, requests_per_minute=35 * 60, per_page=10))
     assert result.returncode == 0, result.stderr[-3000:]
     served = ZOHO.requests_total(sandbox)
     assert served > 60  # long enough to cross many windows
