@@ -39,8 +39,8 @@ from commerce_sandbox.reconcile import compare_rows, warehouse_rows
 from commerce_sandbox.vendor import StreamKey
 from commerce_sandbox.vendors import VENDORS
 from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
-from commerce_taps_common.errors import env_var
-from commerce_taps_common.run_history import write_page
+from commerce_taps_common.config.errors import env_var
+from commerce_taps_common.reporting.run_history import write_page
 from commerce_webhooks.process import receive_sandbox_days
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -38,7 +38,7 @@ from nightly import run_tasks
 
 from commerce_sandbox import SandboxControl
 from commerce_sandbox.postgres import PostgresServer, table_rows
-from commerce_taps_common.errors import env_var
+from commerce_taps_common.config.errors import env_var
 
 JOB = "nightly-postgres"
 LOADER = "target-commerce-postgres"

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from commerce_taps_common.normalise import record_normaliser
-from commerce_taps_common.pacing import Pacer, retry_after_seconds
-from commerce_taps_common.pagination import CursorPaginator, RepeatedCursorError
-from commerce_taps_common.timestamps import to_utc_text
+from commerce_taps_common.dates import to_utc_text
+from commerce_taps_common.http.pacing import Pacer, retry_after_seconds
+from commerce_taps_common.http.pagination import CursorPaginator, RepeatedCursorError
+from commerce_taps_common.records.normalise import record_normaliser
 
 
 def fake_response(cursor):
@@ -96,7 +96,7 @@ def test_msgspec_writer_keeps_money_digits_exact():
 def test_map_bounded_keeps_order_bounds_calls_in_flight_and_stops_after_an_error():
     import threading
 
-    from commerce_taps_common.concurrency import map_bounded
+    from commerce_taps_common.http.concurrency import map_bounded
 
     lock, running, peak, started = threading.Lock(), [0], [0], []
 

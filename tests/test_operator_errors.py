@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from pipeline import ADOBE, BIN, SECRET, ZOHO, ZOOM, ZUORA, fast_zoho
 
-from commerce_taps_common.errors import env_var
+from commerce_taps_common.config.errors import env_var
 
 ROOT = Path(__file__).resolve().parents[1]
 TAPS = {tap.name: tap for tap in (ZUORA, ZOHO, ZOOM, ADOBE)}

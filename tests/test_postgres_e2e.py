@@ -20,7 +20,7 @@ from warehouse import failed_nodes
 
 from commerce_sandbox.postgres import table_rows
 from commerce_sandbox.reconcile import compare_rows
-from commerce_taps_common.errors import env_var
+from commerce_taps_common.config.errors import env_var
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))

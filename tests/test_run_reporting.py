@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pipeline import ZOOM, ZUORA
 
-from commerce_taps_common.run_history import BAR_COLOUR, FAILED_COLOUR, write_page
+from commerce_taps_common.reporting.run_history import BAR_COLOUR, FAILED_COLOUR, write_page
 
 
 def log_lines(stderr: str, text: str) -> list[str]:

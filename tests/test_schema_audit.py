@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from vendor_specs import zoom_openapi, zuora_openapi
 
-from commerce_taps_common.normalise import record_normaliser
+from commerce_taps_common.records.normalise import record_normaliser
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"

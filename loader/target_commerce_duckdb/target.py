@@ -18,8 +18,8 @@ import duckdb
 from singer_sdk import Target
 from singer_sdk import typing as th
 
-from commerce_taps_common.plugin import installed_distribution
-from commerce_taps_common.run_hooks import metrics_only_at_debug
+from commerce_taps_common.config.plugin import installed_distribution
+from commerce_taps_common.reporting.run_hooks import metrics_only_at_debug
 from target_commerce_duckdb.reader import Envelope, RawRecordReader
 from target_commerce_duckdb.sinks import DuckDBSink, LoaderError
 

@@ -29,9 +29,9 @@ from target_postgres.connector import PostgresConnector
 from target_postgres.sinks import PostgresSink
 from target_postgres.target import TargetPostgres
 
-from commerce_taps_common.cli import EXIT_CONFIG, file_problems
-from commerce_taps_common.errors import ConfigError, env_var, required_fix
-from commerce_taps_common.plugin import installed_distribution
+from commerce_taps_common.config.cli import EXIT_CONFIG, file_problems
+from commerce_taps_common.config.errors import ConfigError, env_var, required_fix
+from commerce_taps_common.config.plugin import installed_distribution
 from target_commerce_duckdb.types import MONEY, wider
 from target_commerce_duckdb.versions import VersionedSink
 

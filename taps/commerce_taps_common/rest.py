@@ -24,13 +24,13 @@ from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import SinglePagePaginator
 from singer_sdk.streams.rest import HTTPRequest
 
-from commerce_taps_common.concurrency import Item, Result, map_bounded
-from commerce_taps_common.details import Rotation
-from commerce_taps_common.listing import Listing, keep_parsed_body, parsed_body
-from commerce_taps_common.normalise import record_normaliser, to_iso_date
-from commerce_taps_common.pacing import Pacer, retry_after_seconds
-from commerce_taps_common.run_hooks import ReportingStream
-from commerce_taps_common.shape import RecordShaper
+from commerce_taps_common.http.concurrency import Item, Result, map_bounded
+from commerce_taps_common.http.listing import Listing, keep_parsed_body, parsed_body
+from commerce_taps_common.http.pacing import Pacer, retry_after_seconds
+from commerce_taps_common.records.normalise import record_normaliser, to_iso_date
+from commerce_taps_common.records.shape import RecordShaper
+from commerce_taps_common.reporting.run_hooks import ReportingStream
+from commerce_taps_common.state import Rotation
 
 MAX_BACKOFF_SECONDS = 60
 # msgspec parses a page ~3x faster than the json module; numbers with a fraction become Decimal.

@@ -12,11 +12,11 @@ import jsonschema
 from singer_sdk import Stream, Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 
-from commerce_taps_common.errors import ConfigError, required_fix
-from commerce_taps_common.pacing import Pacer
-from commerce_taps_common.plugin import DEVELOPMENT_DISTRIBUTION, installed_distribution
-from commerce_taps_common.run_hooks import ReportingTap
-from commerce_taps_common.timestamps import parse_instant
+from commerce_taps_common.config.errors import ConfigError, required_fix
+from commerce_taps_common.config.plugin import DEVELOPMENT_DISTRIBUTION, installed_distribution
+from commerce_taps_common.dates import parse_instant
+from commerce_taps_common.http.pacing import Pacer
+from commerce_taps_common.reporting.run_hooks import ReportingTap
 
 
 class CommerceTap(ReportingTap, Tap):

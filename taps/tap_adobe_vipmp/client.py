@@ -22,9 +22,9 @@ from singer_sdk import StreamSchema
 from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams.rest import HTTPRequest
 
-from commerce_taps_common.listing import Listing, parsed_body
+from commerce_taps_common.http.listing import Listing, parsed_body
+from commerce_taps_common.records.schemas import schema_directory
 from commerce_taps_common.rest import CommerceRESTStream
-from commerce_taps_common.schemas import schema_directory
 
 SCHEMAS = schema_directory("tap-adobe-vipmp")
 

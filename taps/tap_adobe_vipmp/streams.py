@@ -10,8 +10,8 @@ from typing import Any
 import requests
 from singer_sdk.helpers.types import Context
 
-from commerce_taps_common.details import RowDigests
-from commerce_taps_common.listing import Listing, keep_parsed_body
+from commerce_taps_common.http.listing import Listing, keep_parsed_body
+from commerce_taps_common.state import RowDigests
 from tap_adobe_vipmp.client import AdobeStream, month_after, months
 
 # What the price list returns only when asked (every attribute the API documents).

@@ -9,15 +9,15 @@ from typing import Any
 
 from singer_sdk import typing as th
 
-from commerce_taps_common.auth import ClientCredentialsAuth
-from commerce_taps_common.cli import entry_point
-from commerce_taps_common.errors import ConfigError
-from commerce_taps_common.settings import (
+from commerce_taps_common.config.cli import entry_point
+from commerce_taps_common.config.errors import ConfigError
+from commerce_taps_common.config.settings import (
     REQUEST_TIMEOUT,
     max_concurrency,
     sweep_budget,
     sweep_runs,
 )
+from commerce_taps_common.http.auth import ClientCredentialsAuth
 from commerce_taps_common.tap import CommerceTap
 from tap_adobe_vipmp.client import API_URL, IMS_URL, AdobeRun
 from tap_adobe_vipmp.streams import STREAMS

@@ -21,14 +21,14 @@ from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import PageNumberPaginator
 from singer_sdk.streams.rest import HTTPRequest
 
-from commerce_taps_common.auth import OAuthTokenAuth, TokenUnavailable
-from commerce_taps_common.details import RunCadence
-from commerce_taps_common.errors import ConfigError
-from commerce_taps_common.listing import Listing, parsed_body
-from commerce_taps_common.normalise import to_iso_date
+from commerce_taps_common.config.errors import ConfigError
+from commerce_taps_common.dates import date_windows, tomorrow_utc
+from commerce_taps_common.http.auth import OAuthTokenAuth, TokenUnavailable
+from commerce_taps_common.http.listing import Listing, parsed_body
+from commerce_taps_common.records.normalise import to_iso_date
+from commerce_taps_common.records.schemas import schema_directory
 from commerce_taps_common.rest import CommerceRESTStream
-from commerce_taps_common.schemas import schema_directory
-from commerce_taps_common.windows import date_windows, tomorrow_utc
+from commerce_taps_common.state import RunCadence
 
 SCHEMAS = schema_directory("tap-zoho-partner")
 logger = logging.getLogger(__name__)

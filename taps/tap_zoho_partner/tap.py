@@ -8,10 +8,10 @@ from typing import Any
 
 from singer_sdk import typing as th
 
-from commerce_taps_common.cli import entry_point
-from commerce_taps_common.errors import ConfigError
-from commerce_taps_common.pacing import Pacer
-from commerce_taps_common.settings import REQUEST_TIMEOUT, sweep_runs
+from commerce_taps_common.config.cli import entry_point
+from commerce_taps_common.config.errors import ConfigError
+from commerce_taps_common.config.settings import REQUEST_TIMEOUT, sweep_runs
+from commerce_taps_common.http.pacing import Pacer
 from commerce_taps_common.tap import CommerceTap
 from tap_zoho_partner.client import DATA_CENTERS, ZohoRefreshTokenAuth, accounts_root
 from tap_zoho_partner.streams import STREAMS

@@ -22,14 +22,14 @@ from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import PageNumberPaginator
 from singer_sdk.streams.rest import HTTPRequest
 
-from commerce_taps_common.auth import OAuthTokenAuth, TokenFile
-from commerce_taps_common.errors import ConfigError
-from commerce_taps_common.listing import Listing, keep_parsed_body, parsed_body
-from commerce_taps_common.pacing import Pacer, retry_after_instant
-from commerce_taps_common.pagination import CursorPaginator
+from commerce_taps_common.config.errors import ConfigError
+from commerce_taps_common.dates import date_windows, tomorrow_utc
+from commerce_taps_common.http.auth import OAuthTokenAuth, TokenFile
+from commerce_taps_common.http.listing import Listing, keep_parsed_body, parsed_body
+from commerce_taps_common.http.pacing import Pacer, retry_after_instant
+from commerce_taps_common.http.pagination import CursorPaginator
+from commerce_taps_common.records.schemas import schema_directory
 from commerce_taps_common.rest import CommerceRESTStream
-from commerce_taps_common.schemas import schema_directory
-from commerce_taps_common.windows import date_windows, tomorrow_utc
 
 SCHEMAS = schema_directory("tap-zoom-commerce")
 logger = logging.getLogger(__name__)

@@ -13,9 +13,10 @@ from typing import Any
 import requests
 from singer_sdk.helpers.types import Context
 
-from commerce_taps_common.details import RowDigests, batches
-from commerce_taps_common.listing import Listing, parsed_body
-from commerce_taps_common.windows import date_windows, tomorrow_utc
+from commerce_taps_common.dates import date_windows, tomorrow_utc
+from commerce_taps_common.http.concurrency import batches
+from commerce_taps_common.http.listing import Listing, parsed_body
+from commerce_taps_common.state import RowDigests
 from tap_zoom_commerce.client import (
     ORIGIN,
     WINDOW_DAYS,

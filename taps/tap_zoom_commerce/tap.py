@@ -8,15 +8,15 @@ from typing import Any
 
 from singer_sdk import typing as th
 
-from commerce_taps_common.cli import entry_point
-from commerce_taps_common.errors import ConfigError, required_fix
-from commerce_taps_common.pacing import Pacer
-from commerce_taps_common.settings import (
+from commerce_taps_common.config.cli import entry_point
+from commerce_taps_common.config.errors import ConfigError, required_fix
+from commerce_taps_common.config.settings import (
     REQUEST_TIMEOUT,
     max_concurrency,
     sweep_budget,
     sweep_runs,
 )
+from commerce_taps_common.http.pacing import Pacer
 from commerce_taps_common.tap import CommerceTap
 from tap_zoom_commerce.client import API_URL, OAUTH_URL, DailyLimitReached, ZoomOAuth, ZoomRun
 from tap_zoom_commerce.streams import STREAMS

@@ -11,8 +11,8 @@ from typing import Any
 
 from singer_sdk import Stream, StreamSchema
 
-from commerce_taps_common.errors import ConfigError
-from commerce_taps_common.run_hooks import ReportingStream
+from commerce_taps_common.config.errors import ConfigError
+from commerce_taps_common.reporting.run_hooks import ReportingStream
 from commerce_webhooks.spool import read_events
 from tap_zoom_commerce.client import SCHEMAS
 

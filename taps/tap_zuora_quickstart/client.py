@@ -12,12 +12,12 @@ from singer_sdk import StreamSchema
 from singer_sdk.helpers.types import Context
 from singer_sdk.streams.rest import HTTPRequest
 
-from commerce_taps_common.listing import Listing, parsed_body
-from commerce_taps_common.pagination import CursorPaginator
+from commerce_taps_common.dates import to_utc_text
+from commerce_taps_common.http.listing import Listing, parsed_body
+from commerce_taps_common.http.pagination import CursorPaginator
+from commerce_taps_common.http.slices import SECOND, Span, read_sliced
+from commerce_taps_common.records.schemas import schema_directory
 from commerce_taps_common.rest import CommerceRESTStream
-from commerce_taps_common.schemas import schema_directory
-from commerce_taps_common.slices import SECOND, Span, read_sliced
-from commerce_taps_common.timestamps import to_utc_text
 
 SCHEMAS = schema_directory("tap-zuora-quickstart")
 

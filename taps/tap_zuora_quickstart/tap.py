@@ -8,10 +8,10 @@ from typing import Any
 
 from singer_sdk import typing as th
 
-from commerce_taps_common.auth import ClientCredentialsAuth
-from commerce_taps_common.cli import entry_point
-from commerce_taps_common.errors import ConfigError
-from commerce_taps_common.settings import REQUEST_TIMEOUT, max_concurrency
+from commerce_taps_common.config.cli import entry_point
+from commerce_taps_common.config.errors import ConfigError
+from commerce_taps_common.config.settings import REQUEST_TIMEOUT, max_concurrency
+from commerce_taps_common.http.auth import ClientCredentialsAuth
 from commerce_taps_common.tap import CommerceTap
 from tap_zuora_quickstart.client import DATA_CENTERS, ZuoraRun, host_url
 from tap_zuora_quickstart.streams import STREAMS

@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from commerce_taps_common.listing import parsed_body
+from commerce_taps_common.http.listing import parsed_body
 
 
 def answer(

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from answers import answer, checked
 
-from commerce_taps_common.listing import parsed_body
+from commerce_taps_common.http.listing import parsed_body
 from tap_adobe_vipmp.client import NextPage, month_after, months, rows_of
 from tap_adobe_vipmp.tap import TapAdobeVipmp
 

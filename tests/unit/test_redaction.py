@@ -8,7 +8,7 @@ import json
 import logging
 from urllib.parse import urlencode
 
-from commerce_taps_common import redaction
+from commerce_taps_common.reporting import redaction
 from tap_zoho_partner.tap import TapZohoPartner
 
 

@@ -11,12 +11,12 @@ import pytest
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 
-from commerce_taps_common.cli import file_problems
-from commerce_taps_common.errors import env_var
-from commerce_taps_common.progress import ProgressLog
-from commerce_taps_common.run_hooks import retry_cause
-from commerce_taps_common.run_summary import RunSummary
-from commerce_taps_common.unreachable import setting_for_url, unreachable_reason
+from commerce_taps_common.config.cli import file_problems
+from commerce_taps_common.config.errors import env_var
+from commerce_taps_common.http.unreachable import setting_for_url, unreachable_reason
+from commerce_taps_common.reporting.progress import ProgressLog
+from commerce_taps_common.reporting.run_hooks import retry_cause
+from commerce_taps_common.reporting.run_summary import RunSummary
 
 
 class FakeClock:

@@ -12,9 +12,10 @@ from decimal import Decimal
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
-from commerce_taps_common.details import Rotation, RowDigests, RunCadence, batches
-from commerce_taps_common.shape import EXTRA, RecordShaper
-from commerce_taps_common.slices import Span, newest_first_oldest, read_sliced
+from commerce_taps_common.http.concurrency import batches
+from commerce_taps_common.http.slices import Span, newest_first_oldest, read_sliced
+from commerce_taps_common.records.shape import EXTRA, RecordShaper
+from commerce_taps_common.state import Rotation, RowDigests, RunCadence
 from tap_adobe_vipmp.tap import TapAdobeVipmp
 
 T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)

@@ -11,7 +11,7 @@ import pytest
 from answers import answer, checked
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from commerce_taps_common.windows import tomorrow_utc
+from commerce_taps_common.dates import tomorrow_utc
 from tap_zoho_partner.client import ZohoPaginator, records_of
 from tap_zoho_partner.tap import TapZohoPartner
 

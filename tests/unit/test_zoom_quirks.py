@@ -10,7 +10,7 @@ import pytest
 from answers import answer, checked
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from commerce_taps_common.windows import date_windows, tomorrow_utc
+from commerce_taps_common.dates import date_windows, tomorrow_utc
 from tap_zoom_commerce.client import (
     ORIGIN,
     WINDOW_DAYS,

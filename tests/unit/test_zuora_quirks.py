@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from commerce_taps_common.slices import Span
+from commerce_taps_common.http.slices import Span
 from tap_zuora_quickstart.client import DraftInvoices, host_url, tombstone, zuora_timestamp
 from tap_zuora_quickstart.tap import TapZuoraQuickstart
 

@@ -1,31 +1,15 @@
-"""Read strategies for endpoints whose lists are summaries and whose details cost a request each:
-remember a fingerprint of every list row in the stream's state and fetch details only for rows
-that are new or changed, read every item again within a number of runs (a rotation) or do a
-whole sweep every so many runs, and fetch in batches."""
+"""What a run remembers for the next, in the stream's state, to read less: a fingerprint of every
+list row (fetch details only for rows that are new or changed), the run each item was last read
+in (read every item again within a number of runs: a rotation) and the run of the last whole
+sweep. Used where lists are summaries and each detail costs a request."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
-
-Item = TypeVar("Item")
-
-#: Records whose details are fetched together (concurrently) before they are emitted.
-DETAIL_BATCH = 100
-
-
-def batches(items: Iterable[Item], size: int = DETAIL_BATCH) -> Iterator[list[Item]]:
-    batch: list[Item] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+from collections.abc import Callable, Iterable
+from typing import Any
 
 
 def digest(row: dict) -> str:

@@ -11,7 +11,6 @@ import abc
 import datetime as dt
 import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -20,9 +19,10 @@ from typing import Any
 
 import requests
 
-from commerce_taps_common.errors import ConfigError
-from commerce_taps_common.redaction import add_secrets
-from commerce_taps_common.unreachable import HostUnreachable, unreachable_reason
+from commerce_taps_common.config.errors import ConfigError
+from commerce_taps_common.files import write_atomically
+from commerce_taps_common.http.unreachable import HostUnreachable, unreachable_reason
+from commerce_taps_common.reporting.redaction import add_secrets
 
 # Renew this long before the stated expiry, so a request never leaves with a token about to lapse.
 RENEW_MARGIN_SECONDS = 60
@@ -165,20 +165,5 @@ class TokenFile:
 
     def write(self, refresh_token: str) -> None:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner-only when new
-        descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
-        try:
-            with os.fdopen(descriptor, "w") as handle:
-                json.dump(
-                    {
-                        "refresh_token": refresh_token,
-                        "written_at": dt.datetime.now(dt.UTC).isoformat(),
-                    },
-                    handle,
-                )
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        record = {"refresh_token": refresh_token, "written_at": dt.datetime.now(dt.UTC).isoformat()}
+        write_atomically(self.path, json.dumps(record), mode=0o600)

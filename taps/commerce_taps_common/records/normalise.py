@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from commerce_taps_common.timestamps import to_utc_text
+from commerce_taps_common.dates import to_utc_text
 
 Fix = Callable[[Any], Any]
 ISO_DATE_PREFIX = re.compile(r"(\d{4}-\d{2}-\d{2})(?:$|[ T])")

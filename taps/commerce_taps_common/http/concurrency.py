@@ -11,6 +11,20 @@ from typing import TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+#: Records whose details are fetched together (concurrently) before they are emitted.
+DETAIL_BATCH = 100
+
+
+def batches(items: Iterable[Item], size: int = DETAIL_BATCH) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
 
 def map_bounded(
     function: Callable[[Item], Result], items: Iterable[Item], workers: int

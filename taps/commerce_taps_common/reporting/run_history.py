@@ -2,7 +2,7 @@
 the JSON run summaries in a directory, per night and tap: runs, rows, requests, duration, failures,
 with a bar chart of the rows. The taps regenerate it after each run; by hand:
 
-    python -m commerce_taps_common.run_history DIRECTORY
+    python -m commerce_taps_common.reporting.run_history DIRECTORY
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from commerce_taps_common.run_summary import write_atomically
+from commerce_taps_common.files import write_atomically
 
 PAGE_NAME = "index.html"
 #: The newest nights shown; older summaries stay on disk.

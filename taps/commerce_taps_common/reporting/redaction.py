@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from commerce_taps_common.files import option_values
+
 REDACTED = "<redacted>"
 #: Shorter values would redact ordinary words; no real secret is this short.
 MIN_SECRET_LENGTH = 6
@@ -67,11 +69,7 @@ def install(tap_name: str, config_schema: dict[str, Any], arguments: Sequence[st
 
 
 def _config_files(arguments: Sequence[str]) -> Iterable[dict[str, Any]]:
-    for index, argument in enumerate(arguments):
-        option, _, value = argument.partition("=")
-        if option != "--config":
-            continue
-        value = value or (arguments[index + 1] if index + 1 < len(arguments) else "")
+    for _, value in option_values(arguments, ("--config",)):
         try:
             document = json.loads(Path(value).read_text())
         except (OSError, ValueError):

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from singer_sdk import SchemaDirectory
 
-from commerce_taps_common.shape import with_extra_column
+from commerce_taps_common.records.shape import with_extra_column
 
 
 def schemas_root() -> Path:
-    packaged = Path(str(importlib.resources.files(__package__))) / "schemas"
+    packaged = Path(str(importlib.resources.files("commerce_taps_common"))) / "schemas"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return Path(__file__).resolve().parents[3] / "schemas"
 
 
 class StreamSchemas(SchemaDirectory):

@@ -1,4 +1,5 @@
-"""Date windows for APIs filtered on whole, inclusive days (`..._from`/`..._to`).
+"""Dates and instants, in one place: parse the timestamps vendors send and emit UTC; the days a
+run asks for, in windows for APIs filtered on whole, inclusive days (`..._from`/`..._to`).
 
 Consecutive windows do not overlap, but a run re-reads its look-back on purpose: the loader's
 merge on the primary key removes what two runs both read."""
@@ -7,6 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+
+UTC = dt.UTC
+
+
+def parse_instant(value: str) -> dt.datetime:
+    """An ISO-8601 timestamp with an offset or `Z`; a naive one is taken as UTC."""
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def to_utc_text(value: str | dt.datetime) -> str:
+    """`2023-01-31T05:22:16-08:00` → `2023-01-31T13:22:16+00:00`: one spelling, so bookmarks
+    compare correctly as text and the loader stores one instant."""
+    instant = parse_instant(value) if isinstance(value, str) else value
+    return instant.astimezone(UTC).isoformat()
 
 
 def tomorrow_utc() -> dt.date:

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Mapping
 
-from commerce_taps_common.timestamps import parse_instant
+from commerce_taps_common.dates import parse_instant
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import requests
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
-from commerce_taps_common.errors import ConfigError, env_var
+from commerce_taps_common.config.errors import ConfigError, env_var
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 

@@ -16,14 +16,14 @@ from singer_sdk.configuration._dict_config import merge_missing_config_jsonschem
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.typing import PropertiesList, Property, StringType
 
-from commerce_taps_common.progress import ProgressLog
-from commerce_taps_common.run_history import write_page
-from commerce_taps_common.run_summary import RunSummary
-from commerce_taps_common.unreachable import (
+from commerce_taps_common.http.unreachable import (
     HostUnreachable,
     unreachable_config_error,
     unreachable_reason,
 )
+from commerce_taps_common.reporting.progress import ProgressLog
+from commerce_taps_common.reporting.run_history import write_page
+from commerce_taps_common.reporting.run_summary import RunSummary
 
 REPORTING_CONFIG = PropertiesList(
     Property(

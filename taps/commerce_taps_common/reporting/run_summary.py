@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from commerce_taps_common.files import write_atomically
 
 #: Bumped when the JSON layout changes in a way `run_history` must know about.
 SUMMARY_VERSION = 1
@@ -180,15 +181,3 @@ def _cells(tally: StreamTally) -> tuple[str, ...]:
         f"{tally.limit_wait_seconds:.1f}",
         causes or "-",
     )
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """A temporary file renamed over `path`: readers see the old file or the new one."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

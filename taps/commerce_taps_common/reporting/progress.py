@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 
-from commerce_taps_common.run_summary import RunSummary
+from commerce_taps_common.reporting.run_summary import RunSummary
 
 PROGRESS_INTERVAL_SECONDS = 15.0
 

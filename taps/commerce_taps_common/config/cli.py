@@ -10,9 +10,10 @@ from pathlib import Path
 
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from commerce_taps_common import redaction
-from commerce_taps_common.auth import TokenUnavailable
-from commerce_taps_common.errors import ConfigError
+from commerce_taps_common.config.errors import ConfigError
+from commerce_taps_common.files import option_values
+from commerce_taps_common.http.auth import TokenUnavailable
+from commerce_taps_common.reporting import redaction
 
 EXIT_CONFIG = 2
 EXIT_API = 1
@@ -24,12 +25,7 @@ def file_problems(arguments: Sequence[str]) -> list[str]:
     """`--config /path: no such file` for each file option whose file is missing, unreadable or
     not a JSON object; checked before the SDK reads them, which would end in a traceback."""
     problems = []
-    for index, argument in enumerate(arguments):
-        option, _, value = argument.partition("=")
-        if option not in FILE_OPTIONS:
-            continue
-        if not value:
-            value = arguments[index + 1] if index + 1 < len(arguments) else ""
+    for option, value in option_values(arguments, FILE_OPTIONS):
         if not value or (option == "--config" and value == "ENV"):
             continue
         path = Path(value)
