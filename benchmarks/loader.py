@@ -16,10 +16,9 @@ from singer_sdk.contrib.batch_encoder_parquet import ParquetBatcher
 from singer_sdk.contrib.msgspec import decoder
 from singer_sdk.helpers._batch import BatchConfig
 
+from commerce_harness.pipeline import BIN, LOADER
 from target_commerce_duckdb.reader import envelope_decoder
 from target_commerce_duckdb.types import column_type
-
-BIN = Path(sys.executable).parent
 
 READ_JSON = """
 import sys, duckdb
@@ -48,7 +47,7 @@ Timed = Callable[..., tuple[float, int]]
 def loader_config(work: Path, name: str, **settings: object) -> list[str]:
     config = {"database": str(work / f"{name}.duckdb"), "default_target_schema": "zuora"}
     (work / f"{name}.json").write_text(json.dumps(config | settings))
-    return [str(BIN / "target-commerce-duckdb"), "--config", str(work / f"{name}.json")]
+    return [str(BIN / LOADER), "--config", str(work / f"{name}.json")]
 
 
 def split_stream(captured: Path, work: Path) -> tuple[dict, Path]:

@@ -14,9 +14,12 @@ import json
 import tempfile
 from pathlib import Path
 
-from run import BENCH, BIN, Sandbox, count_rows, our_loader, tap_files, timed
+from run import BENCH, count_rows, tap_files, timed
 
-from commerce_sandbox.postgres import PostgresServer
+from commerce_harness.pipeline import BIN
+from commerce_harness.postgres import PostgresServer
+from commerce_harness.sandbox import SandboxProcess
+from loader import loader_config
 
 LOADERS = (  # label, executable, settings
     ("target-commerce-postgres, COPY", "target-commerce-postgres", {"use_copy": True}),
@@ -31,16 +34,12 @@ def main() -> None:
     arguments = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="bench-postgres-", dir=BENCH))
-    sandbox = Sandbox(arguments.invoices_scale)
-    try:
-        captured = work / "invoices.singer"
-        with captured.open("wb") as out:
-            timed(tap_files(work, sandbox.url, "invoices"), stdout=out)
-    finally:
-        sandbox.stop()
+    captured = work / "invoices.singer"
+    with SandboxProcess(scale=arguments.invoices_scale) as sandbox, captured.open("wb") as out:
+        timed(tap_files(work, sandbox, "invoices"), stdout=out)
 
     with captured.open("rb") as stdin:
-        seconds, memory = timed(our_loader(work, "duckdb"), stdin=stdin)
+        seconds, memory = timed(loader_config(work, "duckdb"), stdin=stdin)
     records = count_rows(work / "duckdb.duckdb", "zuora.invoices")
     figures = {"target-commerce-duckdb (baseline)": (seconds, memory, records)}
     with PostgresServer() as server:

@@ -24,13 +24,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.request import Request, urlopen
 
 import loader
-from commerce_taps_common.catalog import catalog_selecting
+from commerce_harness import ROOT
+from commerce_harness.catalog import catalog_selecting
+from commerce_harness.pipeline import BIN
+from commerce_harness.sandbox import SandboxProcess
+from commerce_harness.taps import ADOBE, ZOHO, ZOOM, ZUORA, Tap
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 BENCH = ROOT / ".bench"
 VENVS = {
     "target-duckdb": ["target-duckdb==0.8.0", "duckdb==2.0.0"],
@@ -54,65 +55,19 @@ def wait(process: subprocess.Popen) -> tuple[int, int]:
     return process.returncode, usage.ru_maxrss // 1024
 
 
-class Sandbox:
-    def __init__(self, scale: int, *options: str) -> None:
-        self.ready = Path(tempfile.mkdtemp()) / "url"
-        started = time.monotonic()
-        self.process = subprocess.Popen(
-            [
-                str(BIN / "commerce-sandbox"),
-                "serve",
-                "--port",
-                "0",
-                "--seed",
-                "1",
-                "--scale",
-                str(scale),
-                "--ready-file",
-                str(self.ready),
-                *options,
-            ]
-        )
-        while not (self.ready.exists() and self.ready.read_text()):
-            if self.process.poll() is not None:
-                sys.exit("bench: the sandbox did not start")
-            time.sleep(0.2)
-        self.url = self.ready.read_text()
-        self.startup_seconds = time.monotonic() - started
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait()
-
-
-def tap_files(workdir: Path, url: str, stream: str) -> list[str]:
-    config = workdir / "tap.json"
-    config.write_text(
-        json.dumps(
-            {
-                "base_url": f"{url}/zuora",
-                "client_id": "sandbox-zuora-client",
-                "client_secret": "sandbox-zuora-secret",
-                "start_date": "2020-01-01",
-            }
-        )
-    )
-    catalog = catalog_selecting(str(BIN / "tap-zuora-quickstart"), {stream})
+def tap_files(workdir: Path, sandbox: SandboxProcess, stream: str, **settings: object) -> list[str]:
+    """The Zuora tap's command line reading `stream` alone from `sandbox`, its files in
+    `workdir`."""
+    (workdir / "tap.json").write_text(json.dumps(ZUORA.config(sandbox, **settings)))
+    catalog = catalog_selecting(str(BIN / ZUORA.name), {stream})
     (workdir / "catalog.json").write_text(json.dumps(catalog))
     return [
-        str(BIN / "tap-zuora-quickstart"),
+        str(BIN / ZUORA.name),
         "--config",
-        str(config),
+        str(workdir / "tap.json"),
         "--catalog",
         str(workdir / "catalog.json"),
     ]
-
-
-def our_loader(workdir: Path, name: str, schema: str = "zuora") -> list[str]:
-    (workdir / f"{name}.json").write_text(
-        json.dumps({"database": str(workdir / f"{name}.duckdb"), "default_target_schema": schema})
-    )
-    return [str(BIN / "target-commerce-duckdb"), "--config", str(workdir / f"{name}.json")]
 
 
 def dlt_load(url: str, file_format: str, directory: Path) -> tuple[float, int]:
@@ -234,34 +189,23 @@ def zoho_rate_limited_backfill(scale: int) -> dict:
     (with their times), the most in any 60 s, 429s; wall time against requests / limit."""
     limit = 100
     work = Path(tempfile.mkdtemp(prefix="bench-zoho-", dir=BENCH))
-    sandbox = Sandbox(scale, "--rate-limit-per-minute", str(limit))
-    try:
+    with SandboxProcess("--rate-limit-per-minute", str(limit), scale=scale) as sandbox:
         config = work / "tap.json"
         config.write_text(
-            json.dumps(
-                {
-                    "base_url": f"{sandbox.url}/zoho/api/v1/partner",
-                    "accounts_url": f"{sandbox.url}/zoho/accounts",
-                    "client_id": "1000.SANDBOXZOHOPARTNERCLIENT",
-                    "client_secret": "sandbox-zoho-secret",
-                    "refresh_token": "1000.sandbox-zoho-refresh-token",
-                    "start_date": "2019-01-01",
-                    "requests_per_minute": limit,
-                }
-            )
+            json.dumps(ZOHO.config(sandbox, start_date="2019-01-01", requests_per_minute=limit))
         )
         log = work / "tap.log"
         started = time.monotonic()
         with log.open("w") as stderr:
             tap = subprocess.Popen(
-                [str(BIN / "tap-zoho-partner"), "--config", str(config)],
+                [str(BIN / ZOHO.name), "--config", str(config)],
                 stdout=subprocess.PIPE,
                 stderr=stderr,
                 # The METRIC lines (one per request, with its time) come at debug level only.
                 env={**os.environ, "TAP_ZOHO_PARTNER_LOGLEVEL": "debug"},
             )
             target = subprocess.Popen(
-                our_loader(work, "zoho", "zoho"),
+                loader.loader_config(work, "zoho", default_target_schema="zoho"),
                 stdin=tap.stdout,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -270,9 +214,7 @@ def zoho_rate_limited_backfill(scale: int) -> dict:
             if wait(tap)[0] or wait(target)[0]:
                 sys.exit(f"bench: the Zoho backfill failed; see {log}")
         seconds = time.monotonic() - started
-        served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())["zoho"]
-    finally:
-        sandbox.stop()
+        served = ZOHO.requests_served(sandbox)
     times, statuses = [], []
     for line in log.read_text().splitlines():
         if '"metric":"http_request_duration"' in line:
@@ -301,22 +243,32 @@ def zoho_rate_limited_backfill(scale: int) -> dict:
 
 
 def extraction(
-    sandbox: Sandbox, vendor: str, tap: str, config: dict, catalog: Path, work: Path
+    sandbox: SandboxProcess, tap: Tap, streams: set[str], work: Path, concurrency: int
 ) -> dict:
-    """One run of `tap` with `config` and `catalog`, its Singer output to a file: wall time, the
-    requests the sandbox served `vendor`, and the records written."""
-    (work / "tap.json").write_text(json.dumps(config))
-    urlopen(Request(f"{sandbox.url}/_control/stats/reset", method="POST")).read()
+    """One run of `tap` reading `streams` with `concurrency` requests in flight, its Singer
+    output to a file: wall time, the requests the sandbox served, and the records written."""
+    (work / "tap.json").write_text(json.dumps(tap.config(sandbox, max_concurrency=concurrency)))
+    (work / "catalog.json").write_text(json.dumps(catalog_selecting(str(BIN / tap.name), streams)))
+    sandbox.control.reset_stats()
     output = work / "out.singer"
     with output.open("wb") as out:
         seconds, _ = timed(
-            [str(BIN / tap), "--config", str(work / "tap.json"), "--catalog", str(catalog)],
+            [
+                str(BIN / tap.name),
+                "--config",
+                str(work / "tap.json"),
+                "--catalog",
+                str(work / "catalog.json"),
+            ],
             stdout=out,
         )
-    served = json.loads(urlopen(f"{sandbox.url}/_control/stats").read())[vendor]
     with output.open("rb") as singer:
         records = sum(1 for line in singer if line.startswith(b'{"type":"RECORD"'))
-    return {"seconds": round(seconds, 1), "requests": sum(served.values()), "records": records}
+    return {
+        "seconds": round(seconds, 1),
+        "requests": tap.requests_total(sandbox),
+        "records": records,
+    }
 
 
 def print_runs(figures: dict[str, dict]) -> None:
@@ -332,29 +284,13 @@ def zoom_concurrency(scale: int, latency_ms: int = 100) -> dict:
     """Wall time of detail-heavy extractions with one detail request at a time and with eight,
     each answer delayed `latency_ms`; the tap paced just under Zoom's Business+ limits."""
     work = Path(tempfile.mkdtemp(prefix="bench-zoom-", dir=BENCH))
-    sandbox = Sandbox(scale, "--latency-ms", str(latency_ms))
     figures: dict[str, dict] = {}
-    try:
-        for streams in (("subscriptions",), ("invoices",)):
-            catalog = catalog_selecting(str(BIN / "tap-zoom-commerce"), set(streams))
-            (work / "catalog.json").write_text(json.dumps(catalog))
+    with SandboxProcess("--latency-ms", str(latency_ms), scale=scale) as sandbox:
+        for stream in ("subscriptions", "invoices"):
             for workers in (1, 8):
-                config = {
-                    "api_url": f"{sandbox.url}/zoom/v2",
-                    "oauth_url": f"{sandbox.url}/zoom/oauth/token",
-                    "client_id": "sandbox-zoom-client",
-                    "client_secret": "sandbox-zoom-secret",
-                    "account_id": "sandbox-zoom-account",
-                    "start_date": "2020-01-01",
-                    "max_concurrency": workers,
-                    "light_requests_per_second": 75,
-                    "medium_requests_per_second": 55,
-                }
-                figures[f"{'+'.join(streams)}, {workers} in flight"] = extraction(
-                    sandbox, "zoom", "tap-zoom-commerce", config, work / "catalog.json", work
+                figures[f"{stream}, {workers} in flight"] = extraction(
+                    sandbox, ZOOM, {stream}, work, workers
                 )
-    finally:
-        sandbox.stop()
     speedups = {
         streams: round(
             figures[f"{streams}, 1 in flight"]["seconds"]
@@ -374,25 +310,12 @@ def adobe_concurrency(scale: int, latency_ms: int = 100) -> dict:
     """Wall time of the customers stream (the directory's listings, then one detail per customer)
     with one request at a time and with eight, each answer delayed `latency_ms`."""
     work = Path(tempfile.mkdtemp(prefix="bench-adobe-", dir=BENCH))
-    sandbox = Sandbox(scale, "--latency-ms", str(latency_ms))
     figures: dict[str, dict] = {}
-    try:
-        (work / "catalog.json").write_text(
-            json.dumps(catalog_selecting(str(BIN / "tap-adobe-vipmp"), {"customers"}))
-        )
+    with SandboxProcess("--latency-ms", str(latency_ms), scale=scale) as sandbox:
         for workers in (1, 8):
-            config = {
-                "api_url": f"{sandbox.url}/adobe",
-                "ims_url": f"{sandbox.url}/adobe",
-                "client_id": "sandbox-adobe-client",
-                "client_secret": "sandbox-adobe-secret",
-                "max_concurrency": workers,
-            }
             figures[f"customers, {workers} in flight"] = extraction(
-                sandbox, "adobe", "tap-adobe-vipmp", config, work / "catalog.json", work
+                sandbox, ADOBE, {"customers"}, work, workers
             )
-    finally:
-        sandbox.stop()
     speedup = round(
         figures["customers, 1 in flight"]["seconds"] / figures["customers, 8 in flight"]["seconds"],
         2,
@@ -408,10 +331,9 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
     results: dict[str, dict] = {}
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=BENCH))
 
-    sandbox = Sandbox(arguments.invoices_scale)
-    try:
-        tap = tap_files(work, sandbox.url, "invoices")
-        seconds, tap_memory, target_memory = pipeline(tap, our_loader(work, "e2e"))
+    with SandboxProcess(scale=arguments.invoices_scale) as sandbox:
+        tap = tap_files(work, sandbox, "invoices")
+        seconds, tap_memory, target_memory = pipeline(tap, loader.loader_config(work, "e2e"))
         rows = count_rows(work / "e2e.duckdb", "zuora.invoices")
         results["tap+loader end to end"] = {
             "records": rows,
@@ -430,7 +352,7 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
         for label, command, database, table in (
             (
                 "our loader (from the file)",
-                our_loader(work, "ours"),
+                loader.loader_config(work, "ours"),
                 work / "ours.duckdb",
                 "zuora.invoices",
             ),
@@ -467,14 +389,12 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
                 "rows_stored": stored,
                 "seconds": seconds,
             }
-    finally:
-        sandbox.stop()
 
     results.update(loader.loader_figures(work, captured, rows, timed))
     loader_1m = work / "million.singer"
     million = rekeyed(captured, loader_1m, max(1, round(1_000_000 / rows)))
     with loader_1m.open("rb") as stdin:
-        seconds, memory = timed(our_loader(work, "million"), stdin=stdin)
+        seconds, memory = timed(loader.loader_config(work, "million"), stdin=stdin)
     results["our loader, 1M records"] = {
         "records": million,
         "seconds": seconds,
@@ -484,11 +404,11 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
         work, *loader.split_stream(loader_1m, work), timed, million
     )
     if not arguments.skip_million:
-        sandbox = Sandbox(arguments.million_scale)
-        try:
+        # A world this large takes minutes to grow.
+        with SandboxProcess(scale=arguments.million_scale, startup_timeout=1800) as sandbox:
             output = work / "items.singer"
             with output.open("wb") as out:
-                seconds, memory = timed(tap_files(work, sandbox.url, "invoice_items"), stdout=out)
+                seconds, memory = timed(tap_files(work, sandbox, "invoice_items"), stdout=out)
             with output.open("rb") as singer:
                 items = sum(1 for line in singer if line.startswith(b'{"type":"RECORD"'))
             results["tap alone, ~1M invoice items"] = {
@@ -497,8 +417,6 @@ def zuora_throughput(arguments: argparse.Namespace) -> dict:
                 "tap_peak_mib": memory,
                 "sandbox_startup_seconds": sandbox.startup_seconds,
             }
-        finally:
-            sandbox.stop()
 
     for figures in results.values():
         figures["records_per_second"] = round(figures["records"] / figures["seconds"])

@@ -6,33 +6,23 @@ parallel). Prints wall time, requests and records of each, and the speedup."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
-from run import BENCH, BIN, Sandbox, catalog_selecting, extraction, print_runs
+from run import BENCH, extraction, print_runs
+
+from commerce_harness.sandbox import SandboxProcess
+from commerce_harness.taps import ZUORA
 
 
 def zuora_sliced(scale: int, latency_ms: int = 100, workers: int = 8) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-sliced-", dir=BENCH))
-    sandbox = Sandbox(scale, "--latency-ms", str(latency_ms))
-    tap = str(BIN / "tap-zuora-quickstart")
-    (work / "catalog.json").write_text(json.dumps(catalog_selecting(tap, {"invoices"})))
     figures: dict[str, dict] = {}
-    try:
+    with SandboxProcess("--latency-ms", str(latency_ms), scale=scale) as sandbox:
         for concurrency in (1, workers):
-            config = {
-                "base_url": f"{sandbox.url}/zuora",
-                "client_id": "sandbox-zuora-client",
-                "client_secret": "sandbox-zuora-secret",
-                "start_date": "2020-01-01",
-                "max_concurrency": concurrency,
-            }
             figures[f"invoices, {concurrency} in flight"] = extraction(
-                sandbox, "zuora", "tap-zuora-quickstart", config, work / "catalog.json", work
+                sandbox, ZUORA, {"invoices"}, work, concurrency
             )
-    finally:
-        sandbox.stop()
     sequential, sliced = (figures[f"invoices, {n} in flight"] for n in (1, workers))
     speedup = round(sequential["seconds"] / sliced["seconds"], 2)
     print(f"\nZuora invoices backfill at {latency_ms} ms latency: sequential pages vs time slices")

@@ -13,16 +13,19 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import requests
-from run import BENCH, BIN, ROOT, Sandbox, count_rows, dlt_load, tap_files, timed
+from run import BENCH, count_rows, dlt_load, tap_files, timed
 
-sys.path.insert(0, str(ROOT / "scripts"))
-from demo import DemoPlace  # the demo's isolation: its own warehouse and state
+from commerce_harness import ROOT
+from commerce_harness.pipeline import BIN, LOADER
+from commerce_harness.place import DemoPlace  # the demo's isolation: its warehouse and state
+from commerce_harness.sandbox import SandboxProcess
+from commerce_harness.taps import ZUORA
+from commerce_sandbox.vendors import zuora
 
 
 def bare_client(url: str) -> tuple[float, int]:
@@ -32,8 +35,8 @@ def bare_client(url: str) -> tuple[float, int]:
     token = session.post(
         f"{url}/zuora/oauth/token",
         data={
-            "client_id": "sandbox-zuora-client",
-            "client_secret": "sandbox-zuora-secret",
+            "client_id": zuora.CLIENT_ID,
+            "client_secret": zuora.CLIENT_SECRET,
             "grant_type": "client_credentials",
         },
     ).json()["access_token"]
@@ -47,10 +50,8 @@ def bare_client(url: str) -> tuple[float, int]:
             return time.monotonic() - started, rows
 
 
-def tap_alone(work: Path, url: str, concurrency: int) -> tuple[float, int]:
-    command = tap_files(work, url, "invoices")
-    config = json.loads(Path(command[2]).read_text())
-    Path(command[2]).write_text(json.dumps({**config, "max_concurrency": concurrency}))
+def tap_alone(work: Path, sandbox: SandboxProcess, concurrency: int) -> tuple[float, int]:
+    command = tap_files(work, sandbox, "invoices", max_concurrency=concurrency)
     output = work / f"tap-{concurrency}.singer"
     with output.open("wb") as out:
         seconds, _ = timed(command, stdout=out)
@@ -58,7 +59,7 @@ def tap_alone(work: Path, url: str, concurrency: int) -> tuple[float, int]:
         return seconds, sum(1 for line in singer if line.startswith(b'{"type":"RECORD"'))
 
 
-def through_meltano(work: Path, url: str) -> tuple[float, int]:
+def through_meltano(work: Path, sandbox: SandboxProcess) -> tuple[float, int]:
     project = work / "project"
     project.mkdir()
     shutil.copy(ROOT / "meltano.yml", project / "meltano.yml")
@@ -67,13 +68,13 @@ def through_meltano(work: Path, url: str) -> tuple[float, int]:
     env = {
         **os.environ,
         **place.meltano_env,
-        "TAP_ZUORA_QUICKSTART_BASE_URL": f"{url}/zuora",
+        **ZUORA.env(sandbox),
         "TAP_ZUORA_QUICKSTART_START_DATE": "2020-01-01",
         "TAP_ZUORA_QUICKSTART__SELECT": json.dumps(["invoices.*"]),
     }
     started = time.monotonic()
     subprocess.run(
-        [str(BIN / "meltano"), "run", "tap-zuora-quickstart", "target-commerce-duckdb"],
+        [str(BIN / "meltano"), "run", ZUORA.name, LOADER],
         cwd=project,
         env=env,
         check=True,
@@ -84,14 +85,13 @@ def through_meltano(work: Path, url: str) -> tuple[float, int]:
 
 def tap_path(scale: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-tap-", dir=BENCH))
-    sandbox = Sandbox(scale)
     figures: dict[str, dict] = {}
-    try:
+    with SandboxProcess(scale=scale) as sandbox:
         runs = {
             "bare HTTP client, pages in sequence": lambda: bare_client(sandbox.url),
-            "tap alone, pages in sequence": lambda: tap_alone(work, sandbox.url, 1),
-            "tap alone, time slices (4)": lambda: tap_alone(work, sandbox.url, 4),
-            "meltano run, tap + our loader": lambda: through_meltano(work, sandbox.url),
+            "tap alone, pages in sequence": lambda: tap_alone(work, sandbox, 1),
+            "tap alone, time slices (4)": lambda: tap_alone(work, sandbox, 4),
+            "meltano run, tap + our loader": lambda: through_meltano(work, sandbox),
             "dlt rest_api, parquet": lambda: dlt_load(sandbox.url, "parquet", work / "dlt"),
         }
         for label, run in runs.items():
@@ -101,8 +101,6 @@ def tap_path(scale: int) -> dict:
                 "records": rows,
                 "records_per_second": round(rows / seconds),
             }
-    finally:
-        sandbox.stop()
     rate = {label: each["records_per_second"] for label, each in figures.items()}
     ratios = {
         "tap (sequence) / bare client": rate["tap alone, pages in sequence"]

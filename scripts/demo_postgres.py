@@ -2,8 +2,8 @@
 into a throwaway PostgreSQL server, the four taps one after another and then all at once.
 
 Everything it writes lives under `--output` (default `output/demo-postgres/`); the server's cluster
-lives in a temporary directory and is removed at the end. Like `make demo` (scripts/demo.py, whose
-parts it uses) it never opens the project's `.meltano/` or production's warehouse.
+lives in a temporary directory and is removed at the end. Like `make demo` (scripts/demo.py; both
+run on commerce_harness) it never opens the project's `.meltano/` or production's warehouse.
 
 1. start `commerce-sandbox serve` (production's limits) and a PostgreSQL server on free ports;
 2. the backfill twice, from empty state and an empty database each time: sequential (each tap's
@@ -18,78 +18,28 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
 
-import demo
-from demo import (
-    DemoPlace,
-    Warehouse,
-    check_truth,
-    meltano,
-    place_from_arguments,
-    report,
-    start_sandbox,
-    taps_env,
+from commerce_harness import ROOT
+from commerce_harness.place import DemoPlace, place_from_arguments, run_tasks
+from commerce_harness.postgres import (
+    JOB,
+    PostgresServer,
+    PostgresWarehouse,
+    connection_env,
+    dbt_env,
 )
-from nightly import run_tasks
-
-from commerce_sandbox import SandboxControl
-from commerce_sandbox.postgres import PostgresServer, table_rows
-from commerce_taps_common.config.errors import env_var
-
-JOB = "nightly-postgres"
-LOADER = "target-commerce-postgres"
-DBT = "dbt-postgres"
-
-
-class PostgresWarehouse(Warehouse):
-    """One database of the server, read as demo.report and demo.check_truth read a warehouse."""
-
-    loader = LOADER
-
-    def __init__(self, server: PostgresServer, database: str) -> None:
-        self.server, self.database = server, database
-
-    def __enter__(self) -> PostgresWarehouse:
-        self.connection = self.server.connect(self.database)
-        return self
-
-    def rows(self, schema: str, table: str) -> tuple[list[str], list[dict]]:
-        return table_rows(self.connection, schema, table)
-
-
-def connection_env(server: PostgresServer, database: str) -> dict[str, str]:
-    """The loader's and dbt's connection settings as Meltano reads them from the environment."""
-    settings = {**server.settings, "database": database}
-    return {
-        env_var(plugin, name): str(value)
-        for plugin in (LOADER, DBT)
-        for name, value in settings.items()
-    }
-
-
-def dbt_env(output: Path, as_of: str) -> dict[str, str]:
-    """dbt-postgres on this repository's project, its files under `output`, the marts as of
-    `as_of` (the sandbox's day)."""
-    transform = demo.ROOT / "transform"
-    return {
-        env_var(DBT, "project_dir"): str(transform),
-        env_var(DBT, "profiles_dir"): str(transform / "profiles"),
-        env_var(DBT, "target_path"): str(output / "dbt" / "target"),
-        env_var(DBT, "log_path"): str(output / "dbt" / "logs"),
-        env_var(DBT, "as_of_date"): as_of,
-    }
+from commerce_harness.sandbox import SandboxProcess
+from commerce_harness.taps import sandbox_env
+from commerce_harness.warehouse import check_truth
 
 
 def night(place: DemoPlace, tasks: list[str], env: dict[str, str], parallel: bool) -> float:
     """The job's tasks in `place` (its own Meltano state); the wall time in seconds."""
-    demo.PLACE = place
 
     def run(arguments: list[str]) -> int:
-        meltano("run", *arguments, env=env)  # exits the demo, naming its log, if the run fails
+        place.meltano("run", *arguments, env=env)  # exits the demo, naming its log, if it fails
         return 0
 
     started = time.monotonic()
@@ -98,53 +48,47 @@ def night(place: DemoPlace, tasks: list[str], env: dict[str, str], parallel: boo
 
 
 def main() -> None:
-    root = place_from_arguments(__doc__.splitlines()[0], demo.ROOT / "output" / "demo-postgres")
+    root = place_from_arguments(__doc__.splitlines()[0], ROOT / "output" / "demo-postgres")
     sequential = replace(root, output=root.output / "sequential")
     concurrent = replace(root, output=root.output / "concurrent")
     for place in (root, sequential, concurrent):
         place.reset()
-        demo.PLACE = place
-        meltano("install")  # the plugins run from this venv: nothing to download
-    tasks = json.loads(meltano("job", "list", JOB, "--format=json"))["tasks"]
+        place.meltano("install")  # the plugins run from this venv: nothing to download
+    tasks = json.loads(root.meltano("job", "list", JOB, "--format=json"))["tasks"]
 
-    with tempfile.TemporaryDirectory() as scratch, PostgresServer() as server:
-        sandbox, url = start_sandbox(Path(scratch) / "sandbox-url")
-        try:
-            control = SandboxControl(url)
-            env = taps_env(control, url)
-            print(f"demo: sandbox at {url}, clock {control.now()}")
-            print(f"demo: PostgreSQL at {server.host}:{server.port} ({server.data})")
-            with server.connect("postgres", autocommit=True) as connection:
-                for place in (sequential, concurrent):  # a database each, named as its place
-                    connection.execute(f'CREATE DATABASE "{place.output.name}"')
+    with PostgresServer() as server, SandboxProcess(seed=1, scale=50, cwd=root.output) as sandbox:
+        control = sandbox.control
+        env = sandbox_env(sandbox)
+        print(f"demo: sandbox at {sandbox.url}, clock {control.now()}")
+        print(f"demo: PostgreSQL at {server.host}:{server.port} ({server.data})")
+        with server.connect("postgres", autocommit=True) as connection:
+            for place in (sequential, concurrent):  # a database each, named as its place
+                connection.execute(f'CREATE DATABASE "{place.output.name}"')
 
-            walls = {}
-            for place, parallel in ((sequential, False), (concurrent, True)):
-                how = "concurrent" if parallel else "sequential"
-                database = place.output.name
-                env.update(connection_env(server, database))
-                env.update(dbt_env(place.output, control.now()[:10]))
-                control.reset_stats()
-                print(f"\ndemo: run 1 (backfill), {how}")
-                walls[how] = night(place, tasks, env, parallel)
-                warehouse = PostgresWarehouse(server, database)
-                report(f"run 1 (backfill), {how}", control, walls[how], warehouse)
-            print(
-                f"\n== the backfill night: sequential {walls['sequential']:.0f} s, concurrent "
-                f"{walls['concurrent']:.0f} s (concurrent / sequential = "
-                f"{walls['concurrent'] / walls['sequential']:.2f})"
-            )
-
-            changes = control.advance(days=1)
+        walls = {}
+        for place, parallel in ((sequential, False), (concurrent, True)):
+            how = "concurrent" if parallel else "sequential"
+            database = place.output.name
+            env.update(connection_env(server, database))
+            env.update(dbt_env(place.output, control.now()[:10]))
             control.reset_stats()
-            print(f"\ndemo: advanced the sandbox clock one day: {json.dumps(changes)}")
-            env.update(dbt_env(concurrent.output, control.now()[:10]))
-            seconds = night(concurrent, tasks, env, True)
-            report("run 2 (incremental), concurrent", control, seconds, warehouse)
-            equal = check_truth(control, warehouse)
-        finally:
-            sandbox.terminate()
-            sandbox.wait(timeout=30)
+            print(f"\ndemo: run 1 (backfill), {how}")
+            walls[how] = night(place, tasks, env, parallel)
+            warehouse = PostgresWarehouse(server, database)
+            place.report(f"run 1 (backfill), {how}", control, walls[how], warehouse)
+        print(
+            f"\n== the backfill night: sequential {walls['sequential']:.0f} s, concurrent "
+            f"{walls['concurrent']:.0f} s (concurrent / sequential = "
+            f"{walls['concurrent'] / walls['sequential']:.2f})"
+        )
+
+        changes = control.advance(days=1)
+        control.reset_stats()
+        print(f"\ndemo: advanced the sandbox clock one day: {json.dumps(changes)}")
+        env.update(dbt_env(concurrent.output, control.now()[:10]))
+        seconds = night(concurrent, tasks, env, True)
+        concurrent.report("run 2 (incremental), concurrent", control, seconds, warehouse)
+        equal = check_truth(control, warehouse)
 
     if not equal:
         sys.exit("demo: the warehouse differs from the sandbox truth")

@@ -23,10 +23,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from commerce_harness.place import run_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -46,30 +46,6 @@ def job_tasks(project: Path, environment: list[str], job: str = JOB) -> list[str
     if listed.returncode != 0:
         sys.exit(f"nightly: `meltano job list {job}` failed: {listed.stderr.strip()[-500:]}")
     return json.loads(listed.stdout)["tasks"]
-
-
-def run_tasks(tasks: list[str], run: Callable[[list[str]], int], parallel: bool) -> list[str]:
-    """Every task through `run` (its `meltano run` arguments -> exit code), the taps' at once
-    when `parallel`, then the others in order; prints how each ended and how long it took, and
-    returns the tasks that failed."""
-
-    def timed(task: str) -> int:
-        started = time.monotonic()
-        exit_code = run(task.split())
-        outcome = "loaded" if exit_code == 0 else f"FAILED (exit {exit_code})"
-        print(
-            f"nightly: {task.split()[0]}: {outcome} in {time.monotonic() - started:.0f} s",
-            flush=True,
-        )
-        return exit_code
-
-    concurrent = [task for task in tasks if parallel and task.startswith("tap-")]
-    with ThreadPoolExecutor(max(len(concurrent), 1)) as pool:
-        exits = dict(zip(concurrent, pool.map(timed, concurrent), strict=True))
-    for task in tasks:
-        if task not in exits:
-            exits[task] = timed(task)
-    return [task for task in tasks if exits[task] != 0]
 
 
 def freshness_tasks(tasks: list[str]) -> list[str]:

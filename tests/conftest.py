@@ -1,18 +1,23 @@
-"""Fixtures every test file may use: sandboxes started on demand and stopped after their scope."""
+"""Fixtures every test file may use (sandboxes started on demand and stopped after their scope, a
+throwaway PostgreSQL server), and each test's kind marker from its folder: tests/unit,
+tests/integration, tests/e2e (pyproject.toml says what each means)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from commerce_harness.postgres import PostgresServer
 from commerce_sandbox import SandboxServer
 from commerce_sandbox.clock import START_DAY_ENV, default_start_day, parse_start_day
-from commerce_sandbox.postgres import PostgresServer
 
 StartSandbox = Callable[..., SandboxServer]
+KINDS = ("unit", "integration", "e2e")
+TESTS = Path(__file__).parent
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,6 +33,14 @@ def pytest_configure(config: pytest.Config) -> None:
     # Through the environment, so sandboxes started in subprocesses (demo, chaos) start there too.
     if day := config.getoption("--sandbox-start-day"):
         os.environ[START_DAY_ENV] = parse_start_day(day).isoformat()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The folder is the kind: `-m "not e2e"` and the like select by it."""
+    for item in items:
+        kind = item.path.relative_to(TESTS).parts[0]
+        assert kind in KINDS, f"{item.path}: a test belongs in tests/unit, integration or e2e"
+        item.add_marker(kind)
 
 
 def pytest_report_header() -> str:

@@ -13,10 +13,10 @@ import uuid
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import pipeline
 import requests
 
-from commerce_taps_common.catalog import catalog_selecting
+from commerce_harness import pipeline
+from commerce_harness.catalog import catalog_selecting
 from commerce_webhooks.signing import signature
 
 SECRET = "zoom-webhook-secret-never-logged"
@@ -103,7 +103,7 @@ def load(workdir: Path, read: EventsRead, warehouse_dir: Path) -> None:
 def warehouse_diff(sandbox: Any, warehouse_dir: Path):
     import duckdb
 
-    from commerce_sandbox.reconcile import compare_table
+    from commerce_harness.reconcile import compare_table
 
     with duckdb.connect(str(warehouse_dir / "warehouse.duckdb"), read_only=True) as connection:
         return compare_table(

@@ -1,4 +1,4 @@
-"""Catalog helpers for scripts that run a tap by hand (tests, benchmarks, one-off backfills)."""
+"""A tap's catalog with some streams selected, for running a tap by hand (tests, benchmarks)."""
 
 from __future__ import annotations
 

@@ -1,20 +1,19 @@
-"""Chaos nights (`make chaos`): each tap's task of the nightly job, run by `meltano run` with
-Meltano's real state backend, night after night against the sandbox while the sandbox injects a
-random fault plan and, on some nights, the tap, the loader or Meltano itself is SIGKILLed and the
-job is run again. After every night the warehouse must equal the sandbox's truth row by row and
-field by field, hold no duplicate key, and Meltano's saved state must claim no more than the
-warehouse holds; the same state check runs right after every kill, before the rerun. A night is
-a simulated day but seconds of the wall clock; the taps' refreshes and sweeps count runs, not
-days, so they come as they would in production with nothing moved by hand.
+"""Chaos nights (`make chaos`, scripts/chaos.py): each tap's task of the nightly job, run by
+`meltano run` with Meltano's real state backend, night after night against the sandbox while the
+sandbox injects a random fault plan and, on some nights, the tap, the loader or Meltano itself is
+SIGKILLed and the job is run again. After every night the warehouse must equal the sandbox's truth
+row by row and field by field, hold no duplicate key, and Meltano's saved state must claim no more
+than the warehouse holds; the same state check runs right after every kill, before the rerun. A
+night is a simulated day but seconds of the wall clock; the taps' refreshes and sweeps count runs,
+not days, so they come as they would in production with nothing moved by hand.
 
 Everything a night writes lives under `--output` (a temporary directory by default), one
-`DemoPlace` per tap (scripts/demo.py): warehouse, Meltano's system database and run directory.
-Exit 0 only if no row was lost, duplicated or left different on any night.
+`DemoPlace` per tap (commerce_harness.place): warehouse, Meltano's system database and run
+directory. A tally per tap counts rows lost, duplicated or left different on any night.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -22,8 +21,6 @@ import random
 import signal
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -34,14 +31,17 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from demo import BIN, ROOT, TAPS, DemoPlace, DemoTap
 from meltano.core.state_store.db import DBStateStoreManager
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from commerce_harness import ROOT
+from commerce_harness.pipeline import BIN, LOADER
+from commerce_harness.place import DemoPlace
+from commerce_harness.reconcile import RESHAPES, canonical, compare_table, warehouse_rows
+from commerce_harness.taps import Tap
 from commerce_sandbox import SandboxControl, SandboxServer
-from commerce_sandbox.reconcile import RESHAPES, canonical, compare_table, warehouse_rows
-from commerce_sandbox.vendors.adobe.world import HISTORY_DAYS as ADOBE_HISTORY_DAYS
+from commerce_taps_common.config.errors import env_var
 
 #: Seconds a tap waits for one answer; a stalled answer is held longer than this.
 REQUEST_TIMEOUT_SECONDS = 2
@@ -182,7 +182,7 @@ def victim_pid(meltano_pid: int, victim: str, tap_name: str) -> int | None:
     """The pid of the tap's or the loader's process under this `meltano run`, or Meltano's."""
     if victim == "meltano":
         return meltano_pid
-    executable = tap_name if victim == "tap" else "target-commerce-duckdb"
+    executable = tap_name if victim == "tap" else LOADER
     for pid, command in group_processes(meltano_pid).items():
         # The plugin's console script is its interpreter's first argument (Meltano's own
         # command line names both plugins too, as bare words).
@@ -243,7 +243,7 @@ class ChaosTap:
 
     def __init__(
         self,
-        tap: DemoTap,
+        tap: Tap,
         sandbox: SandboxServer,
         place: DemoPlace,
         *,
@@ -259,20 +259,17 @@ class ChaosTap:
         self.meltano_killed_at = -MELTANO_STALE_SECONDS
 
     def settings_env(self) -> dict[str, str]:
-        prefix = self.tap.name.upper().replace("-", "_")
         env = {
-            **self.tap.env(self.sandbox.url),
-            f"{prefix}_REQUEST_TIMEOUT": str(REQUEST_TIMEOUT_SECONDS),
-            f"{prefix}_RUN_SUMMARY_DIR": str(self.place.output / "runs"),
+            **self.tap.env(self.sandbox),
+            env_var(self.tap.name, "request_timeout"): str(REQUEST_TIMEOUT_SECONDS),
         }
         if self.tap.vendor == "zoho":
-            env[f"{prefix}_REQUESTS_PER_MINUTE"] = str(int(ZOHO_RATE_PER_MINUTE * 0.9))
-            env[f"{prefix}_TOKEN_THROTTLE_WAIT_SECONDS"] = str(ZOHO_THROTTLE_WAIT_SECONDS)
-        if self.tap.vendor == "adobe":
-            start = dt.date.fromisoformat(self.control.now()[:10]) - dt.timedelta(
-                days=ADOBE_HISTORY_DAYS
+            env[env_var(self.tap.name, "requests_per_minute")] = str(
+                int(ZOHO_RATE_PER_MINUTE * 0.9)
             )
-            env[f"{prefix}_PRICE_LIST_START_MONTH"] = start.strftime("%Y%m")
+            env[env_var(self.tap.name, "token_throttle_wait_seconds")] = str(
+                ZOHO_THROTTLE_WAIT_SECONDS
+            )
         return env
 
     def requests_served(self) -> int:
@@ -293,7 +290,7 @@ class ChaosTap:
             "run",
             *(["--force"] if force else []),
             self.tap.name,
-            "target-commerce-duckdb",
+            LOADER,
         ]
         with self.place.log.open("a") as log:
             log.write(f"\n$ meltano {' '.join(command)}\n")
@@ -339,7 +336,7 @@ class ChaosTap:
         """Meltano's state for this task, partial state merged onto the completed one as
         `meltano state get` does."""
         with self.state_store() as store:
-            state = store.get(self.tap.state_id)
+            state = store.get(self.tap.state_id())
             return json.loads(state.json_merged()) if state else {}
 
     def night(self, number: int, plan: NightPlan, tally: TapTally) -> None:
@@ -503,7 +500,7 @@ def overclaims(
 
 
 def run_nights(
-    tap: DemoTap,
+    tap: Tap,
     nights: int,
     *,
     seed: int,
@@ -593,50 +590,8 @@ def table(tallies: list[TapTally]) -> str:
     return "\n".join([header, *body])
 
 
-def run_taps(taps: list[DemoTap], nights: int, *, jobs: int, **options: Any) -> list[TapTally]:
+def run_taps(taps: list[Tap], nights: int, *, jobs: int, **options: Any) -> list[TapTally]:
     """`run_nights` for each tap, `jobs` taps at a time (each has its own sandbox and place; a
     night spends much of its time waiting out back-offs and stalls), tallies in `taps`' order."""
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(lambda tap: run_nights(tap, nights, **options), taps))
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nights", type=int, default=30, help="nights per tap (default 30)")
-    parser.add_argument("--seed", type=int, default=1, help="seeds the worlds and the plans")
-    parser.add_argument("--scale", type=int, default=10, help="accounts per vendor world")
-    parser.add_argument("--kill-probability", type=float, default=0.3)
-    parser.add_argument(
-        "--max-faults", type=int, default=4, help="faults injected per night, at most"
-    )
-    parser.add_argument("--jobs", type=int, default=2, help="taps run at once (default 2)")
-    parser.add_argument(
-        "--taps", nargs="*", default=[tap.name for tap in TAPS], help="default: all four"
-    )
-    parser.add_argument("--output", type=Path, help="directory to keep (default a temporary one)")
-    arguments = parser.parse_args()
-    taps = [tap for tap in TAPS if tap.name in arguments.taps]
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="chaos-") as scratch:
-        tallies = run_taps(
-            taps,
-            arguments.nights,
-            jobs=arguments.jobs,
-            seed=arguments.seed,
-            scale=arguments.scale,
-            output=(arguments.output or Path(scratch)).resolve(),
-            kill_probability=arguments.kill_probability,
-            max_faults=arguments.max_faults,
-            log=lambda line: print(line, flush=True),
-        )
-    print(f"\nchaos: {arguments.nights} nights per tap in {time.monotonic() - started:.0f} s")
-    print(table(tallies))
-    for tally in tallies:
-        for finding in tally.findings:
-            print(f"finding: {finding}")
-    if not all(tally.clean for tally in tallies):
-        sys.exit("chaos: the warehouse or the state differed from the truth (findings above)")
-
-
-if __name__ == "__main__":
-    main()

@@ -12,7 +12,8 @@ directory (which that user can reach; pytest's own directories are private to ro
         server.connect()  # a psycopg connection to the warehouse database
 
 Also here: the rows of a warehouse table, read back exactly for the reconciliation
-(commerce_sandbox.reconcile.compare_rows).
+(commerce_harness.reconcile.compare_rows), and the settings that point the nightly-postgres job's
+loader and dbt at a server.
 """
 
 from __future__ import annotations
@@ -35,9 +36,15 @@ from typing import Any
 import psycopg
 from psycopg.types.json import set_json_loads
 
+from commerce_harness.warehouse import TRANSFORM, Warehouse
+from commerce_taps_common.config.errors import env_var
+
 USER = "postgres"  # the cluster's superuser
 DATABASE = "warehouse"
 UNPRIVILEGED = "nobody"  # who runs the server when we are root
+JOB = "nightly-postgres"
+LOADER = "target-commerce-postgres"
+DBT = "dbt-postgres"
 
 
 class PostgresError(RuntimeError):
@@ -247,3 +254,41 @@ def table_rows(
     cursor = connection.execute(f'SELECT * FROM "{schema}"."{table}"')
     columns = [column.name for column in cursor.description]
     return columns, [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+
+
+class PostgresWarehouse(Warehouse):
+    """One database of the server, read as the demo reads a warehouse."""
+
+    loader = LOADER
+
+    def __init__(self, server: PostgresServer, database: str) -> None:
+        self.server, self.database = server, database
+
+    def __enter__(self) -> PostgresWarehouse:
+        self.connection = self.server.connect(self.database)
+        return self
+
+    def rows(self, schema: str, table: str) -> tuple[list[str], list[dict]]:
+        return table_rows(self.connection, schema, table)
+
+
+def connection_env(server: PostgresServer, database: str) -> dict[str, str]:
+    """The loader's and dbt's connection settings as Meltano reads them from the environment."""
+    settings = {**server.settings, "database": database}
+    return {
+        env_var(plugin, name): str(value)
+        for plugin in (LOADER, DBT)
+        for name, value in settings.items()
+    }
+
+
+def dbt_env(output: Path, as_of: str) -> dict[str, str]:
+    """dbt-postgres on this repository's project, its files under `output`, the marts as of
+    `as_of` (the sandbox's day)."""
+    return {
+        env_var(DBT, "project_dir"): str(TRANSFORM),
+        env_var(DBT, "profiles_dir"): str(TRANSFORM / "profiles"),
+        env_var(DBT, "target_path"): str(output / "dbt" / "target"),
+        env_var(DBT, "log_path"): str(output / "dbt" / "logs"),
+        env_var(DBT, "as_of_date"): as_of,
+    }

@@ -1,6 +1,7 @@
-"""A warehouse of all four vendors, loaded the way the nightly job loads it (each tap piped into
-the loader against one sandbox, into one DuckDB file, run again from its state), and dbt run on
-it the way the job runs it."""
+"""Warehouses as the demo and the tests read them back: rows per table, each table against the
+sandbox's truth; a warehouse of all four vendors loaded the way the nightly job loads it (each tap
+piped into the loader against one sandbox, into one DuckDB file, run again from its state), and
+dbt run on it the way the job runs it."""
 
 from __future__ import annotations
 
@@ -10,13 +11,77 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from pipeline import BIN, TAPS, fast_zoho
+import duckdb
 
-from commerce_sandbox import SandboxServer
+from commerce_harness import ROOT
+from commerce_harness.pipeline import BIN, LOADER
+from commerce_harness.reconcile import compare_rows, warehouse_rows
+from commerce_harness.taps import TAPS, Sandbox, fast_zoho
+from commerce_sandbox import SandboxControl
+from commerce_sandbox.vendor import StreamKey
+
+TRANSFORM = ROOT / "transform"
+
+
+class Warehouse:
+    """What the demo reads from a warehouse (`with` opens its connection): rows per table, each
+    table's rows, and the loader whose name is in the taps' state ids."""
+
+    loader: str
+    connection: Any
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.connection.close()
+
+    def count(self, schema: str, table: str) -> int:
+        return self.connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+
+    def rows(self, schema: str, table: str) -> tuple[list[str], list[dict]]:
+        raise NotImplementedError
+
+
+class DuckDBWarehouse(Warehouse):
+    loader = LOADER
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> DuckDBWarehouse:
+        self.connection = duckdb.connect(str(self.path), read_only=True)
+        return self
+
+    def rows(self, schema: str, table: str) -> tuple[list[str], list[dict]]:
+        return warehouse_rows(self.connection, schema, table)
+
+
+def check_truth(
+    control: SandboxControl,
+    warehouse: Warehouse,
+    extra: tuple[tuple[str, str, StreamKey], ...] = (),
+) -> bool:
+    """Every table (of the taps, and `extra` (vendor, stream, key) ones) against the sandbox's
+    truth, one line each; whether all are equal."""
+    print("\n== warehouse versus sandbox truth")
+    tables = [(tap.vendor, stream, key) for tap in TAPS for stream, key in tap.keys.items()]
+    with warehouse as opened:
+        diffs = [
+            compare_rows(
+                vendor,
+                stream,
+                *opened.rows(vendor, stream),
+                control.truth(vendor, stream),
+                vendor=vendor,
+                key=key,
+            )
+            for vendor, stream, key in (*tables, *extra)
+        ]
+    for diff in diffs:
+        print(f"   {diff.summary()}")
+    return all(diff.equal for diff in diffs)
 
 
 def load_all(
-    sandbox: SandboxServer, warehouse_dir: Path, states: dict[str, Any] | None = None
+    sandbox: Sandbox, warehouse_dir: Path, states: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Run every tap into `warehouse_dir`/warehouse.duckdb, incrementally from `states` (each
     vendor's last state) when given; answer the new states."""
@@ -33,10 +98,6 @@ def load_all(
         .state
         for tap in TAPS
     }
-
-
-ROOT = Path(__file__).resolve().parents[1]
-TRANSFORM = ROOT / "transform"
 
 
 def run_dbt(

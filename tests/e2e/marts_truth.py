@@ -14,7 +14,7 @@ from commerce_sandbox import SandboxControl
 CENT = Decimal("0.01")
 VENDORS = ("zuora", "zoho", "zoom", "adobe")
 FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
-REGIONS_SEED = Path(__file__).resolve().parents[1] / "transform/seeds/adobe_country_regions.csv"
+REGIONS_SEED = Path(__file__).resolve().parents[2] / "transform/seeds/adobe_country_regions.csv"
 
 Money = dict[tuple, Decimal]
 

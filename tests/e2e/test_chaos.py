@@ -6,16 +6,15 @@ warehouse holds. Plus the state check itself, on hand-made cases, so it is known
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-import chaos
-from demo import TAPS
+from commerce_harness import chaos
+from commerce_harness.taps import TAPS
 
 NIGHTS = 3
 
 
+@pytest.mark.slow
 def test_three_chaos_nights_per_tap_lose_and_duplicate_nothing(tmp_path):
     tallies = chaos.run_taps(
         list(TAPS),

@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import marts_truth
 import pytest
-from pipeline import ZOOM
-from warehouse import TRANSFORM, failed_nodes, load_all, run_dbt
 
+from commerce_harness.taps import ZOOM
+from commerce_harness.warehouse import TRANSFORM, failed_nodes, load_all, run_dbt
 from commerce_sandbox import SandboxServer
 
 PARTITION = ("NA", "COM", "USD", "STANDARD")

@@ -10,7 +10,8 @@ import math
 
 import duckdb
 import pytest
-from pipeline import ADOBE
+
+from commerce_harness.taps import ADOBE
 
 
 def test_backfill_then_a_month_later_equal_truth(sandboxes, tmp_path):

@@ -9,9 +9,9 @@ import datetime as dt
 
 import duckdb
 import pytest
-from pipeline import ZOHO, fast_zoho
 
-from commerce_sandbox.reconcile import compare_table
+from commerce_harness.reconcile import compare_table
+from commerce_harness.taps import ZOHO, fast_zoho
 
 
 @pytest.mark.parametrize("envelope", ["has_more", "has_more_page", "array"])

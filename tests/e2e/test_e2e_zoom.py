@@ -9,7 +9,8 @@ import datetime as dt
 
 import duckdb
 import pytest
-from pipeline import ZOOM
+
+from commerce_harness.taps import ZOOM
 
 
 def test_backfill_then_nightly_runs_equal_truth_including_old_invoices_paid_late(

@@ -11,7 +11,8 @@ import time
 
 import duckdb
 import pytest
-from pipeline import ZUORA
+
+from commerce_harness.taps import ZUORA
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 import duckdb
-from pipeline import BIN, run_pipeline, target_config
 
+from commerce_harness.pipeline import BIN, run_pipeline, target_config
 from commerce_sandbox import SandboxServer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROD_STATE_ID = "prod:tap-zuora-quickstart-to-target-commerce-duckdb"
 PROD_STATE = {"singer_state": {"bookmarks": {"invoices": {"replication_key_value": "2026-01-01"}}}}
 

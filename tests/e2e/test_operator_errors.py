@@ -14,19 +14,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pipeline import ADOBE, BIN, SECRET, ZOHO, ZOOM, ZUORA, fast_zoho
 
+from commerce_harness.pipeline import BIN, SECRET
+from commerce_harness.taps import ADOBE, ZOHO, ZOOM, ZUORA, fast_zoho
 from commerce_taps_common.config.errors import env_var
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TAPS = {tap.name: tap for tap in (ZUORA, ZOHO, ZOOM, ADOBE)}
-# The settings that point each tap at its hosts (all of them, token endpoints too).
-URL_SETTINGS = {
-    "tap-zuora-quickstart": ("base_url",),
-    "tap-zoho-partner": ("base_url", "accounts_url"),
-    "tap-zoom-commerce": ("api_url", "oauth_url"),
-    "tap-adobe-vipmp": ("api_url", "ims_url"),
-}
 
 
 def closed_port() -> int:
@@ -42,7 +36,7 @@ def offline_config(tap: str, base: str) -> dict:
     config = {"client_id": "an-id", "client_secret": "a-secret", secret_setting: SECRET}
     if tap == "tap-zoom-commerce":
         config["account_id"] = "an-account"
-    return config | {setting: f"{base}/{setting}" for setting in URL_SETTINGS[tap]}
+    return config | {setting: f"{base}/{setting}" for setting in TAPS[tap].urls}
 
 
 def the_one_error_line(result: subprocess.CompletedProcess, exit_code: int = 2) -> str:
@@ -102,7 +96,7 @@ def test_a_refused_connection_names_url_setting_and_the_sandbox(tmp_path, tap):
     result = TAPS[tap].run_tap(tmp_path, offline_config(tap, base), timeout=60)
     line = the_one_error_line(result)
     # The token endpoint is asked first: its setting is the one named.
-    setting = next(name for name in URL_SETTINGS[tap] if f"{base}/{name}" in line)
+    setting = next(name for name in TAPS[tap].urls if f"{base}/{name}" in line)
     assert f"config error: {setting}: cannot connect to {base}/{setting}" in line, line
     assert "(connection refused)" in line
     assert f"({env_var(tap, setting)})" in line
@@ -152,7 +146,7 @@ def test_a_typo_in_a_choice_under_meltano_is_the_taps_one_line_with_the_valid_va
 ):
     project, env = meltano_project(tmp_path)
     for setting, value in offline_config(tap, "http://127.0.0.1:9").items():
-        if setting not in URL_SETTINGS[tap]:
+        if setting not in TAPS[tap].urls:
             env[env_var(tap, setting)] = value
     env[env_var(tap, "data_center")] = "europe"
     result = subprocess.run(
@@ -173,9 +167,7 @@ def test_nightly_loads_every_vendor_it_can_and_names_the_one_that_failed(sandbox
     }
     for tap in (ZUORA, ZOHO, ZOOM, ADOBE):
         env[env_var(tap.name, "run_summary_dir")] = str(runs)
-        for setting, value in tap.sandbox_settings(sandbox).items():
-            if setting in (*URL_SETTINGS[tap.name], "price_list_start_month"):
-                env[env_var(tap.name, setting)] = value
+        env |= tap.env(sandbox)
     # Zoom is down tonight.
     env["TAP_ZOOM_COMMERCE_OAUTH_URL"] = f"http://127.0.0.1:{closed_port()}/zoom/oauth/token"
     result = subprocess.run(

@@ -15,17 +15,13 @@ import time
 from pathlib import Path
 
 import pytest
-from pipeline import fast_zoho
-from warehouse import failed_nodes
 
-from commerce_sandbox.postgres import table_rows
-from commerce_sandbox.reconcile import compare_rows
+from commerce_harness import ROOT
+from commerce_harness.postgres import JOB, LOADER, connection_env, dbt_env, table_rows
+from commerce_harness.reconcile import compare_rows
+from commerce_harness.taps import TAPS, fast_zoho, sandbox_env
+from commerce_harness.warehouse import failed_nodes
 from commerce_taps_common.config.errors import env_var
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from demo import TAPS, taps_env  # noqa: E402
-from demo_postgres import JOB, LOADER, connection_env, dbt_env  # noqa: E402
 
 TABLES = [(tap.vendor, stream, key) for tap in TAPS for stream, key in tap.keys.items()]
 
@@ -47,7 +43,7 @@ class Night:
             **connection_env(postgres, postgres.database),
         }
         self.output = tmp_path
-        self.env.update(taps_env(sandbox.control, sandbox.url))
+        self.env.update(sandbox_env(sandbox))
         for tap in TAPS:
             self.env[env_var(tap.name, "run_summary_dir")] = str(tmp_path / "runs")
 

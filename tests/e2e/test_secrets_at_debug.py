@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import base64
 import stat
-import sys
 from pathlib import Path
 
 import pytest
 
+from commerce_harness import ROOT
+from commerce_harness.chaos import VENDOR_CHAOS, ChaosTap
+from commerce_harness.place import DemoPlace
+from commerce_harness.taps import TAPS
 from commerce_sandbox.vendors import adobe, zoho, zoom, zuora
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from chaos import VENDOR_CHAOS, ChaosTap
-from demo import ROOT, TAPS, DemoPlace
 
 WEBHOOK_SECRET = "webhook-secret-never-logged-3f9a"
 FAULTS = ("429", "truncate", "expire_token")

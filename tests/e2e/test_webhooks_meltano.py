@@ -13,12 +13,12 @@ import subprocess
 from pathlib import Path
 
 import duckdb
-from pipeline import BIN
 from webhook_helpers import SECRET, post, quote_event, signed
 
+from commerce_harness.pipeline import BIN
 from commerce_webhooks.process import free_port, wait_until_healthy
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_utility_receives_and_the_zoom_events_job_loads_the_warehouse(tmp_path):

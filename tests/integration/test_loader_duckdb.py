@@ -11,7 +11,8 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from pipeline import BIN
+
+from commerce_harness.pipeline import BIN
 
 SCHEMA = {
     "type": "object",

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from pipeline import TAPS, fast_zoho
 from singer_sdk.contrib.batch_encoder_jsonl import JSONLinesBatcher
 from singer_sdk.contrib.batch_encoder_parquet import ParquetBatcher
 from singer_sdk.helpers._batch import BatchConfig
@@ -24,6 +23,8 @@ from test_loader_duckdb import (
     states_of,
     write_lines,
 )
+
+from commerce_harness.taps import TAPS, fast_zoho
 
 # Stamped per batch or per run, not per record: they differ between any two loads.
 LOAD_STAMPS = {"_sdc_received_at", "_sdc_batched_at", "_sdc_sequence", "_sdc_sync_started_at"}

@@ -12,11 +12,11 @@ import time
 from decimal import Decimal
 
 import pytest
-from pipeline import BIN, SECRET, assert_one_line_config_error
 from test_loader_duckdb import SCHEMA, record, schema_message, write_lines
 from test_loader_versions import full_table
 
-from commerce_sandbox.postgres import free_port
+from commerce_harness.pipeline import BIN, SECRET, assert_one_line_config_error
+from commerce_harness.postgres import free_port
 
 UPSTREAM, OURS = "target-postgres", "target-commerce-postgres"
 _schemas = itertools.count()

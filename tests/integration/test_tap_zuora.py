@@ -8,9 +8,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from pipeline import BIN, ZUORA
 
-from commerce_taps_common.catalog import catalog_selecting
+from commerce_harness.catalog import catalog_selecting
+from commerce_harness.pipeline import BIN
+from commerce_harness.taps import ZUORA
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pipeline import SECRET, ZUORA, assert_one_line_config_error
+
+from commerce_harness.pipeline import SECRET, assert_one_line_config_error
+from commerce_harness.taps import ZUORA
 
 BASE = {"client_id": "sandbox-zuora-client", "client_secret": SECRET, "data_center": "us-test"}
 

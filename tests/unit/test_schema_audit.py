@@ -17,7 +17,7 @@ from vendor_specs import zoom_openapi, zuora_openapi
 
 from commerce_taps_common.records.normalise import record_normaliser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
 
 # Where the spec documents each stream's records: Zoom by response (path, method, list key, or

@@ -1,0 +1,243 @@
+"""The per-tap table: each tap's executable, the sandbox vendor it reads (also its warehouse
+schema) and its settings against a sandbox, and what the tests and the demo do with one tap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import duckdb
+
+from commerce_harness.pipeline import (
+    LOADER,
+    PipelineRun,
+    TapOutput,
+    read_singer,
+    run_pipeline,
+    run_tap,
+    start_pipeline,
+    target_config,
+)
+from commerce_harness.reconcile import compare_table
+from commerce_sandbox import SandboxControl
+from commerce_sandbox.vendor import StreamKey
+from commerce_sandbox.vendors import VENDORS, adobe, zoho, zoom, zuora
+from commerce_sandbox.vendors.adobe.world import FLEX_COUNTRIES, HISTORY_DAYS, PARTITIONS
+from commerce_taps_common.config.errors import env_var
+
+
+class Sandbox(Protocol):
+    """A running sandbox, in this process (SandboxServer) or a child (SandboxProcess)."""
+
+    url: str
+
+    @property
+    def control(self) -> SandboxControl: ...
+
+
+def _no_world_settings(control: SandboxControl) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Tap:
+    """One vendor's tap: its executable, the sandbox vendor it reads (also the warehouse schema),
+    the settings that point it at a sandbox, and the tests' other settings."""
+
+    name: str
+    vendor: str
+    urls: dict[str, str]  # setting -> path under the sandbox's URL
+    # The credentials the sandbox accepts and the suite's other settings (the `sandbox`
+    # environment of meltano.yml holds the same, so the demo passes only the URLs).
+    settings: dict[str, Any]
+    # Settings that follow the sandbox's simulated days, which a fixed file cannot hold.
+    world_settings: Callable[[SandboxControl], dict[str, Any]] = field(default=_no_world_settings)
+
+    @property
+    def keys(self) -> dict[str, StreamKey]:
+        """Stream -> primary key, as the sandbox vendor that owns the truth declares them."""
+        return VENDORS[self.vendor].stream_keys
+
+    def state_id(self, loader: str = LOADER, environment: str = "sandbox") -> str:
+        """Meltano names a task's state by its environment, extractor and loader."""
+        return f"{environment}:{self.name}-to-{loader}"
+
+    def sandbox_settings(self, sandbox: Sandbox) -> dict[str, Any]:
+        """What only the running sandbox knows: its URLs and the settings of its world's day."""
+        urls = {setting: f"{sandbox.url}{path}" for setting, path in self.urls.items()}
+        return {**urls, **self.world_settings(sandbox.control)}
+
+    def config(self, sandbox: Sandbox, **overrides: Any) -> dict[str, Any]:
+        return {**self.settings, **self.sandbox_settings(sandbox), **overrides}
+
+    def env(self, sandbox: Sandbox) -> dict[str, str]:
+        """`sandbox_settings` as Meltano reads them from the environment."""
+        return {
+            env_var(self.name, setting): str(value)
+            for setting, value in self.sandbox_settings(sandbox).items()
+        }
+
+    def target_config(self, tmp_path: Path) -> dict[str, Any]:
+        return target_config(tmp_path, self.vendor)
+
+    def run_pipeline(
+        self,
+        workdir: Path,
+        config: dict[str, Any],
+        warehouse_dir: Path,
+        state: dict[str, Any] | None = None,
+    ) -> PipelineRun:
+        """The tap with `config` piped into the loader, into `warehouse_dir`/warehouse.duckdb."""
+        return run_pipeline(workdir, self.name, config, self.target_config(warehouse_dir), state)
+
+    def start_pipeline(
+        self, workdir: Path, config: dict[str, Any], target_config: dict[str, Any]
+    ) -> tuple[subprocess.Popen, subprocess.Popen]:
+        """The tap piped into the loader, both left running (for tests that kill one mid-run);
+        their logs discarded, the loader's STATE lines on its stdout pipe."""
+        return start_pipeline(workdir, self.name, config, target_config)
+
+    def run_tap(
+        self,
+        tmp_path: Path,
+        config: dict[str, Any],
+        *args: str,
+        state: dict[str, Any] | None = None,
+        timeout: float = 300,
+    ) -> subprocess.CompletedProcess:
+        return run_tap(tmp_path, self.name, config, *args, state=state, timeout=timeout)
+
+    def read(
+        self,
+        tmp_path: Path,
+        config: dict[str, Any],
+        state: dict[str, Any] | None = None,
+        timeout: float = 300,
+    ) -> TapOutput:
+        """The tap on its own, its Singer output parsed."""
+        return read_singer(self.run_tap(tmp_path, config, state=state, timeout=timeout))
+
+    def error_line(self, exit_code: int, log: str) -> str:
+        """A run that failed: exit code 1, exactly one line saying why, no traceback."""
+        errors = [line for line in log.splitlines() if line.startswith(f"{self.name}: error:")]
+        assert exit_code == 1 and len(errors) == 1, log[-2000:]
+        assert "Traceback" not in log, log[-2000:]
+        return errors[0]
+
+    def assert_warehouse_equals_truth(self, sandbox: Sandbox, database: Path) -> None:
+        """Every table of the vendor's schema in `database` equals the sandbox's truth."""
+        with duckdb.connect(str(database), read_only=True) as connection:
+            diffs = [
+                compare_table(
+                    connection,
+                    self.vendor,
+                    stream,
+                    sandbox.control.truth(self.vendor, stream),
+                    vendor=self.vendor,
+                    key=key,
+                )
+                for stream, key in self.keys.items()
+            ]
+        assert all(diff.equal for diff in diffs), "\n".join(diff.summary() for diff in diffs)
+
+    def requests_served(self, sandbox: Sandbox) -> dict[str, int]:
+        """Requests the sandbox served this vendor since its last reset: endpoint -> count."""
+        return sandbox.control.stats().get(self.vendor, {})
+
+    def requests_total(self, sandbox: Sandbox) -> int:
+        return sum(self.requests_served(sandbox).values())
+
+
+ZUORA = Tap(
+    "tap-zuora-quickstart",
+    "zuora",
+    {"base_url": "/zuora"},
+    {
+        "client_id": zuora.CLIENT_ID,
+        "client_secret": zuora.CLIENT_SECRET,
+        "start_date": "2020-01-01T00:00:00Z",
+    },
+)
+
+# Zoho's tests scale time down: the sandbox allows this many requests a minute (fast_zoho) and the
+# tap keeps under it.
+ZOHO_FAST_RATE = 60000
+ZOHO = Tap(
+    "tap-zoho-partner",
+    "zoho",
+    {"base_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"},
+    {
+        "client_id": zoho.CLIENT_ID,
+        "client_secret": zoho.CLIENT_SECRET,
+        "refresh_token": zoho.REFRESH_TOKEN,
+        "start_date": "2018-06-01",
+        "requests_per_minute": ZOHO_FAST_RATE * 0.9,
+    },
+)
+
+
+S = TypeVar("S", bound=Sandbox)
+
+
+def fast_zoho(sandbox: S, **settings: Any) -> S:
+    sandbox.control.configure("zoho", rate_limit_per_minute=ZOHO_FAST_RATE, **settings)
+    return sandbox
+
+
+ZOOM = Tap(
+    "tap-zoom-commerce",
+    "zoom",
+    {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"},
+    {
+        "client_id": zoom.CLIENT_ID,
+        "client_secret": zoom.CLIENT_SECRET,
+        "account_id": zoom.ACCOUNT_ID,
+        "start_date": "2020-01-01",
+        "catalog_currencies": ["USD", "EUR", "GBP"],
+        # The sandbox allows Business+ rates (80 and 60 a second); tests run at them.
+        "light_requests_per_second": 75,
+        "medium_requests_per_second": 55,
+    },
+)
+
+
+def _adobe_price_list_start(control: SandboxControl) -> dict[str, Any]:
+    """Adobe's price lists from the first month the sandbox's world published."""
+    first_day = dt.date.fromisoformat(control.now()[:10]) - dt.timedelta(days=HISTORY_DAYS)
+    return {"price_list_start_month": first_day.strftime("%Y%m")}
+
+
+ADOBE = Tap(
+    "tap-adobe-vipmp",
+    "adobe",
+    {"api_url": "/adobe", "ims_url": "/adobe"},
+    {
+        "client_id": adobe.CLIENT_ID,
+        "client_secret": adobe.CLIENT_SECRET,
+        "start_date": "2017-01-01",
+        "price_list_partitions": [
+            {
+                "region": region,
+                "market_segment": segment,
+                "currency": currency,
+                "price_list_type": kind,
+            }
+            for region, segment, currency, kind in PARTITIONS
+        ],
+        "flex_discount_markets": [
+            {"market_segment": segment, "country": country} for segment, country in FLEX_COUNTRIES
+        ],
+    },
+    _adobe_price_list_start,
+)
+
+TAPS = (ZUORA, ZOHO, ZOOM, ADOBE)
+
+
+def sandbox_env(sandbox: Sandbox) -> dict[str, str]:
+    """Every tap's settings for `sandbox`, as Meltano reads them from the environment."""
+    return {name: value for tap in TAPS for name, value in tap.env(sandbox).items()}
