@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Headless Chromium renders the run-history page in the tests (tests/test_run_reporting.py).
+# Headless Chromium renders the run-history page in the tests (tests/integration/test_run_reporting.py).
 # Browser builds cannot be downloaded by tools that fetch their own, so it is Debian's package:
 # installed here when this is Debian and we are root, else one line saying how, and exit 1.
 set -euo pipefail

@@ -52,7 +52,7 @@ def _zuora_subscription(record: dict[str, Any]) -> dict[str, Any]:
 
 
 # Where a vendor's spec types a field wrongly the schemas type it right (money as numbers,
-# account numbers as text; tests/test_schema_audit.py lists these spec slips), and the truth,
+# account numbers as text; tests/unit/test_schema_audit.py lists these spec slips), and the truth,
 # spelled as the vendor spells it, is read the same way.
 RESHAPES: dict[tuple[str, str], Reshape] = {
     # Zuora nests expanded collections as {"next_page", "data"}; the tap keeps the list.

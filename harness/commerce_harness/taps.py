@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol, TypeVar
 
 import duckdb
@@ -37,6 +38,14 @@ class Sandbox(Protocol):
 
     @property
     def control(self) -> SandboxControl: ...
+
+
+S = TypeVar("S", bound=Sandbox)
+
+
+def _credentials(vendor: ModuleType, *settings: str) -> dict[str, str]:
+    """The credentials the sandbox vendor accepts, by setting name (its constants' names)."""
+    return {setting: getattr(vendor, setting.upper()) for setting in settings}
 
 
 def _no_world_settings(control: SandboxControl) -> dict[str, Any]:
@@ -112,14 +121,10 @@ class Tap:
         return run_tap(tmp_path, self.name, config, *args, state=state, timeout=timeout)
 
     def read(
-        self,
-        tmp_path: Path,
-        config: dict[str, Any],
-        state: dict[str, Any] | None = None,
-        timeout: float = 300,
+        self, tmp_path: Path, config: dict[str, Any], state: dict[str, Any] | None = None, **options
     ) -> TapOutput:
-        """The tap on its own, its Singer output parsed."""
-        return read_singer(self.run_tap(tmp_path, config, state=state, timeout=timeout))
+        """The tap on its own (`options`: run_tap's timeout), its Singer output parsed."""
+        return read_singer(self.run_tap(tmp_path, config, state=state, **options))
 
     def error_line(self, exit_code: int, log: str) -> str:
         """A run that failed: exit code 1, exactly one line saying why, no traceback."""
@@ -157,8 +162,7 @@ ZUORA = Tap(
     "zuora",
     {"base_url": "/zuora"},
     {
-        "client_id": zuora.CLIENT_ID,
-        "client_secret": zuora.CLIENT_SECRET,
+        **_credentials(zuora, "client_id", "client_secret"),
         "start_date": "2020-01-01T00:00:00Z",
     },
 )
@@ -171,16 +175,11 @@ ZOHO = Tap(
     "zoho",
     {"base_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"},
     {
-        "client_id": zoho.CLIENT_ID,
-        "client_secret": zoho.CLIENT_SECRET,
-        "refresh_token": zoho.REFRESH_TOKEN,
+        **_credentials(zoho, "client_id", "client_secret", "refresh_token"),
         "start_date": "2018-06-01",
         "requests_per_minute": ZOHO_FAST_RATE * 0.9,
     },
 )
-
-
-S = TypeVar("S", bound=Sandbox)
 
 
 def fast_zoho(sandbox: S, **settings: Any) -> S:
@@ -193,9 +192,7 @@ ZOOM = Tap(
     "zoom",
     {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"},
     {
-        "client_id": zoom.CLIENT_ID,
-        "client_secret": zoom.CLIENT_SECRET,
-        "account_id": zoom.ACCOUNT_ID,
+        **_credentials(zoom, "client_id", "client_secret", "account_id"),
         "start_date": "2020-01-01",
         "catalog_currencies": ["USD", "EUR", "GBP"],
         # The sandbox allows Business+ rates (80 and 60 a second); tests run at them.
@@ -216,8 +213,7 @@ ADOBE = Tap(
     "adobe",
     {"api_url": "/adobe", "ims_url": "/adobe"},
     {
-        "client_id": adobe.CLIENT_ID,
-        "client_secret": adobe.CLIENT_SECRET,
+        **_credentials(adobe, "client_id", "client_secret"),
         "start_date": "2017-01-01",
         "price_list_partitions": [
             {

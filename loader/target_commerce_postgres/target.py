@@ -1,7 +1,8 @@
 """target-commerce-postgres: MeltanoLabs' target-postgres (meltanolabs-target-postgres 0.8.1) with
 the few changes that make it keep the contract of target-commerce-duckdb (docs/operations.md).
 
-What it changes, and why (tests/test_loader_postgres.py measures each against the upstream):
+What it changes, and why (tests/integration/test_loader_postgres.py measures each against the
+upstream):
 - `date-time` is TIMESTAMP WITH TIME ZONE, not TIMESTAMP: the upstream stores the session time
   zone's wall time without its zone, so an instant depends on the server's TimeZone setting;
 - arrays are JSONB like objects, not PostgreSQL arrays (`jsonb[]`, `text[]`): nested values are

@@ -1,5 +1,5 @@
 """What the marts must say, computed from the sandbox's truth in plain Python (not from the
-warehouse, nor from the marts' SQL): the figures tests/test_dbt_marts.py checks to the cent."""
+warehouse, nor from the marts' SQL): the figures tests/e2e/test_dbt_marts.py checks to the cent."""
 
 from __future__ import annotations
 

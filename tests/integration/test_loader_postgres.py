@@ -1,6 +1,6 @@
 """target-postgres (MeltanoLabs, the upstream) and target-commerce-postgres (its thin subclass in
 the suite) through their real CLIs into a real PostgreSQL server: what each does with the cases our
-DuckDB loader guarantees (tests/test_loader_duckdb.py). Where the upstream differs, the test says
+DuckDB loader guarantees (test_loader_duckdb.py). Where the upstream differs, the test says
 how, so a new upstream release that changes it fails here and docs/operations.md is revisited."""
 
 from __future__ import annotations
