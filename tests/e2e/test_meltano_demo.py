@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from commerce_harness.pipeline import BIN, run_pipeline, target_config
 from commerce_sandbox import SandboxServer
@@ -66,6 +67,7 @@ def production_project(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.mark.slow
 def test_demo_runs_the_meltano_job_ends_equal_to_truth_and_leaves_prod_alone(tmp_path):
     project = production_project(tmp_path)
     prod_warehouse = project / "warehouse" / "commerce.duckdb"

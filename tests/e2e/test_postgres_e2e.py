@@ -122,6 +122,7 @@ def _night(module_sandboxes, postgres, tmp_path_factory):
     return sandbox, Night(tmp_path_factory.mktemp("night"), sandbox, postgres)
 
 
+@pytest.mark.slow
 def test_the_taps_load_in_parallel_equal_to_truth_and_a_reader_blocks_nothing(night, postgres):
     sandbox, job = night
     output = job.finish(job.start())

@@ -201,7 +201,7 @@ def test_activate_version_drops_rows_the_source_no_longer_has(postgres, tmp_path
 def test_a_full_table_stream_that_opens_then_dies_keeps_the_table_only_in_ours(
     postgres, tmp_path, schema, target
 ):
-    """Ours retires older rows when the version closes (tests/test_loader_versions.py); the
+    """Ours retires older rows when the version closes (test_loader_versions.py); the
     upstream deletes them on the opening message, before any record arrives."""
     load(postgres, tmp_path, schema, full_table(1, range(100)), target, hard_delete=True)
     died = full_table(2, range(10), closed=False)

@@ -20,11 +20,12 @@ from typing import Any
 
 import duckdb
 import pytest
-from pipeline import BIN, ZOOM
 from test_loader_duckdb import record, schema_message, write_lines
 
-from commerce_sandbox.postgres import free_port
-from commerce_taps_common.catalog import catalog_selecting
+from commerce_harness.catalog import catalog_selecting
+from commerce_harness.pipeline import BIN
+from commerce_harness.postgres import free_port
+from commerce_harness.taps import ZOOM
 from target_commerce_duckdb.target import TargetCommerceDuckDB
 
 _schemas = itertools.count()
