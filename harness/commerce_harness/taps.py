@@ -160,7 +160,7 @@ class Tap:
 ZUORA = Tap(
     "tap-zuora-quickstart",
     "zuora",
-    {"base_url": "/zuora"},
+    {"api_url": "/zuora"},
     {
         **_credentials(zuora, "client_id", "client_secret"),
         "start_date": "2020-01-01T00:00:00Z",
@@ -173,7 +173,7 @@ ZOHO_FAST_RATE = 60000
 ZOHO = Tap(
     "tap-zoho-partner",
     "zoho",
-    {"base_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"},
+    {"api_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"},
     {
         **_credentials(zoho, "client_id", "client_secret", "refresh_token"),
         "start_date": "2018-06-01",

@@ -54,8 +54,8 @@ TRANSIENT_CODES = {1000}
 
 
 def api_root(config: dict[str, Any]) -> str:
-    if config.get("base_url"):
-        return config["base_url"].rstrip("/")
+    if config.get("api_url"):
+        return config["api_url"].rstrip("/")
     return DATA_CENTERS[config["data_center"]][0] + API_PATH
 
 
@@ -214,7 +214,7 @@ class ZohoStream(CommerceRESTStream):
 
     @property
     def per_page(self) -> int:
-        return int(self.config.get("per_page", 200))
+        return int(self.config.get("page_size", 200))
 
     def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
         request.params.update({"page": token or 1, "per_page": self.per_page})

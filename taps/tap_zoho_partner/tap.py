@@ -19,7 +19,11 @@ from tap_zoho_partner.streams import STREAMS
 
 class TapZohoPartner(CommerceTap):
     name = "tap-zoho-partner"
-    renamed_settings = {"commission_sweep_days": "commission_sweep_runs"}
+    renamed_settings = {
+        "commission_sweep_days": "commission_sweep_runs",
+        "base_url": "api_url",
+        "per_page": "page_size",
+    }
     stream_types = STREAMS
 
     config_jsonschema = th.PropertiesList(
@@ -33,11 +37,11 @@ class TapZohoPartner(CommerceTap):
                     f"{name} ({hosts[0].removeprefix('https://')})"
                     for name, hosts in DATA_CENTERS.items()
                 )
-                + ". Use this, or base_url with accounts_url."
+                + ". Use this, or api_url with accounts_url."
             ),
         ),
         th.Property(
-            "base_url",
+            "api_url",
             th.StringType,
             description=(
                 "Partner API root instead of data_center, e.g. https://store.zoho.eu/api/v1/partner."
@@ -89,7 +93,7 @@ class TapZohoPartner(CommerceTap):
         ),
         sweep_runs("commission", 7, "The whole commission listing"),
         th.Property(
-            "per_page",
+            "page_size",
             th.IntegerType,
             default=200,
             minimum=1,
@@ -130,11 +134,11 @@ class TapZohoPartner(CommerceTap):
 
     def check_settings(self, config: dict[str, Any]) -> None:
         if not config.get("data_center") and not (
-            config.get("base_url") and config.get("accounts_url")
+            config.get("api_url") and config.get("accounts_url")
         ):
             raise ConfigError(
                 "data_center",
-                "neither data_center nor base_url with accounts_url is set",
+                "neither data_center nor api_url with accounts_url is set",
                 f"set data_center to one of {', '.join(DATA_CENTERS)}",
             )
         self.check_start_date(config)

@@ -40,9 +40,9 @@ IN_CHUNK = 50
 
 
 def host_url(config: dict[str, Any]) -> str:
-    """The REST host without `/v2`, from `base_url` (with or without `/v2`) or `data_center`."""
-    if config.get("base_url"):
-        url = config["base_url"].rstrip("/")
+    """The REST host without `/v2`, from `api_url` (with or without `/v2`) or `data_center`."""
+    if config.get("api_url"):
+        url = config["api_url"].rstrip("/")
         return url[: -len("/v2")] if url.endswith("/v2") else url
     return DATA_CENTERS[config["data_center"]]
 
@@ -94,7 +94,9 @@ class ZuoraStream(CommerceRESTStream):
     def read_from(self, context: Context | None) -> dt.datetime | None:
         start = self.get_starting_timestamp(context)
         return (
-            start - dt.timedelta(seconds=int(self.config.get("lookback", 300))) if start else None
+            start - dt.timedelta(seconds=int(self.config.get("lookback_seconds", 300)))
+            if start
+            else None
         )
 
     def own_listing(self, context: Context | None) -> Listing:

@@ -21,10 +21,11 @@ class TapZuoraQuickstart(CommerceTap):
     name = "tap-zuora-quickstart"
     stream_types = STREAMS
     run_type = ZuoraRun
+    renamed_settings = {"base_url": "api_url", "lookback": "lookback_seconds"}
 
     config_jsonschema = th.PropertiesList(
         th.Property(
-            "base_url",
+            "api_url",
             th.StringType,
             description=(
                 "Zuora REST host, e.g. https://rest.na.zuora.com, with or without /v2. "
@@ -36,7 +37,7 @@ class TapZuoraQuickstart(CommerceTap):
             th.StringType,
             allowed_values=sorted(DATA_CENTERS),
             description=(
-                "Zuora environment whose REST host to use instead of base_url: "
+                "Zuora environment whose REST host to use instead of api_url: "
                 + ", ".join(
                     f"{name} ({url.removeprefix('https://')})" for name, url in DATA_CENTERS.items()
                 )
@@ -69,7 +70,7 @@ class TapZuoraQuickstart(CommerceTap):
             description="Multi-entity tenants: entity ids sent as the zuora-entity-ids header.",
         ),
         th.Property(
-            "lookback",
+            "lookback_seconds",
             th.IntegerType,
             default=300,
             minimum=0,
@@ -86,11 +87,11 @@ class TapZuoraQuickstart(CommerceTap):
     ).to_dict()
 
     def check_settings(self, config: dict[str, Any]) -> None:
-        if not config.get("base_url") and not config.get("data_center"):
+        if not config.get("api_url") and not config.get("data_center"):
             raise ConfigError(
-                "base_url",
-                "neither base_url nor data_center is set",
-                f"set data_center to one of {', '.join(DATA_CENTERS)}, or base_url",
+                "api_url",
+                "neither api_url nor data_center is set",
+                f"set data_center to one of {', '.join(DATA_CENTERS)}, or api_url",
             )
         self.check_start_date(config)
 

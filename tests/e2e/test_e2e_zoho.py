@@ -19,7 +19,7 @@ def test_backfill_and_incremental_equal_truth_under_each_envelope(sandboxes, env
     sandbox = sandboxes(seed=11, scale=60)
     fast_zoho(sandbox, envelope=envelope)
     # Small pages so every stream pages, and a bare array must stop on a short page.
-    config = ZOHO.config(sandbox, per_page=25)
+    config = ZOHO.config(sandbox, page_size=25)
     run = ZOHO.run_pipeline(tmp_path / "backfill", config, tmp_path).check()
     ZOHO.assert_warehouse_equals_truth(sandbox, tmp_path / "warehouse.duckdb")
     assert "reading from 2019-01-01" in run.tap_log  # start_date 2018 is clamped, with a warning

@@ -129,7 +129,7 @@ def test_demo_runs_the_meltano_job_ends_equal_to_truth_and_leaves_prod_alone(tmp
             tmp_path / "pipeline",
             "tap-zuora-quickstart",
             {
-                "base_url": f"{sandbox.url}/zuora",
+                "api_url": f"{sandbox.url}/zuora",
                 "client_id": "sandbox-zuora-client",
                 "client_secret": "sandbox-zuora-secret",
                 "start_date": "2023-01-01",

@@ -107,17 +107,17 @@ def test_a_refused_connection_names_url_setting_and_the_sandbox(tmp_path, tap):
 def test_an_unknown_host_names_the_url_and_its_setting(tmp_path):
     base = "http://commerce-sandbox.invalid"  # .invalid never resolves (RFC 6761)
     line = the_one_error_line(ZUORA.run_tap(tmp_path, offline_config(ZUORA.name, base)))
-    assert f"base_url: cannot connect to {base}/base_url/oauth/token (host name not found)" in line
-    assert "TAP_ZUORA_QUICKSTART_BASE_URL" in line and "check the host name" in line
+    assert f"api_url: cannot connect to {base}/api_url/oauth/token (host name not found)" in line
+    assert "TAP_ZUORA_QUICKSTART_API_URL" in line and "check the host name" in line
 
 
 def test_an_api_host_down_after_the_token_names_its_setting(sandboxes, tmp_path):
     sandbox = fast_zoho(sandboxes(seed=2, scale=2))
     base = f"http://127.0.0.1:{closed_port()}"
-    result = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox, base_url=base), timeout=60)
+    result = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox, api_url=base), timeout=60)
     line = the_one_error_line(result)
-    assert f"config error: base_url: cannot connect to {base}/" in line, line
-    assert "TAP_ZOHO_PARTNER_BASE_URL" in line and "commerce-sandbox serve" in line
+    assert f"config error: api_url: cannot connect to {base}/" in line, line
+    assert "TAP_ZOHO_PARTNER_API_URL" in line and "commerce-sandbox serve" in line
 
 
 def meltano_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:

@@ -230,7 +230,7 @@ def test_one_tap_installs_from_the_repository_alone_and_syncs(sandboxes, tmp_pat
     tap = str(tmp_path / "venv" / "bin" / "tap-zoho-partner")
     about = json.loads(_run([tap, "--about", "--format=json"], env=environment).stdout)
     assert about["name"] == "tap-zoho-partner"
-    assert "base_url" in about["settings"]["properties"]
+    assert "api_url" in about["settings"]["properties"]
 
     sandbox = fast_zoho(sandboxes(seed=11, scale=20))
     config = tmp_path / "config.json"

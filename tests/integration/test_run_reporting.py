@@ -46,7 +46,7 @@ def zuora_runs(module_sandboxes, tmp_path_factory):
     }
     failed = ZUORA.run_tap(
         work / "failed",
-        ZUORA.config(sandbox, base_url="http://127.0.0.1:9/zuora", run_summary_dir=str(runs)),
+        ZUORA.config(sandbox, api_url="http://127.0.0.1:9/zuora", run_summary_dir=str(runs)),
     )
     return good, served, failed, runs
 

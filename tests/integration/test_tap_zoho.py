@@ -43,7 +43,7 @@ def test_a_throttle_that_does_not_clear_ends_the_run_with_one_line(sandbox, tmp_
 def test_pacing_keeps_a_backfill_under_the_rate_limit(sandbox, tmp_path):
     # 40 requests a second allowed; the tap asks for 35 a second: no 429 in the whole backfill.
     sandbox.control.configure("zoho", rate_limit_per_minute=40, rate_window_seconds=1)
-    result = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox, requests_per_minute=35 * 60, per_page=10))
+    result = ZOHO.run_tap(tmp_path, ZOHO.config(sandbox, requests_per_minute=35 * 60, page_size=10))
     assert result.returncode == 0, result.stderr[-3000:]
     served = ZOHO.requests_total(sandbox)
     assert served > 60  # long enough to cross many windows
@@ -72,7 +72,7 @@ BASE = {
         ({"data_center": None}, "data_center"),
         ({"refresh_token": None}, "refresh_token"),
         ({"client_secret": None}, "client_secret"),
-        ({"per_page": 500}, "per_page"),
+        ({"page_size": 500}, "page_size"),
         ({"start_date": "last tuesday"}, "start_date"),
         ({"start_date": "2999-01-01"}, "start_date"),
     ],

@@ -34,7 +34,7 @@ def test_backfill_emits_truth_in_utc_and_bookmarks_the_newest_emitted(sandbox, t
 def test_rerun_with_state_emits_only_the_lookback(sandbox, tmp_path):
     _, _, state = ZUORA.read(tmp_path, ZUORA.config(sandbox))
     sandbox.control.reset_stats()
-    result, records, _ = ZUORA.read(tmp_path, ZUORA.config(sandbox, lookback=0), state)
+    result, records, _ = ZUORA.read(tmp_path, ZUORA.config(sandbox, lookback_seconds=0), state)
     assert result.returncode == 0, result.stderr[-3000:]
     assert sum(len(rows) for rows in records.values()) == 0, records
     requests = sandbox.control.stats()["zuora"]
@@ -48,7 +48,7 @@ def test_changes_after_the_clock_moves_are_emitted_and_nothing_else(sandbox, tmp
         for stream in ("invoices", "orders", "accounts")
     }
     sandbox.control.advance(days=1)
-    result, records, _ = ZUORA.read(tmp_path, ZUORA.config(sandbox, lookback=0), state)
+    result, records, _ = ZUORA.read(tmp_path, ZUORA.config(sandbox, lookback_seconds=0), state)
     assert result.returncode == 0, result.stderr[-3000:]
     for stream, old in before.items():
         now = {r["id"]: r["updated_time"] for r in sandbox.control.truth("zuora", stream)}
@@ -135,10 +135,10 @@ def stub_url():
     server.shutdown()
 
 
-def error_reading_one_stream(base_url, tmp_path, stream):
+def error_reading_one_stream(api_url, tmp_path, stream):
     catalog = catalog_selecting(str(BIN / ZUORA.name), {stream})
     (tmp_path / "catalog.json").write_text(json.dumps(catalog))
-    config = {"base_url": base_url, "client_id": "x", "client_secret": "y"}
+    config = {"api_url": api_url, "client_id": "x", "client_secret": "y"}
     result = ZUORA.run_tap(
         tmp_path, config, "--catalog", str(tmp_path / "catalog.json"), timeout=60
     )

@@ -16,7 +16,7 @@ BASE = {"client_id": "sandbox-zuora-client", "client_secret": SECRET, "data_cent
         ({"client_secret": None}, "client_secret"),
         ({"client_id": None}, "client_id"),
         ({"data_center": "mars"}, "data_center"),
-        ({"data_center": None}, "base_url"),
+        ({"data_center": None}, "api_url"),
         ({"start_date": "2999-01-01T00:00:00Z"}, "start_date"),
         ({"start_date": "last tuesday"}, "start_date"),
         ({"page_size": 0}, "page_size"),
@@ -30,7 +30,7 @@ def test_bad_config_is_one_line_naming_the_setting(tmp_path, change, setting):
 
 def test_refused_secret_is_one_line_naming_client_secret(sandboxes, tmp_path):
     sandbox = sandboxes(seed=1, scale=5)
-    config = {**BASE, "data_center": None, "base_url": f"{sandbox.url}/zuora"}
+    config = {**BASE, "data_center": None, "api_url": f"{sandbox.url}/zuora"}
     del config["data_center"]
     assert_one_line_config_error(ZUORA.run_tap(tmp_path, config), "client_secret")
     assert_one_line_config_error(ZUORA.run_tap(tmp_path, config, "--test"), "client_secret")

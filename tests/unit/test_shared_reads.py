@@ -17,6 +17,8 @@ from commerce_taps_common.http.slices import Span, newest_first_oldest, read_sli
 from commerce_taps_common.records.shape import EXTRA, RecordShaper
 from commerce_taps_common.state import Rotation, RowDigests, RunCadence
 from tap_adobe_vipmp.tap import TapAdobeVipmp
+from tap_zoho_partner.tap import TapZohoPartner
+from tap_zuora_quickstart.tap import TapZuoraQuickstart
 
 T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 ADOBE_CREDENTIALS = {"client_id": "id", "client_secret": "secret"}
@@ -249,6 +251,43 @@ def test_a_renamed_setting_is_read_as_its_new_name_with_one_warning(caplog):
     with caplog.at_level(logging.WARNING):
         assert TapAdobeVipmp(config=both).config["customer_sweep_runs"] == 5
     assert "deprecated and ignored" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("tap_class", "config", "old", "new"),
+    [
+        (TapZuoraQuickstart, {"client_id": "i", "client_secret": "s"}, "base_url", "api_url"),
+        (
+            TapZuoraQuickstart,
+            {**ADOBE_CREDENTIALS, "data_center": "us-test"},
+            "lookback",
+            "lookback_seconds",
+        ),
+        (
+            TapZohoPartner,
+            {"client_id": "i", "client_secret": "s", "refresh_token": "r"},
+            "base_url",
+            "api_url",
+        ),
+        (
+            TapZohoPartner,
+            {"client_id": "i", "client_secret": "s", "refresh_token": "r"},
+            "per_page",
+            "page_size",
+        ),
+    ],
+)
+def test_one_name_per_idea_across_the_taps_old_names_still_read(
+    caplog, tap_class, config, old, new
+):
+    """api_url (the API root), lookback_<unit>, page_size: the names the other taps use."""
+    value = "http://127.0.0.1:9/x" if new == "api_url" else 7
+    extra = {"data_center": "eu"} if tap_class is TapZohoPartner and new != "api_url" else {}
+    extra |= {"accounts_url": "http://127.0.0.1:9/a"} if new == "api_url" else {}
+    with caplog.at_level(logging.WARNING):
+        tap = tap_class(config={**config, **extra, old: value})
+    assert tap.config[new] == value and old not in tap.config
+    assert caplog.text.count(f"{old} is deprecated") == 1
 
 
 def test_batches():

@@ -17,7 +17,7 @@ from tap_zoho_partner.tap import TapZohoPartner
 
 API = "http://127.0.0.1:9/zoho/api/v1/partner"
 CONFIG = {
-    "base_url": API,
+    "api_url": API,
     "accounts_url": "http://127.0.0.1:9/zoho/accounts",
     "client_id": "1000.CLIENT",
     "client_secret": "secret",
@@ -60,7 +60,7 @@ def test_rows_come_from_a_bare_array_the_named_list_or_the_only_list():
     ],
 )
 def test_paging_ends_where_the_envelope_says_or_on_a_short_bare_page(body, more):
-    transactions = stream("transactions", per_page=4)
+    transactions = stream("transactions", page_size=4)
     response = checked(transactions, f"{API}/transactions?page=1&per_page=4", body)
     assert ZohoPaginator(per_page=4).has_more(response) is more
 

@@ -12,7 +12,7 @@ from commerce_taps_common.http.slices import Span
 from tap_zuora_quickstart.client import DraftInvoices, host_url, tombstone, zuora_timestamp
 from tap_zuora_quickstart.tap import TapZuoraQuickstart
 
-CONFIG = {"base_url": "http://127.0.0.1:9/zuora", "client_id": "client", "client_secret": "secret"}
+CONFIG = {"api_url": "http://127.0.0.1:9/zuora", "client_id": "client", "client_secret": "secret"}
 T = dt.datetime(2024, 3, 1, 12, 0, 5, tzinfo=dt.UTC)
 
 
@@ -25,9 +25,9 @@ def tap():
     ("config", "host"),
     [
         ({"data_center": "eu-production"}, "https://rest.eu.zuora.com"),
-        ({"base_url": "https://rest.test.zuora.com/v2/"}, "https://rest.test.zuora.com"),
+        ({"api_url": "https://rest.test.zuora.com/v2/"}, "https://rest.test.zuora.com"),
         (
-            {"base_url": "http://127.0.0.1:9/zuora", "data_center": "us-test"},
+            {"api_url": "http://127.0.0.1:9/zuora", "data_center": "us-test"},
             "http://127.0.0.1:9/zuora",
         ),
     ],
