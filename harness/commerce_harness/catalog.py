@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
+from typing import Any, cast
 
 
-def catalog_selecting(tap_executable: str, streams: set[str]) -> dict:
+def catalog_selecting(tap_executable: str, streams: set[str]) -> dict[str, Any]:
     """The tap's discovered catalog with exactly `streams` selected."""
     catalog = json.loads(
         subprocess.run(
@@ -17,4 +18,4 @@ def catalog_selecting(tap_executable: str, streams: set[str]) -> dict:
         for metadata in entry["metadata"]:
             if metadata["breadcrumb"] == []:
                 metadata["metadata"]["selected"] = entry["stream"] in streams
-    return catalog
+    return cast(dict[str, Any], catalog)

@@ -14,6 +14,8 @@ from singer_sdk.contrib.msgspec import decoder as message_decoder
 from singer_sdk.singerlib.encoding.base import GenericSingerReader
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
+from target_commerce_duckdb.sdk import process_unknown_message
+
 
 class Envelope(msgspec.Struct):
     type: str
@@ -39,7 +41,7 @@ class RawRecordReader(GenericSingerReader[bytes]):
 
     def deserialize_json(self, line: bytes) -> dict:
         try:
-            return message_decoder.decode(line)  # type: ignore[no-any-return]
+            return message_decoder.decode(line)
         except msgspec.DecodeError as error:
             raise InvalidInputLine(f"Unable to parse line as JSON: {line[:500]!r}") from error
 
@@ -74,7 +76,7 @@ class RawRecordReader(GenericSingerReader[bytes]):
                 message = self.deserialize_json(line)
                 callback = callbacks.get(envelope.type)
                 if callback is None:
-                    self._process_unknown_message(message)  # raises
+                    process_unknown_message(self, message)  # raises
                 else:
                     callback(message)
             stats[envelope.type] += 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -17,9 +17,9 @@ from urllib.parse import unquote, urlparse
 import msgspec
 import pyarrow as pa
 from singer_sdk.contrib.msgspec import encoder as json_encoder
-from singer_sdk.helpers._batch import BaseBatchFileEncoding
 from singer_sdk.sinks import BatchSink
 
+from target_commerce_duckdb.sdk import BaseBatchFileEncoding, SinkSeam
 from target_commerce_duckdb.spool import EXTRACTED_AT, TABLE_VERSION, RecordSpool, nested_key
 from target_commerce_duckdb.types import MONEY, column_type, finer_than_money, normalise, wider
 from target_commerce_duckdb.versions import VersionedSink
@@ -89,7 +89,7 @@ def local_path(url: str) -> str:
     )
 
 
-class DuckDBSink(VersionedSink, BatchSink):
+class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
     def __init__(self, target: Any, stream_name: str, schema: dict, key_properties: Any) -> None:
         super().__init__(target, stream_name, schema, key_properties)
         # A cursor per sink: the SDK drains sinks in parallel threads, and one DuckDB
@@ -128,12 +128,11 @@ class DuckDBSink(VersionedSink, BatchSink):
     @property
     def is_full(self) -> bool:
         """Checked after every record: plain attributes, no config look-ups."""
-        return self._batch_records_read >= self._row_budget or self.spool.size >= self._byte_budget
+        return self.current_size >= self._row_budget or self.spool.size >= self._byte_budget
 
     # DuckDB parses timestamps when it casts the batch; parsing each one in Python first would
     # only cost time (and a naive-datetime round trip could lose an offset).
-    def _parse_timestamps_in_record(self, record: dict, schema: dict, treatment: Any) -> None:
-        pass
+    parses_timestamps = False
 
     def _prepare_table(self) -> dict[str, str]:
         """Create the table, or evolve it: new properties add columns, wider types widen them,
@@ -277,7 +276,7 @@ class DuckDBSink(VersionedSink, BatchSink):
         finally:
             self.connection.unregister("incoming_batch")
 
-    def process_batch_files(self, encoding: BaseBatchFileEncoding, files: list[str]) -> None:
+    def process_batch_files(self, encoding: BaseBatchFileEncoding, files: Sequence[str]) -> None:
         """singer-sdk BATCH messages: JSON lines (gzip or not) or parquet, read by DuckDB."""
         self._target.settle()  # records sent before this message come first
         self._target.drain_one(self)

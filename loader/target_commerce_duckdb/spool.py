@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any
+from typing import IO, Any
 
 import msgspec
 from msgspec.structs import astuple
@@ -48,7 +48,7 @@ class RecordSpool:
             else None
         )
         self._nested_keys = [nested_key(position) for position in range(len(nested_columns))]
-        self._handle = None
+        self._handle: IO[bytes] | None = None
         self.path = ""
         self.rows = 0
         self.size = 0

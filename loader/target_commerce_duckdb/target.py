@@ -12,7 +12,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 from singer_sdk import Target
@@ -21,6 +21,15 @@ from singer_sdk import typing as th
 from commerce_taps_common.config.plugin import installed_distribution
 from commerce_taps_common.reporting.run_hooks import metrics_only_at_debug
 from target_commerce_duckdb.reader import Envelope, RawRecordReader
+from target_commerce_duckdb.sdk import (
+    TargetSeam,
+    active_sinks,
+    assert_sink_exists,
+    handle_max_record_age,
+    latest_state,
+    replaced_sinks,
+    write_state,
+)
 from target_commerce_duckdb.sinks import DuckDBSink, LoaderError
 
 LOCK_LOG_SECONDS = 30  # how often a wait for another process's lock is logged
@@ -32,7 +41,7 @@ DEFAULT_BATCH_BYTES = 128 * 1024 * 1024
 DEFAULT_BATCH_ROWS = 250_000
 
 
-class TargetCommerceDuckDB(Target):
+class TargetCommerceDuckDB(TargetSeam, Target):
     name = "target-commerce-duckdb"
     package_name = installed_distribution(name)
     default_sink_class = DuckDBSink
@@ -202,7 +211,7 @@ class TargetCommerceDuckDB(Target):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge")
-        self._merging: Future | None = None
+        self._merging: Future[None] | None = None
         self.opened_versions: set[tuple[str, int]] = set()  # see versions.VersionedSink
         super().__init__(*args, **kwargs)
         # The last drains one sink after another, as the background merges do: parallel merges
@@ -210,35 +219,38 @@ class TargetCommerceDuckDB(Target):
         self.max_parallelism = 1
         metrics_only_at_debug(self.metrics_logger)
         if self.fast_path:
-            self.message_reader.record_handler = self._load_raw_record
+            cast(RawRecordReader, self.message_reader).record_handler = self._load_raw_record
         if kwargs.get("validate_config") is not False:
             _ = self.connection  # open (and lock) the file now: fail before reading any input
 
     def _load_raw_record(self, envelope: Envelope) -> None:
-        sink = self._sinks_active.get(envelope.stream)
-        if sink is None:
-            self._assert_sink_exists(envelope.stream)  # raises: a record before its schema
+        sink = active_sinks(self).get(envelope.stream)
+        if not isinstance(sink, DuckDBSink):
+            assert_sink_exists(self, envelope.stream)  # raises: a record before its schema
+            raise LoaderError(f"stream {envelope.stream}: a record with no sink to take it")
         sink.append_raw(envelope.record, envelope.time_extracted, envelope.version)
         if sink.is_full:
             self._merge_in_background()
         else:
-            self._handle_max_record_age()
+            handle_max_record_age(self)
 
     def _merge_in_background(self) -> None:
         """Every sink's spooled batch is merged by one background thread while the next batch
         is read (DuckDB works outside the GIL); then the state that came before them goes out,
         vouching only for committed rows. One batch at a time, in order."""
         self.settle()
-        sinks = [*self._sinks_to_clear, *self._sinks_active.values()]
+        sinks = cast("list[DuckDBSink]", [*replaced_sinks(self), *active_sinks(self).values()])
         batches = [(sink, sink.detach_spool()) for sink in sinks if sink.spool.rows]
-        state = copy.deepcopy(self._latest_state)
+        state = copy.deepcopy(latest_state(self))
         self._merging = self._merger.submit(self._merge_batches, batches, state)
 
-    def _merge_batches(self, batches: list[tuple[DuckDBSink, str]], state: dict | None) -> None:
+    def _merge_batches(
+        self, batches: list[tuple[DuckDBSink, str]], state: dict[str, Any] | None
+    ) -> None:
         for sink, path in batches:
             sink.merge_spooled(path)
         if state:
-            self._write_state_message(state)
+            write_state(self, state)
 
     def settle(self) -> None:
         """Wait for the batch merging in the background, if any (its error is raised here)."""
@@ -246,19 +258,17 @@ class TargetCommerceDuckDB(Target):
             self._merging.result()
 
     # singer-sdk's drain_all emits the latest state: the background batch must be in first.
-    def drain_all(self, *, is_endofpipe: bool = False) -> None:
+    def before_drain_all(self) -> None:
         self.settle()
-        super().drain_all(is_endofpipe=is_endofpipe)
 
-    def _process_schema_message(self, message_dict: dict) -> None:
-        known = self.mapper.stream_maps.get(message_dict.get("stream"))
+    def before_schema_message(self, message: dict[str, Any]) -> None:
+        known = self.mapper.stream_maps.get(message.get("stream", ""))
         if not (
             known
-            and known[0].raw_schema == message_dict.get("schema")
-            and known[0].raw_key_properties == message_dict.get("key_properties")
+            and known[0].raw_schema == message.get("schema")
+            and known[0].raw_key_properties == message.get("key_properties")
         ):
             self.settle()  # a new sink may alter the table the background batch merges into
-        super()._process_schema_message(message_dict)
 
     def process_endofpipe(self) -> None:
         try:

@@ -67,7 +67,8 @@ def finer_than_money(node: dict[str, Any]) -> bool:
     if isinstance(scale, int) and scale > MONEY_SCALE:
         return True
     if isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0:
-        return -Decimal(str(step)).normalize().as_tuple().exponent > MONEY_SCALE
+        exponent = Decimal(str(step)).normalize().as_tuple().exponent
+        return isinstance(exponent, int) and -exponent > MONEY_SCALE  # not an int: infinite
     return False
 
 

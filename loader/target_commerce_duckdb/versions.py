@@ -10,13 +10,20 @@ kept across runs: a version never closed never retires anything."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from singer_sdk.sinks import Sink
+
+    _SinkBase = Sink  # statically: mypy checks the attributes and `super()` calls of the sink
+else:
+    _SinkBase = object
 
 VERSION = '"_sdc_table_version"'
 DELETED = '"_sdc_deleted_at"'
 
 
-class VersionedSink:
+class VersionedSink(_SinkBase):
     """Sink mixin. The target holds `opened_versions` (a set, one per run: a sink a new SCHEMA
     replaces keeps what its predecessor opened); the sink implements `retire_alone`, and its merge
     runs `retire_statement` in the merge's transaction."""

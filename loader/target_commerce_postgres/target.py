@@ -20,6 +20,7 @@ Everything else (settings, COPY, merge on keys) is the upstream's.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -33,6 +34,7 @@ from target_postgres.target import TargetPostgres
 from commerce_taps_common.config.cli import EXIT_CONFIG, file_problems
 from commerce_taps_common.config.errors import ConfigError, env_var, required_fix
 from commerce_taps_common.config.plugin import installed_distribution
+from target_commerce_duckdb.sdk import sql_connection, sql_engine
 from target_commerce_duckdb.types import MONEY, wider
 from target_commerce_duckdb.versions import VersionedSink
 
@@ -49,7 +51,7 @@ FAMILIES: tuple[tuple[type[sqlalchemy.types.TypeEngine], str], ...] = (
     (sqlalchemy.types.Date, "DATE"),
     (sqlalchemy.types.JSON, "JSON"),
 )
-COLUMN_TYPES = {
+COLUMN_TYPES: dict[str, Callable[[], sqlalchemy.types.TypeEngine[Any]]] = {
     "BOOLEAN": BOOLEAN,
     "BIGINT": BIGINT,
     MONEY: NUMERIC,
@@ -90,7 +92,7 @@ class CommercePostgresConnector(PostgresConnector):
     ) -> sqlalchemy.DDL:
         """The upstream's statement lacks TYPE; USING converts where no implicit cast does
         (jsonb to text)."""
-        dialect = self._engine.dialect
+        dialect = sql_engine(self).dialect
         name = sqlalchemy.Column(column_name, column_type).compile(dialect=dialect)
         kind = column_type.compile(dialect=dialect)
         return sqlalchemy.DDL(
@@ -143,7 +145,7 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
             connection.execute(sqlalchemy.text(statement))
 
     def retire_alone(self) -> None:
-        with self.connector._connect() as connection, connection.begin():
+        with sql_connection(self.connector) as connection, connection.begin():
             self._retire_older(connection)
 
 
@@ -202,4 +204,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -9,7 +9,7 @@ import decimal
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import cached_property
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
 import msgspec
@@ -17,7 +17,6 @@ import requests
 from singer_sdk import RESTStream, metrics
 from singer_sdk import singerlib as singer
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
-from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.helpers.types import Context
@@ -30,7 +29,12 @@ from commerce_taps_common.http.pacing import Pacer, retry_after_seconds
 from commerce_taps_common.records.normalise import record_normaliser, to_iso_date
 from commerce_taps_common.records.shape import RecordShaper
 from commerce_taps_common.reporting.run_hooks import ReportingStream
+from commerce_taps_common.sdk import stream_version, utc_now
 from commerce_taps_common.state import Rotation
+
+if TYPE_CHECKING:
+    from commerce_taps_common.http.auth import OAuthTokenAuth
+    from commerce_taps_common.tap import CommerceTap
 
 MAX_BACKOFF_SECONDS = 60
 # msgspec parses a page ~3x faster than the json module; numbers with a fraction become Decimal.
@@ -58,11 +62,15 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         return 8
 
     @property
-    def authenticator(self) -> Any:
-        return self._tap.authenticator  # one token per run, shared by every stream
+    def tap(self) -> CommerceTap:
+        return cast("CommerceTap", super().tap)
+
+    @property
+    def authenticator(self) -> OAuthTokenAuth:
+        return self.tap.authenticator  # one token per run, shared by every stream
 
     @cached_property
-    def _normalise(self):
+    def _normalise(self) -> Callable[[dict[str, Any]], dict[str, Any]]:
         return record_normaliser(self.schema)
 
     @cached_property
@@ -73,11 +81,11 @@ class CommerceRESTStream(ReportingStream, RESTStream):
     def _nothing_deselected(self) -> bool:
         return all(self.mask.values())
 
-    def _generate_record_messages(self, record: dict) -> Iterator[singer.RecordMessage]:
+    def record_messages(self, record: dict[str, Any]) -> Iterator[singer.RecordMessage]:
         # The SDK walks every record to pop deselected properties; when nothing is deselected
         # (the usual catalog) that walk changes nothing and costs ~10% of the tap's CPU.
         if not self._nothing_deselected:
-            yield from super()._generate_record_messages(record)
+            yield from super().record_messages(record)
             return
         for stream_map in self.stream_maps:
             mapped = stream_map.transform(record)
@@ -85,22 +93,25 @@ class CommerceRESTStream(ReportingStream, RESTStream):
                 yield singer.RecordMessage(
                     stream=stream_map.stream_alias,
                     record=mapped,
-                    version=self._stream_version,
+                    version=stream_version(self),
                     time_extracted=utc_now(),
                 )
 
     def pacer_for(self, request: requests.PreparedRequest) -> Pacer:
         """The pacer a request waits on (vendors with limits per kind of endpoint override this)."""
-        return self._tap.pacer
+        return self.tap.pacer
 
     def before_send(self, request: requests.PreparedRequest) -> None:
         """Called before every attempt of every request, retries included: waits for the pace.
         Vendors that need per-attempt headers extend it."""
         self.count_request(waited_seconds=self.pacer_for(request).before_request())
 
-    def send_request(self, request: requests.PreparedRequest) -> requests.Response:
+    def send_request(
+        self, request: requests.PreparedRequest, context: Context | None = None
+    ) -> requests.Response:
         """One attempt: paced, authenticated with the current token (renewed after a 401),
-        sent, and checked by `validate_response`."""
+        sent, and checked by `validate_response` (`context`, unused: the SDK's request_decorator
+        wraps functions of a request and a context)."""
         self.before_send(request)
         response = self.requests_session.send(
             self.authenticator(request), timeout=self.timeout, allow_redirects=self.allow_redirects
@@ -137,10 +148,10 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         """`request` for the page `token` names (None: the first page); vendors add their paging."""
         return request
 
-    def request_records(self, context: Context | None) -> Iterable[dict]:
+    def request_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         return self.listing(self.own_listing(context))
 
-    def listing(self, listing: Listing) -> Iterator[dict]:
+    def listing(self, listing: Listing) -> Iterator[dict[str, Any]]:
         """Every row of one listing, page after page with the stream's paginator, each page paced,
         retried and checked like any request of the stream; rows as the API sent them."""
         paginator = self.get_new_paginator() or SinglePagePaginator()
@@ -153,7 +164,7 @@ class CommerceRESTStream(ReportingStream, RESTStream):
                     break
                 paginator.advance(response)
 
-    def page(self, listing: Listing, token: Any) -> tuple[list[dict], requests.Response]:
+    def page(self, listing: Listing, token: Any) -> tuple[list[dict[str, Any]], requests.Response]:
         """One page of `listing`, the one `token` names (None: the first): its rows and the
         checked response (which the paginator reads for the next token)."""
         request = self.paged(
@@ -173,11 +184,12 @@ class CommerceRESTStream(ReportingStream, RESTStream):
                 params=request.encode_params(),
                 headers=request.headers,
                 json=request.data,
-            )
+            ),
+            None,
         )
         return list(self.parse_response(response)), response
 
-    def all_rows(self, listing: Listing) -> list[dict]:
+    def all_rows(self, listing: Listing) -> list[dict[str, Any]]:
         """Every row of one listing at once (for calls run concurrently in worker threads)."""
         return list(self.listing(listing))
 
@@ -203,7 +215,7 @@ class CommerceRESTStream(ReportingStream, RESTStream):
             params=params or {},
             headers=self.http_headers,
         )
-        return parsed_body(self.request_decorator(self.send_request)(request))
+        return parsed_body(self.request_decorator(self.send_request)(request, None))
 
     def concurrently(
         self, function: Callable[[Item], Result], items: Iterable[Item]
@@ -218,7 +230,7 @@ class CommerceRESTStream(ReportingStream, RESTStream):
 
     def setting(self, name: str) -> Any:
         """A setting's value, or the default the tap declares for it."""
-        return self.config.get(name, self._tap.config_jsonschema["properties"][name].get("default"))
+        return self.config.get(name, self.tap.config_jsonschema["properties"][name].get("default"))
 
     def rotation(self, state: dict[str, Any], item: str) -> Rotation:
         """The rotation of `<item>_sweep_runs` and `<item>_sweep_budget`, kept in `state`; warns
@@ -283,15 +295,18 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         """The body of a successful answer (JSON, money as Decimal); ValueError if unreadable."""
         return JSON_BODY.decode(response.content)
 
-    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         yield from extract_jsonpath(self.records_jsonpath, input=parsed_body(response))
 
-    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+    def post_process(
+        self, row: dict[str, Any], context: Context | None = None
+    ) -> dict[str, Any] | None:
         return self.shaper.shape(self._normalise(row))
 
     def backoff_wait_generator(self) -> Generator[float, Any, None]:
         """Exponential from `backoff_base_seconds`; a 429 waits what the vendor asks instead."""
         attempt = 0
+        # backoff primes the generator with a bare yield (None) before asking for the first wait.
         exception = yield  # type: ignore[misc]
         while True:
             response = getattr(exception, "response", None)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 
-def digest(row: dict) -> str:
+def digest(row: dict[str, Any]) -> str:
     """A short fingerprint of a list row (about 25 bytes of state per row)."""
     return hashlib.sha1(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
@@ -26,7 +26,7 @@ class RowDigests:
         self.before: dict[str, str] = state.get(key, {})
         self.now: dict[str, str] = {}
 
-    def changed(self, row_id: str, row: dict) -> bool:
+    def changed(self, row_id: str, row: dict[str, Any]) -> bool:
         self.now[row_id] = digest(row)
         return self.before.get(row_id) != self.now[row_id]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -15,8 +16,10 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from commerce_taps_common.config.errors import ConfigError, required_fix
 from commerce_taps_common.config.plugin import DEVELOPMENT_DISTRIBUTION, installed_distribution
 from commerce_taps_common.dates import parse_instant
+from commerce_taps_common.http.auth import OAuthTokenAuth
 from commerce_taps_common.http.pacing import Pacer
 from commerce_taps_common.reporting.run_hooks import ReportingTap
+from commerce_taps_common.sdk import mutable_config
 
 
 class CommerceTap(ReportingTap, Tap):
@@ -61,10 +64,10 @@ class CommerceTap(ReportingTap, Tap):
                 raise RuntimeError(f"{self.name}: {writer} must sync before {reader}")
         return [stream(tap=self) for stream in self.stream_types]
 
-    def load_streams(self) -> list[Stream]:
+    def order_streams(self, streams: list[Stream]) -> list[Stream]:
         # The SDK sorts streams by name, and syncs them in that order: keep `stream_types`' order.
         order = {stream.name: index for index, stream in enumerate(self.stream_types)}
-        return sorted(super().load_streams(), key=lambda stream: order[stream.name])
+        return sorted(streams, key=lambda stream: order[stream.name])
 
     @cached_property
     def run(self) -> Any:
@@ -73,15 +76,15 @@ class CommerceTap(ReportingTap, Tap):
             raise AttributeError(f"{self.name} passes no data between streams")
         return self.run_type()
 
-    def sync_all(self) -> None:
+    def around_sync(self, sync_all: Callable[[], None]) -> None:
         try:
-            super().sync_all()
+            super().around_sync(sync_all)
         finally:
             for stream in self.streams.values():
                 if shaper := stream.__dict__.get("shaper"):  # the streams that shaped records
                     shaper.warn_invalid()
 
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+    def validate_settings(self, *, raise_errors: bool) -> list[str]:
         """One error, naming its setting, instead of the SDK's list of jsonschema messages; then
         the vendor's own checks (`check_settings`)."""
         self.rename_settings()
@@ -90,7 +93,7 @@ class CommerceTap(ReportingTap, Tap):
         schema = self.config_jsonschema
         self.append_builtin_config(schema)
         error = jsonschema.exceptions.best_match(
-            jsonschema.Draft7Validator(schema).iter_errors(dict(self._config))
+            jsonschema.Draft7Validator(schema).iter_errors(dict(mutable_config(self)))
         )
         if error is not None:
             if error.validator == "required":
@@ -98,20 +101,21 @@ class CommerceTap(ReportingTap, Tap):
                 raise ConfigError(setting, "is required", required_fix(self.name, setting))
             setting = ".".join(str(part) for part in error.absolute_path) or "config"
             raise ConfigError(setting, f"invalid value {error.instance!r}: {error.message}")
-        self.check_settings(self._config)
+        self.check_settings(mutable_config(self))
         return []
 
     def rename_settings(self) -> None:
         """A config written for an older version keeps working: each deprecated name is read as
         its new one unless that is set too, and said once per run."""
+        config = mutable_config(self)
         for old, new in self.renamed_settings.items():
-            if old not in self._config:
+            if old not in config:
                 continue
-            value = self._config.pop(old)
-            if new in self._config:
+            value = config.pop(old)
+            if new in config:
                 self.logger.warning("Setting %s is deprecated and ignored: %s is set", old, new)
                 continue
-            self._config[new] = value
+            config[new] = value
             self.logger.warning("Setting %s is deprecated: read as %s=%r", old, new, value)
 
     def check_settings(self, config: dict[str, Any]) -> None:
@@ -135,6 +139,11 @@ class CommerceTap(ReportingTap, Tap):
                     f"{start} is in the future",
                     "use a date in the past (the first run reads from it)",
                 )
+
+    @cached_property
+    def authenticator(self) -> OAuthTokenAuth:
+        """The run's one token, shared by every stream (each tap makes its own)."""
+        raise NotImplementedError
 
     @cached_property
     def pacer(self) -> Pacer:

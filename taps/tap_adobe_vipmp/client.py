@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import requests
 from singer_sdk import StreamSchema
@@ -85,12 +85,14 @@ class AdobeStream(CommerceRESTStream):
 
     @property
     def run(self) -> AdobeRun:
-        return self._tap.run
+        return self.tap.run
 
     @property
     def customer_directory(self) -> CustomerDirectory:
         if self.run.customer_directory is None:
-            self.run.customer_directory = CustomerDirectory(self._tap.streams["customers"])
+            self.run.customer_directory = CustomerDirectory(
+                cast(AdobeStream, self.tap.streams["customers"])
+            )
         return self.run.customer_directory
 
     def before_send(self, request: requests.PreparedRequest) -> None:

@@ -177,10 +177,7 @@ class PriceListsStream(AdobeStream):
     replication_key = "priceListMonth"
     is_sorted = True  # months ascending within a partition
     limit = 100
-
-    @property
-    def http_method(self) -> str:
-        return "POST"
+    http_method = "POST"
 
     @property
     def partitions(self) -> list[dict]:
@@ -202,6 +199,7 @@ class PriceListsStream(AdobeStream):
         super().validate_response(response)
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
+        assert context is not None  # one partition per context
         loaded = self.get_starting_replication_key_value(context)
         first = (
             str(loaded)

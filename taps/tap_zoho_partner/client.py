@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, cast
 
 import requests
 from singer_sdk import StreamSchema
@@ -53,13 +53,13 @@ ORIGIN = dt.date(2000, 1, 1)
 TRANSIENT_CODES = {1000}
 
 
-def api_root(config: dict[str, Any]) -> str:
+def api_root(config: Mapping[str, Any]) -> str:
     if config.get("api_url"):
         return config["api_url"].rstrip("/")
     return DATA_CENTERS[config["data_center"]][0] + API_PATH
 
 
-def accounts_root(config: dict[str, Any]) -> str:
+def accounts_root(config: Mapping[str, Any]) -> str:
     if config.get("accounts_url"):
         return config["accounts_url"].rstrip("/")
     return DATA_CENTERS[config["data_center"]][1]
@@ -97,7 +97,7 @@ class ZohoRefreshTokenAuth(OAuthTokenAuth):
     def __init__(
         self,
         token_url: str,
-        config: dict[str, Any],
+        config: Mapping[str, Any],
         *,
         throttle_wait_seconds: float,
         timeout: float,
@@ -342,7 +342,8 @@ class DayFilteredStream(DateFilteredStream):
             self.config.get(self.partition_setting) if self.partition_setting else None
         ) or [None]
         for value in partitions:
-            partition = {self.partition_filter: value} if value else {}
+            # partition_filter is set wherever partition_setting is
+            partition = {cast(str, self.partition_filter): value} if value else {}
             if days > self.max_days_one_by_one:
                 yield partition
                 continue

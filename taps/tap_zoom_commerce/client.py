@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import requests
 from singer_sdk import StreamSchema
@@ -31,6 +31,9 @@ from commerce_taps_common.http.pagination import CursorPaginator
 from commerce_taps_common.records.schemas import schema_directory
 from commerce_taps_common.rest import CommerceRESTStream
 
+if TYPE_CHECKING:
+    from tap_zoom_commerce.tap import TapZoomCommerce
+
 SCHEMAS = schema_directory("tap-zoom-commerce")
 logger = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ ORIGIN = dt.date(2010, 1, 1)  # where a read starts with neither bookmark nor st
 class DailyLimitReached(Exception):
     """Zoom's daily request limit for the account is used up: stop, keep the bookmarks."""
 
-    def __init__(self, resume_at: dt.datetime | None, category: str) -> None:
+    def __init__(self, resume_at: dt.datetime | None, category: str | None) -> None:
         when = resume_at.isoformat() if resume_at else "tomorrow (UTC)"
         super().__init__(
             f"Zoom's daily request limit ({category or 'this category'}) is used up; the run "
@@ -64,7 +67,7 @@ class ZoomOAuth(OAuthTokenAuth):
     `account_id`. User OAuth: `refresh_token`; Zoom answers with a new refresh token and the old
     one stops working, so the newest is written to `token_file` before it is used."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: Mapping[str, Any]) -> None:
         super().__init__(
             config.get("oauth_url") or OAUTH_URL, timeout=config.get("request_timeout", 90)
         )
@@ -73,7 +76,7 @@ class ZoomOAuth(OAuthTokenAuth):
         self._token_file = TokenFile(config["token_file"]) if config.get("token_file") else None
         self._configured_refresh_token = config.get("refresh_token")
 
-    def _refresh_token(self) -> str:
+    def _refresh_token(self) -> str | None:
         return (
             self._token_file.read() if self._token_file else None
         ) or self._configured_refresh_token
@@ -139,7 +142,7 @@ class ZoomStream(CommerceRESTStream):
 
     @property
     def run(self) -> ZoomRun:
-        return self._tap.run
+        return self.tap.run
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         body = parsed_body(response)
@@ -153,7 +156,7 @@ class ZoomStream(CommerceRESTStream):
         return (self.config.get("api_url") or API_URL).rstrip("/")
 
     def pacer_for(self, request: requests.PreparedRequest) -> Pacer:
-        return self._tap.pacers[category_of(request.path_url)]
+        return cast("TapZoomCommerce", self.tap).pacers[category_of(request.path_url)]
 
     def vendor_error_text(self, body: Any) -> str | None:
         if isinstance(body, dict) and "code" in body:

@@ -121,7 +121,7 @@ class SubscriptionsStream(TokenListStream):
                 if is_changed or number in self.run.touched_subscriptions
             ),
         )
-        versions = self._tap.streams["subscription_versions"].selected
+        versions = self.tap.streams["subscription_versions"].selected
         for batch in batches(wanted):
             details = self.details(f"/commerce/subscriptions/{number}" for number in batch)
             history = (
@@ -149,6 +149,7 @@ class SubscriptionVersionsStream(ZoomStream):
     primary_keys = ("subscription_number", "version")
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
+        assert context is not None  # a child stream: its parent's record
         number = context["subscription_number"]
         history = self.run.subscription_versions.pop(number, None) or {}
         for version in history.get("subscription_versions") or []:
@@ -190,7 +191,7 @@ class BillingDocumentsStream(TokenListStream):
             if self.config.get("start_date")
             else ORIGIN
         )
-        listings = []
+        listings: list[Listing] = []
         for kind in self.document_types:
             for status in ("Paid", "Unpaid"):
                 listings += self.windowed(
@@ -227,7 +228,7 @@ class BillingDocumentsStream(TokenListStream):
         state = self.get_context_state(context)
         unpaid: dict[str, list[str]] = {}
         digests = RowDigests(state, "digests")
-        invoices = self._tap.streams["invoices"].selected
+        invoices = self.tap.streams["invoices"].selected
         for batch in batches(self.documents(context, state.get("unpaid", {}))):
             changed = {
                 row["document_number"]: digests.changed(row["document_number"], row)
@@ -280,6 +281,7 @@ class InvoicesStream(ZoomStream):
     category = "LIGHT"
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
+        assert context is not None  # a child stream: its parent's record
         detail = self.run.invoice_details.pop(context["invoice_number"], None)
         if detail:
             yield detail
@@ -295,10 +297,7 @@ class CatalogOffersStream(ZoomStream):
     primary_keys = ("offer_id", "currency")
     emit_activate_version_messages = True
     offer_types = ("plan", "standalone", "configurable", "isv", "addon")
-
-    @property
-    def http_method(self) -> str:
-        return "POST"
+    http_method = "POST"
 
     def get_new_paginator(self) -> None:
         return None

@@ -3,6 +3,7 @@ registrations, accounts, trials and the catalog, from the Zoom Commerce API."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -134,7 +135,7 @@ class TapZoomCommerce(CommerceTap):
     def check_settings(self, config: dict[str, Any]) -> None:
         self.check_start_date(config)
 
-    def check_api_settings(self, config: dict[str, Any]) -> None:
+    def check_api_settings(self, config: Mapping[str, Any]) -> None:
         """What every stream that calls the API needs: credentials and one OAuth flow."""
         for setting in ("client_id", "client_secret"):
             if not config.get(setting):
@@ -166,7 +167,7 @@ class TapZoomCommerce(CommerceTap):
             "MEDIUM": Pacer(float(self.config.get("medium_requests_per_second", 30)) * 60),
         }
 
-    def sync_all(self) -> None:
+    def around_sync(self, sync_all: Callable[[], None]) -> None:
         # The selection is known only now (the config is validated before the catalog is read):
         # webhook_events alone reads a local file and needs no credentials.
         selected = {name for name, stream in self.streams.items() if stream.selected}
@@ -175,7 +176,7 @@ class TapZoomCommerce(CommerceTap):
         if WebhookEventsStream.name in selected:
             WebhookEventsStream.spool_path(self.config)
         try:
-            super().sync_all()
+            super().around_sync(sync_all)
         except DailyLimitReached as stop:
             # Not an error: the streams finished so far have their state written; the stopped one
             # resumes from its last bookmark.

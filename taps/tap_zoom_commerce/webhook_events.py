@@ -5,11 +5,12 @@ request, so it can run every few minutes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from singer_sdk import Stream, StreamSchema
+from singer_sdk.helpers.types import Context
 
 from commerce_taps_common.config.errors import ConfigError
 from commerce_taps_common.reporting.run_hooks import ReportingStream
@@ -26,7 +27,7 @@ class WebhookEventsStream(ReportingStream, Stream):
     schema = StreamSchema(SCHEMAS)
 
     @staticmethod
-    def spool_path(config: dict[str, Any]) -> Path | None:
+    def spool_path(config: Mapping[str, Any]) -> Path | None:
         """The spool to read; raises ConfigError if it is set and there is no spool there."""
         if not config.get("webhook_spool"):
             return None
@@ -39,7 +40,7 @@ class WebhookEventsStream(ReportingStream, Stream):
             )
         return path
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         path = self.spool_path(self.config)
         if path is None:
             self.logger.info("webhook_spool is not set: webhook_events has nothing to read")

@@ -4,7 +4,7 @@ incremental reads, the error body, and the draft-invoice deletes that no listing
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,7 @@ DATA_CENTERS = {
 IN_CHUNK = 50
 
 
-def host_url(config: dict[str, Any]) -> str:
+def host_url(config: Mapping[str, Any]) -> str:
     """The REST host without `/v2`, from `api_url` (with or without `/v2`) or `data_center`."""
     if config.get("api_url"):
         url = config["api_url"].rstrip("/")
@@ -78,7 +78,7 @@ class ZuoraStream(CommerceRESTStream):
 
     @property
     def run(self) -> ZuoraRun:
-        return self._tap.run
+        return self.tap.run
 
     @property
     def http_headers(self) -> dict[str, str]:

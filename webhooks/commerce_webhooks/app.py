@@ -16,6 +16,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeGuard
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -102,7 +103,7 @@ class GroupCommitter:
         self.spool.close()
 
 
-def _nonempty_string(value: object) -> bool:
+def _nonempty_string(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value)
 
 

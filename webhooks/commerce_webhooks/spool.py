@@ -82,7 +82,8 @@ class SpoolRow:
     def of(cls, body: bytes, event: dict[str, Any]) -> SpoolRow:
         """The stored fields of a verified event (`event` is `body` parsed, with `event` and
         `event_id` present)."""
-        payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+        payload = event.get("payload")
+        payload = payload if isinstance(payload, dict) else {}
         object_type = next((key for key, value in payload.items() if isinstance(value, dict)), None)
         subject = payload.get(object_type, {}) if object_type else {}
         id_field = OBJECT_IDS.get(object_type or "")

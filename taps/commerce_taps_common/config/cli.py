@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from singer_sdk import Tap
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from commerce_taps_common.config.errors import ConfigError
@@ -39,7 +40,9 @@ def file_problems(arguments: Sequence[str]) -> list[str]:
             problems.append(f"{option} {path}: cannot be read ({error.strerror})")
         except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
             where = (
-                f" at line {error.lineno} column {error.colno}" if hasattr(error, "lineno") else ""
+                f" at line {error.lineno} column {error.colno}"
+                if isinstance(error, json.JSONDecodeError)
+                else ""
             )
             problems.append(f"{option} {path}: not valid JSON{where}")
         else:
@@ -50,7 +53,7 @@ def file_problems(arguments: Sequence[str]) -> list[str]:
     return problems
 
 
-def entry_point(tap_class: type, name: str) -> Callable[[], None]:
+def entry_point(tap_class: type[Tap], name: str) -> Callable[[], None]:
     def main() -> None:
         if problems := file_problems(sys.argv[1:]):
             print(f"{name}: file error: {problems[0]}", file=sys.stderr)

@@ -13,7 +13,7 @@ REQUEST_TIMEOUT = th.Property(
 )
 
 
-def max_concurrency(default: int, description: str) -> th.Property:
+def max_concurrency(default: int, description: str) -> th.Property[int]:
     """Requests in flight at once, 1..32."""
     return th.Property(
         "max_concurrency",
@@ -25,7 +25,7 @@ def max_concurrency(default: int, description: str) -> th.Property:
     )
 
 
-def sweep_runs(stream: str, default: int, what: str) -> th.Property:
+def sweep_runs(stream: str, default: int, what: str) -> th.Property[int]:
     """`<stream>_sweep_runs`: the promise that `what` is read again within this many runs."""
     return th.Property(
         f"{stream}_sweep_runs",
@@ -39,7 +39,7 @@ def sweep_runs(stream: str, default: int, what: str) -> th.Property:
     )
 
 
-def sweep_budget(stream: str, default: int) -> th.Property:
+def sweep_budget(stream: str, default: int) -> th.Property[int]:
     """`<stream>_sweep_budget`: the most detail requests a run spends on the rotation."""
     return th.Property(
         f"{stream}_sweep_budget",

@@ -71,7 +71,7 @@ class OAuthTokenAuth(requests.auth.AuthBase, abc.ABC):
         with self._lock:
             if self._token is None or time.monotonic() >= self._renew_at:
                 self._fetch()
-            return self._token  # type: ignore[return-value]
+            return self._token  # type: ignore[return-value]  # _fetch set it (or raised)
 
     def _fetch(self) -> None:
         failure = "no answer"
@@ -137,7 +137,7 @@ class ClientCredentialsAuth(OAuthTokenAuth):
                 fix,
             )
         if response.status_code == 200:
-            body = response.json()
+            body: dict[str, Any] = response.json()
             if "access_token" in body:
                 return body
         return None

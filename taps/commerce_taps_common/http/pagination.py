@@ -24,7 +24,7 @@ class CursorPaginator(BaseAPIPaginator[str | None]):
         self._seen: set[str] = set()
 
     def get_next(self, response: requests.Response) -> str | None:
-        cursor = self._next_cursor(response)
+        cursor: str | None = self._next_cursor(response)
         if not cursor:
             return None
         if cursor in self._seen:

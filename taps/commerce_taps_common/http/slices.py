@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 #: Slices shorter than this are not split (they hold few rows, or many rows of one second).
 MIN_SPAN = dt.timedelta(minutes=2)
@@ -45,16 +45,16 @@ class Span:
 
 
 #: One page of a slice: (slice, cursor or None for its first page) -> (rows, next cursor or None).
-ReadPage = Callable[[Span, Any], tuple[list[dict], Any]]
+ReadPage = Callable[[Span, Any], tuple[list[dict[str, Any]], Any]]
 
 
 def read_sliced(
     read_page: ReadPage,
     whole: Span,
-    instant_of: Callable[[dict], dt.datetime | None],
-    key_of: Callable[[dict], Any],
+    instant_of: Callable[[dict[str, Any]], dt.datetime | None],
+    key_of: Callable[[dict[str, Any]], Any],
     workers: int,
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """Every row of `whole` once, read as slices with `workers` pages in flight. `instant_of`
     gives a row's position in the listing's newest-first order, `key_of` its identity. An error in
     any page is raised here once the pages already in flight end; no new page starts after it."""
@@ -62,9 +62,10 @@ def read_sliced(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # A slice, its cursor, and the keys already emitted from its newest second (a split
         # reads that second again, whole: its rows of the first page are not emitted twice).
-        pending: dict[Future, tuple[Span, Any, frozenset]] = {}
+        pending: dict[Future[tuple[list[dict[str, Any]], Any]], tuple[Span, Any, frozenset[Any]]]
+        pending = {}
 
-        def start(span: Span, cursor: Any, emitted: frozenset) -> None:
+        def start(span: Span, cursor: Any, emitted: frozenset[Any]) -> None:
             pending[pool.submit(read_page, span, cursor)] = (span, cursor, emitted)
 
         start(whole, None, frozenset())
@@ -83,8 +84,13 @@ def read_sliced(
                         halves = span.halves(oldest) if oldest else None
                     if halves:
                         lower, upper = halves
-                        second = upper.end - SECOND
-                        boundary = {key_of(row) for row in rows if instant_of(row) >= second}
+                        # A half has an end, and every row of a split page an instant.
+                        second = cast(dt.datetime, upper.end) - SECOND
+                        boundary = {
+                            key_of(row)
+                            for row in rows
+                            if cast(dt.datetime, instant_of(row)) >= second
+                        }
                         start(lower, None, frozenset())
                         start(upper, None, emitted | boundary)
                     else:
@@ -95,13 +101,14 @@ def read_sliced(
 
 
 def newest_first_oldest(
-    rows: list[dict], instant_of: Callable[[dict], dt.datetime | None]
+    rows: list[dict[str, Any]], instant_of: Callable[[dict[str, Any]], dt.datetime | None]
 ) -> dt.datetime | None:
     """The last row's instant if the page is sorted newest first (and says so: at least two
     distinct instants); None otherwise."""
-    instants = [instant_of(row) for row in rows]
-    if len(instants) < 2 or None in instants or instants[0] == instants[-1]:
+    found = [instant_of(row) for row in rows]
+    if len(found) < 2 or None in found or found[0] == found[-1]:
         return None
+    instants = cast(list[dt.datetime], found)
     if any(later > earlier for earlier, later in zip(instants, instants[1:], strict=False)):
         return None
     return instants[-1]

@@ -87,7 +87,7 @@ def _scalar_fix(node: dict[str, Any]) -> Fix | None:
     return None
 
 
-def record_normaliser(schema: dict[str, Any]) -> Callable[[dict], dict]:
+def record_normaliser(schema: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """A function normalising, in place, every field of a record that its schema types."""
 
     def build(node: dict[str, Any]) -> Fix | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.resources
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 from singer_sdk import SchemaDirectory
 
@@ -27,7 +28,7 @@ def schemas_root() -> Path:
 class StreamSchemas(SchemaDirectory):
     """The schema files, each with the `_sdc_extra` column every stream has (see shape.py)."""
 
-    def fetch_schema(self, key: str) -> dict:
+    def fetch_schema(self, key: str) -> dict[str, Any]:
         return with_extra_column(super().fetch_schema(key))
 
 

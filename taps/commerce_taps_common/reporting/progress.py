@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from commerce_taps_common.reporting.run_summary import RunSummary
 
@@ -18,7 +19,7 @@ class ProgressLog:
         summary: RunSummary,
         logger: logging.Logger,
         interval: float = PROGRESS_INTERVAL_SECONDS,
-        clock=time.monotonic,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._summary = summary
         self._logger = logger

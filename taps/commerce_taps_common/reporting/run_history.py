@@ -55,8 +55,8 @@ def nights(summaries: list[dict[str, Any]]) -> list[NightOfTap]:
     """Per night and tap, newest night first, the newest `NIGHTS_SHOWN` nights."""
     grouped: dict[tuple[str, str], NightOfTap] = {}
     for summary in summaries:
-        night = dt.datetime.fromisoformat(summary["started_at"]).astimezone(dt.UTC).date()
-        key = (night.isoformat(), summary["tap"])
+        day = dt.datetime.fromisoformat(summary["started_at"]).astimezone(dt.UTC).date()
+        key = (day.isoformat(), summary["tap"])
         entry = grouped.setdefault(key, NightOfTap(*key))
         entry.runs += 1
         entry.rows += summary["total"]["rows"]

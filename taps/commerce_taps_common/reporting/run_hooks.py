@@ -3,17 +3,20 @@ summary and the progress lines, the SDK's per-context noise said once, METRIC li
 log unless it is at debug level.
 
 `ReportingTap` goes before `Tap` in `CommerceTap`'s bases, `ReportingStream` before `RESTStream` in
-`CommerceRESTStream`'s; the REST stream calls `count_request` before every attempt."""
+`CommerceRESTStream`'s; the REST stream calls `count_request` before every attempt. They build on
+the seam with singer-sdk's internals (commerce_taps_common.sdk)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+import requests
 from singer_sdk import metrics
-from singer_sdk.configuration._dict_config import merge_missing_config_jsonschema
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers.types import Context
 from singer_sdk.typing import PropertiesList, Property, StringType
 
 from commerce_taps_common.http.unreachable import (
@@ -24,6 +27,17 @@ from commerce_taps_common.http.unreachable import (
 from commerce_taps_common.reporting.progress import ProgressLog
 from commerce_taps_common.reporting.run_history import write_page
 from commerce_taps_common.reporting.run_summary import RunSummary
+from commerce_taps_common.sdk import (
+    StreamSeam,
+    TapSeam,
+    merge_missing_config_jsonschema,
+    stream_tap,
+    stream_version,
+    write_activate_version,
+)
+
+if TYPE_CHECKING:
+    from backoff.types import Details
 
 REPORTING_CONFIG = PropertiesList(
     Property(
@@ -74,19 +88,15 @@ def metrics_only_at_debug(metrics_logger: logging.Logger) -> None:
         metrics_logger.propagate = False
 
 
-class ReportingTap:
+class ReportingTap(TapSeam):
     """Tap mixin: the run summary, progress lines and log settings."""
 
-    name: str
-    logger: logging.Logger
-    metrics_logger: logging.Logger
-    config: Any
     #: Exceptions that end a run early on purpose, caught by the vendor's tap: "stopped" runs.
     clean_stops: tuple[type[BaseException], ...] = ()
 
     @classmethod
-    def append_builtin_config(cls, config_jsonschema: dict) -> None:
-        super().append_builtin_config(config_jsonschema)  # type: ignore[misc]
+    def append_builtin_config(cls, config_jsonschema: dict[str, Any]) -> None:
+        super().append_builtin_config(config_jsonschema)
         merge_missing_config_jsonschema(REPORTING_CONFIG, config_jsonschema)
 
     @cached_property
@@ -102,12 +112,12 @@ class ReportingTap:
         _UNSORTED_ONCE.reset()
         _SDK_STATE_LOGGER.addFilter(_UNSORTED_ONCE)  # added once: a logger keeps no duplicates
 
-    def sync_all(self) -> None:
+    def around_sync(self, sync_all: Callable[[], None]) -> None:
         self._quiet_logs()
         summary = self.run_summary
         error: BaseException | None = None
         try:
-            super().sync_all()  # type: ignore[misc]
+            super().around_sync(sync_all)
         except HostUnreachable as unreachable:
             error = unreachable_config_error(self.name, self.config, unreachable)
             raise error from None
@@ -127,7 +137,7 @@ class ReportingTap:
 class TalliedCounter(metrics.Counter):
     """The SDK's counter (its METRIC points unchanged), also adding each increment to a tally."""
 
-    def __init__(self, counter: metrics.Counter, tally) -> None:
+    def __init__(self, counter: metrics.Counter, tally: Callable[[int], None]) -> None:
         super().__init__(counter.metric, counter.tags, counter.log_interval)
         self._tally = tally
 
@@ -136,56 +146,59 @@ class TalliedCounter(metrics.Counter):
         self._tally(value)
 
 
-class ReportingStream:
+class ReportingStream(StreamSeam):
     """Stream mixin: rows, pages, requests and retries into the tap's run summary; a child
     stream's SCHEMA and "Beginning sync" once per run instead of once per parent record."""
-
-    name: str
-    _tap: Any
-    parent_stream_type: Any
 
     _schema_sent = False
     _sync_logged = False
 
+    @property
+    def tap(self) -> ReportingTap:
+        """The tap the stream belongs to (one of ours: it has the run summary)."""
+        return cast(ReportingTap, stream_tap(self))
+
     def count_request(self, waited_seconds: float) -> None:
         """One attempt of a request (retries too), after `waited_seconds` for the rate limit."""
-        self._tap.run_summary.request(self.name, waited_seconds)
-        self._tap.progress.tick(self.name)
+        self.tap.run_summary.request(self.name, waited_seconds)
+        self.tap.progress.tick(self.name)
 
     def _rows(self, value: int) -> None:
-        self._tap.run_summary.count(self.name, rows=value)
-        self._tap.progress.tick(self.name)
+        self.tap.run_summary.count(self.name, rows=value)
+        self.tap.progress.tick(self.name)
 
     def _pages(self, value: int) -> None:
-        self._tap.run_summary.count(self.name, pages=value)
+        self.tap.run_summary.count(self.name, pages=value)
 
     def get_record_counter(self, **kwargs: Any) -> metrics.Counter:
-        return TalliedCounter(super().get_record_counter(**kwargs), self._rows)  # type: ignore[misc]
+        return TalliedCounter(super().get_record_counter(**kwargs), self._rows)
 
     def get_http_request_counter(self) -> metrics.Counter:
         # The SDK counts one per page read (retries and detail requests are `count_request`'s).
-        return TalliedCounter(super().get_http_request_counter(), self._pages)  # type: ignore[misc]
+        return TalliedCounter(super().get_http_request_counter(), self._pages)
 
-    def backoff_handler(self, details: dict[str, Any]) -> None:
+    def backoff_handler(self, details: Details) -> None:
         error = details.get("exception")
-        if not self._tap.run_summary.total().pages and (reason := unreachable_reason(error)):
+        if not self.tap.run_summary.total().pages and (reason := unreachable_reason(error)):
             # Nothing has answered yet this run: a wrong URL or a server not running.
-            raise HostUnreachable(error.request.url, reason) from None
-        super().backoff_handler(details)  # type: ignore[misc]
-        self._tap.run_summary.retry(self.name, retry_cause(error), float(details.get("wait") or 0))
+            request = cast(requests.ConnectionError, error).request
+            raise HostUnreachable(str(request and request.url), reason) from None
+        super().backoff_handler(details)
+        self.tap.run_summary.retry(self.name, retry_cause(error), float(details.get("wait") or 0))
 
-    def sync(self, context: Any = None) -> None:
-        super().sync(context)  # type: ignore[misc]
+    def after_sync(self, context: Context | None) -> None:
+        super().after_sync(context)
         # singer-sdk announces a full-table version only before its records; announced again
         # once they are all out, the version is complete and the loader retires older rows.
-        if self._stream_version is not None:
-            self._write_activate_version_message(self._stream_version)  # type: ignore[attr-defined]
+        if (version := stream_version(self)) is not None:
+            write_activate_version(self, version)
 
-    def _write_schema_message(self) -> None:
+    def schema_message_due(self) -> bool:
         # The schema does not change between a child stream's contexts: say it once.
-        if not self._schema_sent:
-            super()._write_schema_message()  # type: ignore[misc]
-            self._schema_sent = True
+        if self._schema_sent:
+            return False
+        self._schema_sent = True
+        return super().schema_message_due()
 
     def log(self, message: str, *args: Any, **kwargs: Any) -> None:
         if self.parent_stream_type and message.startswith("Beginning sync of"):
@@ -194,7 +207,7 @@ class ReportingStream:
             else:
                 self._sync_logged = True
                 message = f"{message} (one context per parent record; logged for the first)"
-        super().log(message, *args, **kwargs)  # type: ignore[misc]
+        super().log(message, *args, **kwargs)
 
 
 def retry_cause(error: BaseException | None) -> str:

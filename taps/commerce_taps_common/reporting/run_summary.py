@@ -10,6 +10,7 @@ import os
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ class StreamTally:
 class RunSummary:
     """Counts of one tap run; thread-safe (detail requests run in worker threads)."""
 
-    def __init__(self, tap: str, clock=time.monotonic) -> None:
+    def __init__(self, tap: str, clock: Callable[[], float] = time.monotonic) -> None:
         self.tap = tap
         self.started_at = dt.datetime.now(dt.UTC)
         self._clock = clock
