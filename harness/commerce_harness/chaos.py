@@ -256,7 +256,7 @@ class ChaosTap:
         self.chaos = VENDOR_CHAOS[tap.vendor]
         self.env = {**os.environ, **place.meltano_env, **self.settings_env(), **(env or {})}
         self.meltano_options = meltano_options
-        self.meltano_killed_at = -MELTANO_STALE_SECONDS
+        self.meltano_killed_at = -float(MELTANO_STALE_SECONDS)
 
     def settings_env(self) -> dict[str, str]:
         env = {
@@ -423,7 +423,8 @@ def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str)
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
             "AND table_name = ?",
             [schema, table],
-        ).fetchone()[0]
+        ).fetchone()
+        != (0,)
     )
 
 

@@ -68,6 +68,7 @@ def run_pipeline(
         target_process = subprocess.Popen(
             target_command, stdin=tap_process.stdout, stdout=subprocess.PIPE, stderr=target_err
         )
+        assert tap_process.stdout is not None  # stdout=PIPE
         tap_process.stdout.close()  # the target owns the pipe now; a dead target stops the tap
         output, _ = target_process.communicate(timeout=timeout)
         tap_process.wait(timeout=timeout)
@@ -99,6 +100,7 @@ def start_pipeline(
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
+    assert tap_process.stdout is not None  # stdout=PIPE
     tap_process.stdout.close()  # the target owns the pipe now
     return tap_process, target_process
 

@@ -93,12 +93,14 @@ class DemoPlace:
                 stderr=subprocess.PIPE,
                 text=True,
             )
+            assert process.stderr is not None  # stderr=PIPE
             for line in process.stderr:
                 log.write(line)
                 if followed := FOLLOWED.search(line):
                     tap, kind, text = followed.groups()
                     shown = f"   progress {tap} {text}" if kind == "progress" else f"   {text}"
                     print(shown, flush=True)
+            result: subprocess.CompletedProcess[str]
             result = subprocess.CompletedProcess(process.args, process.wait())
             stdout.seek(0)
             result.stdout = stdout.read()

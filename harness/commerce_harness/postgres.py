@@ -252,7 +252,7 @@ def table_rows(
     datetimes in UTC, JSON(B) parsed with exact numbers (on a connection from `connect`)."""
     connection.execute("SET TimeZone = 'UTC'")
     cursor = connection.execute(f'SELECT * FROM "{schema}"."{table}"')
-    columns = [column.name for column in cursor.description]
+    columns = [column.name for column in cursor.description or ()]
     return columns, [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
 
 

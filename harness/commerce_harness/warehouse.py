@@ -9,7 +9,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import duckdb
 
@@ -29,6 +29,9 @@ class Warehouse:
 
     loader: str
     connection: Any
+
+    def __enter__(self) -> Self:
+        raise NotImplementedError
 
     def __exit__(self, *exc_info: object) -> None:
         self.connection.close()
