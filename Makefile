@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv browser demo demo-postgres lint test test-fast bench chaos readmes clean
+.PHONY: venv browser demo demo-postgres lint typecheck test test-fast bench chaos readmes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,12 +27,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy over the taps, the loaders, the webhook receiver and the harness (pyproject.toml's
+# [tool.mypy]; strict on the shared tap package).
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 # Headless Chromium for the page tests: Debian's package, installed when root, else how to.
 browser:
 	@bash scripts/ensure-browser.sh
 
 # The fast unit tests first, so most failures show in seconds; then everything else.
-test: lint browser
+test: lint typecheck browser
 	$(BIN)/python -m pytest tests/unit -q
 	$(BIN)/python -m pytest --ignore=tests/unit
 
