@@ -3,7 +3,9 @@ warehouse, nor from the marts' SQL): the figures tests/e2e/test_dbt_marts.py che
 
 from __future__ import annotations
 
+import calendar
 import csv
+import datetime as dt
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -207,3 +209,146 @@ def adobe_price_changes(
                 changes.add((month, offer, kind, previous, price))
             previous = price
     return changes
+
+
+# A span of recurring revenue: (vendor, customer_key, currency, amount a month, first day in
+# force, first day no longer in force or None).
+Span = tuple[str, str, str, Decimal, dt.date, dt.date | None]
+MOVEMENTS = ("new", "expansion", "contraction", "churn", "reactivation", "unchanged")
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
+
+
+def _plus_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, the month's last day where it has no such day (as SQL's
+    date + interval does)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _versioned_spans(versions: list[tuple]) -> list[tuple]:
+    """(version, starts, ends or None, counts, payload) of one subscription, in any order ->
+    (starts, ends, payload) of the versions that count: each in force from its start until the
+    next version's start or its own end, whichever comes first."""
+    ordered = sorted(versions, key=lambda version: version[0])
+    spans = []
+    for index, (_, starts, ends, counts, payload) in enumerate(ordered):
+        following = ordered[index + 1][1] if index + 1 < len(ordered) else None
+        if counts:
+            until = min((day for day in (ends, following) if day is not None), default=None)
+            spans.append((starts, until, payload))
+    return spans
+
+
+def recurring_spans(control: SandboxControl) -> list[Span]:
+    """Recurring revenue over time. Contracted, from the subscription versions Zuora and Zoom
+    keep: a Zuora version is in force from its creation day in UTC (the first from the
+    subscription's start) while active; a Zoom version from its start, at its MRR, a cancellation
+    or an expiry (`terms`) ending the one before. Derived for Zoho, which keeps no history: each
+    signup or recurring charge spread evenly over its billing period."""
+    spans: list[Span] = []
+    zuora: defaultdict = defaultdict(list)
+    for version in control.truth("zuora", "subscriptions"):
+        starts = (
+            _day(version["start_date"])
+            if version["version"] == 1
+            else dt.datetime.fromisoformat(version["created_time"]).astimezone(dt.UTC).date()
+        )
+        ends = _day(version["end_date"]) if version.get("end_date") else None
+        zuora[version["subscription_number"]].append(
+            (version["version"], starts, ends, version["state"] == "active", version)
+        )
+    zoom: defaultdict = defaultdict(list)
+    for version in control.truth("zoom", "subscription_versions"):
+        ends = _day(version["end_date"]) if version.get("end_date") else None
+        counts = version["action"][0] not in ("cancel", "terms")
+        zoom[version["subscription_number"]].append(
+            (version["version"], _day(version["start_date"]), ends, counts, version)
+        )
+    zoom_customers = {
+        subscription["subscription_number"]: subscription["end_customer_account"][
+            "crm_account_number"
+        ]
+        for subscription in control.truth("zoom", "subscriptions")
+    }
+    for vendor, subscriptions in (("zuora", zuora), ("zoom", zoom)):
+        for number, versions in subscriptions.items():
+            for starts, ends, version in _versioned_spans(versions):
+                if vendor == "zuora":
+                    customer, amount = version["account_id"], version["contracted_mrr"]
+                else:
+                    customer, amount = zoom_customers[number], version["mrr"]
+                key = (vendor, f"{vendor}:{customer}", version["currency"])
+                spans.append((*key, Decimal(amount), starts, ends))
+    for charge in control.truth("zoho", "transactions"):
+        months = FREQUENCY_MONTHS.get(charge["billing_frequency"])
+        amount = Decimal(charge["amount"])
+        if charge["transaction_type"] in ("signup", "recurring") and months and amount > 0:
+            starts = _day(charge["transaction_date"])
+            key = ("zoho", "zoho:" + charge["org_id"], charge["currency_code"])
+            spans.append((*key, to_cent(amount / months), starts, _plus_months(starts, months)))
+    return spans
+
+
+def monthly_mrr(spans: list[Span], as_of: str) -> Money:
+    """(vendor, customer_key, currency, 'YYYY-MM') -> the recurring revenue in force on the
+    month's last day (the as-of day in the as-of month), from each customer's first span's month
+    through the as-of month."""
+    as_of_day = _day(as_of)
+    first: dict[tuple, dt.date] = {}
+    for *key, _, starts, _ in spans:
+        first[tuple(key)] = min(first.get(tuple(key), starts), starts)
+    totals: Money = {}
+    for key, starts in first.items():
+        month = starts.replace(day=1)
+        while month <= as_of_day:
+            measured = min(_plus_months(month, 1) - dt.timedelta(days=1), as_of_day)
+            totals[(*key, month.strftime("%Y-%m"))] = sum(
+                (
+                    amount
+                    for *span_key, amount, span_starts, span_ends in spans
+                    if tuple(span_key) == key
+                    and span_starts <= measured
+                    and (span_ends is None or span_ends > measured)
+                ),
+                Decimal(0),
+            )
+            month = _plus_months(month, 1)
+    return totals
+
+
+def mrr_movements(mrr: Money) -> dict[tuple, tuple[Decimal, Decimal, str, Decimal]]:
+    """(vendor, customer_key, currency, 'YYYY-MM') -> (mrr, previous mrr, movement, amount) on
+    each customer's months from its first with MRR through the month after its last (the churn
+    month), within the months `mrr` has: new the first, reactivation a return from zero."""
+    series: defaultdict = defaultdict(list)
+    for (*key, month), amount in sorted(mrr.items()):
+        series[tuple(key)].append((month, amount))
+    movements = {}
+    for key, months in series.items():
+        earning = [index for index, (_, amount) in enumerate(months) if amount]
+        if not earning:
+            continue
+        previous = Decimal(0)
+        for index in range(earning[0], min(earning[-1] + 1, len(months) - 1) + 1):
+            month, amount = months[index]
+            if index == earning[0]:
+                movement = "new"
+            elif amount and not previous:
+                movement = "reactivation"
+            elif previous and not amount:
+                movement = "churn"
+            else:
+                movement = (
+                    "expansion"
+                    if amount > previous
+                    else "contraction"
+                    if amount < previous
+                    else "unchanged"
+                )
+            movements[(*key, month)] = (amount, previous, movement, amount - previous)
+            previous = amount
+    return movements
