@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import requests
 from singer_sdk import StreamSchema
-from singer_sdk.pagination import BaseAPIPaginator
+from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
 from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.http.listing import Listing, parsed_body
@@ -66,8 +66,9 @@ class NextPage(BaseAPIPaginator[dict | None]):
 class AdobeStream(CommerceRESTStream):
     """A Commerce Partner API endpoint."""
 
-    #: Rows per page (the endpoint's maximum).
-    limit = 50
+    #: Rows per page (the endpoint's maximum); None for an endpoint that answers everything at
+    #: once and takes no parameters (sending offset and limit there breaks its published spec).
+    limit: int | None = 50
     default_lookback_days = 3
     schema = StreamSchema(SCHEMAS)
 
@@ -111,10 +112,12 @@ class AdobeStream(CommerceRESTStream):
             )
         return None
 
-    def get_new_paginator(self) -> NextPage:
-        return NextPage()
+    def get_new_paginator(self) -> NextPage | SinglePagePaginator:
+        return NextPage() if self.limit else SinglePagePaginator()
 
     def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
+        if not self.limit:
+            return request
         token = token or {}
         if "uri" in token:  # relative, with its own offset and limit: the query is not sent again
             request.url, request.params = self.url_base + token["uri"], {}

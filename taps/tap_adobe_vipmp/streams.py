@@ -80,7 +80,7 @@ class CustomersStream(AdobeStream):
 class PerCustomerStream(AdobeStream):
     """One listing per known customer, read concurrently; rows carry their `customerId`."""
 
-    limit = 100
+    limit: int | None = 100
 
     def params(self, context: Context | None) -> dict[str, Any]:
         return {}
@@ -128,6 +128,7 @@ class SubscriptionsStream(PerCustomerStream):
     name = "subscriptions"
     path = "/v3/customers/{customerId}/subscriptions"
     primary_keys = ("subscriptionId",)
+    limit = None
     emit_activate_version_messages = True
 
 
@@ -176,7 +177,7 @@ class PriceListsStream(AdobeStream):
     )
     replication_key = "priceListMonth"
     is_sorted = True  # months ascending within a partition
-    limit = 100
+    limit: int | None = 100
     http_method = "POST"
 
     @property

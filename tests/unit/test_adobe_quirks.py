@@ -8,6 +8,8 @@ import datetime as dt
 
 import pytest
 from answers import answer, checked
+from singer_sdk.pagination import SinglePagePaginator
+from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.http.listing import parsed_body
 from tap_adobe_vipmp.client import NextPage, month_after, months, rows_of
@@ -80,3 +82,16 @@ def test_every_attempt_carries_new_request_and_correlation_ids(tap):
         orders.before_send(request)
         seen.add((request.headers["X-Request-Id"], request.headers["X-Correlation-Id"]))
     assert len(seen) == 3 and all(request_id != correlation for request_id, correlation in seen)
+
+
+def test_the_subscriptions_endpoint_is_asked_once_with_no_paging_parameters(tap):
+    """It takes no parameters (Adobe's spec): one request, without offset and limit."""
+    stream = tap.streams["subscriptions"]
+
+    def request(path: str) -> HTTPRequest:
+        return HTTPRequest(url=f"{API}/v3/customers/1/{path}", method="GET", params={})
+
+    assert stream.paged(request("subscriptions"), None).params == {}
+    assert isinstance(stream.get_new_paginator(), SinglePagePaginator)
+    paged = tap.streams["deployments"].paged(request("deployments"), None)
+    assert set(paged.params) == {"offset", "limit"}  # a paged endpoint still pages
