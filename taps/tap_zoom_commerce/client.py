@@ -20,12 +20,11 @@ from singer_sdk import StreamSchema
 from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import PageNumberPaginator
-from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.config.errors import ConfigError
 from commerce_taps_common.dates import date_windows, tomorrow_utc
 from commerce_taps_common.http.auth import OAuthTokenAuth, TokenFile
-from commerce_taps_common.http.listing import Listing, keep_parsed_body, parsed_body
+from commerce_taps_common.http.listing import keep_parsed_body, parsed_body
 from commerce_taps_common.http.pacing import Pacer, retry_after_instant
 from commerce_taps_common.http.pagination import CursorPaginator
 from commerce_taps_common.records.schemas import schema_directory
@@ -206,9 +205,10 @@ class ListStream(ZoomStream):
     def get_new_paginator(self) -> PageCountPaginator:
         return PageCountPaginator(1)
 
-    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
-        request.params.update({"page_size": self.page_size, self.page_parameter: token or 1})
-        return request
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        params = super().get_url_params(context, next_page_token)
+        params.update({"page_size": self.page_size, self.page_parameter: next_page_token or 1})
+        return params
 
 
 class DateFilteredListStream(ListStream):
@@ -226,22 +226,20 @@ class DateFilteredListStream(ListStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """Every type's windows, read `max_concurrency` at a time (they are independent)."""
-        listings = [
-            Listing(
-                params={
-                    self.type_parameter: kind,
-                    "date_filter_option": "updatedDate",
-                    "from": first.isoformat(),
-                    "to": end.isoformat(),
-                    "sort": "updatedDate.asc",
-                }
-            )
+        reads = [
+            {
+                self.type_parameter: kind,
+                "date_filter_option": "updatedDate",
+                "from": first.isoformat(),
+                "to": end.isoformat(),
+                "sort": "updatedDate.asc",
+            }
             for kind in self.types
             for first, end in date_windows(
                 self.first_day(context, ORIGIN), tomorrow_utc(), WINDOW_DAYS
             )
         ]
-        for rows in self.concurrently(self.all_rows, listings):
+        for rows in self.concurrently(self.all_rows, reads):
             yield from rows
 
 
@@ -255,16 +253,17 @@ class TokenListStream(ZoomStream):
     def get_new_paginator(self) -> CursorPaginator:
         return CursorPaginator(lambda response: parsed_body(response).get("next_page_token"))
 
-    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
-        request.params["page_size"] = self.page_size
-        if token:
-            request.params["next_page_token"] = token
-        return request
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        params = super().get_url_params(context, next_page_token)
+        params["page_size"] = self.page_size
+        if next_page_token:
+            params["next_page_token"] = next_page_token
+        return params
 
-    def listing(self, listing: Listing) -> Iterator[dict]:
+    def request_records(self, context: Context | None) -> Iterator[dict]:
         for attempt in range(PAGE_TOKEN_RESTARTS + 1):
             try:
-                yield from super().listing(listing)
+                yield from super().request_records(context)
                 return
             except PageTokenExpired as error:
                 if attempt == PAGE_TOKEN_RESTARTS:

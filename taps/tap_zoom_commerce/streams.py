@@ -15,7 +15,7 @@ from singer_sdk.helpers.types import Context
 
 from commerce_taps_common.dates import date_windows, tomorrow_utc
 from commerce_taps_common.http.concurrency import batches
-from commerce_taps_common.http.listing import Listing, parsed_body
+from commerce_taps_common.http.listing import parsed_body
 from commerce_taps_common.state import RowDigests
 from tap_zoom_commerce.client import (
     ORIGIN,
@@ -109,8 +109,8 @@ class SubscriptionsStream(TokenListStream):
             row["subscription_number"]: digests.changed(row["subscription_number"], row)
             for status in self.statuses
             # `start`/`end` filter on term dates; without them Zoom lists only last month's.
-            for row in self.listing(
-                Listing(params={"status": status, "start": "2000-01-01", "end": "2199-12-31"})
+            for row in self.request_records(
+                {"status": status, "start": "2000-01-01", "end": "2199-12-31"}
             )
         }
         wanted = rotation.pick(
@@ -172,15 +172,13 @@ class BillingDocumentsStream(TokenListStream):
     document_types = ("invoice", "credit_memo", "debit_memo")
 
     @staticmethod
-    def windowed(params: dict[str, Any], first: dt.date, last: dt.date) -> Iterator[Listing]:
+    def windowed(params: dict[str, Any], first: dt.date, last: dt.date) -> Iterator[dict[str, Any]]:
         for start, end in date_windows(first, last, WINDOW_DAYS):
-            yield Listing(
-                params={
-                    **params,
-                    "document_date_start": start.isoformat(),
-                    "document_date_end": end.isoformat(),
-                }
-            )
+            yield {
+                **params,
+                "document_date_start": start.isoformat(),
+                "document_date_end": end.isoformat(),
+            }
 
     def documents(self, context: Context | None, tracked: dict[str, list[str]]) -> Iterator[dict]:
         """The windows of every type and status, read `max_concurrency` at a time (they are
@@ -191,33 +189,31 @@ class BillingDocumentsStream(TokenListStream):
             if self.config.get("start_date")
             else ORIGIN
         )
-        listings: list[Listing] = []
+        reads: list[dict[str, Any]] = []
         for kind in self.document_types:
             for status in ("Paid", "Unpaid"):
-                listings += self.windowed(
+                reads += self.windowed(
                     {"document_type": kind, "payment_status": status}, first, tomorrow_utc()
                 )
             if first > origin:
-                listings += self.windowed(
+                reads += self.windowed(
                     {"document_type": kind, "payment_status": "Unpaid"},
                     origin,
                     first - dt.timedelta(days=1),
                 )
         seen: set[str] = set()
-        for rows in self.concurrently(self.all_rows, listings):
+        for rows in self.concurrently(self.all_rows, reads):
             seen.update(row["document_number"] for row in rows)
             yield from rows
         # Unpaid last run, not unpaid now: read each as it is.
         lookups = [
-            Listing(
-                params={
-                    "document_type": kind,
-                    "payment_status": "Paid",
-                    "document_number": number,
-                    "document_date_start": date[:10],
-                    "document_date_end": date[:10],
-                }
-            )
+            {
+                "document_type": kind,
+                "payment_status": "Paid",
+                "document_number": number,
+                "document_date_start": date[:10],
+                "document_date_end": date[:10],
+            }
             for number, (kind, date) in sorted(tracked.items())
             if number not in seen
         ]
@@ -302,14 +298,24 @@ class CatalogOffersStream(ZoomStream):
     def get_new_paginator(self) -> None:
         return None
 
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        return {}
+
+    def prepare_request_payload(
+        self, context: Context | None, next_page_token: Any
+    ) -> dict[str, Any]:
+        assert context is not None  # one offer type and currency, from get_records
+        return {
+            "filter_options": [
+                {"filter_by": "offerType", "filter_value": context["offer_type"], "operand": "in"},
+                {"filter_by": "currency", "filter_value": context["currency"], "operand": "in"},
+            ]
+        }
+
     def get_records(self, context: Context | None) -> Iterable[dict]:
         for currency in self.config.get("catalog_currencies") or ["USD"]:
             for offer_type in self.offer_types:
-                filters = [
-                    {"filter_by": "offerType", "filter_value": offer_type, "operand": "in"},
-                    {"filter_by": "currency", "filter_value": currency, "operand": "in"},
-                ]
-                for offer in self.listing(Listing(payload={"filter_options": filters})):
+                for offer in self.request_records({"offer_type": offer_type, "currency": currency}):
                     yield {**offer, "currency": currency}
 
 
@@ -325,8 +331,8 @@ class PriceBookStream(ZoomStream):
     def get_new_paginator(self) -> None:
         return None
 
-    def own_listing(self, context: Context | None) -> Listing:
-        return Listing(params={"file_type": "csv"})
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        return {"file_type": "csv"}
 
     def read_body(self, response: requests.Response) -> Any:
         rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
