@@ -21,10 +21,10 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import SinglePagePaginator
-from singer_sdk.streams.rest import HTTPRequest
+from singer_sdk.streams.rest import HTTPRequest, PageContext
 
 from commerce_taps_common.http.concurrency import Item, Result, map_bounded
-from commerce_taps_common.http.listing import Listing, keep_parsed_body, parsed_body
+from commerce_taps_common.http.listing import Listing, ListingPage, keep_parsed_body, parsed_body
 from commerce_taps_common.http.pacing import Pacer, retry_after_seconds
 from commerce_taps_common.records.normalise import record_normaliser, to_iso_date
 from commerce_taps_common.records.shape import RecordShaper
@@ -140,43 +140,48 @@ class CommerceRESTStream(ReportingStream, RESTStream):
             ),
         )
 
-    def own_listing(self, context: Context | None) -> Listing:
-        """What the stream's own read asks for (vendors add their incremental filters)."""
-        return Listing()
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        """The query of one page of a read: the read's context is its filters (e.g. one window
+        and type), sent first; vendor clients add their paging parameters after them, and a
+        stream whose context means something else (a partition sent as a body) overrides this."""
+        return dict(context or {})
 
-    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
-        """`request` for the page `token` names (None: the first page); vendors add their paging."""
+    def get_http_request(self, *, page: PageContext) -> HTTPRequest:
+        """The SDK's request of one page (`get_url`, `get_url_params`, `prepare_request_payload`),
+        on a `Listing`'s path when the page is one of another path's (`listing`)."""
+        request = super().get_http_request(page=page)
+        if isinstance(page, ListingPage):
+            request.url = self.url_base + page.path
         return request
 
-    def request_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        return self.listing(self.own_listing(context))
+    def request_records(self, context: Context | None) -> Iterator[dict[str, Any]]:
+        """Every row of the read `context` names, page after page with the stream's paginator,
+        each page the SDK's `get_http_request`, paced, retried and checked like any request of the
+        stream; rows as the API sent them. The SDK's own read with its context, or a read of the
+        stream's path with a context of its own (`get_url_params` says what a context asks)."""
+        return self.pages(lambda token: PageContext(context, token))
 
     def listing(self, listing: Listing) -> Iterator[dict[str, Any]]:
-        """Every row of one listing, page after page with the stream's paginator, each page paced,
-        retried and checked like any request of the stream; rows as the API sent them."""
+        """Every row of a read of another path than the stream's (a per-customer list, a
+        directory): the same hooks as `request_records`, with `listing.params` as the context."""
+        return self.pages(lambda token: ListingPage(dict(listing.params), token, listing.path))
+
+    def pages(self, page_of: Callable[[Any], PageContext]) -> Iterator[dict[str, Any]]:
+        """The rows of every page, `page_of(token)` naming each (the first token is None)."""
         paginator = self.get_new_paginator() or SinglePagePaginator()
         with self.get_http_request_counter() as counter:
             while not paginator.finished:
-                rows, response = self.page(listing, paginator.current_value)
+                rows, response = self.page(page_of(paginator.current_value))
                 counter.increment()
                 yield from rows
                 if not rows and not paginator.continue_if_empty(response):
                     break
                 paginator.advance(response)
 
-    def page(self, listing: Listing, token: Any) -> tuple[list[dict[str, Any]], requests.Response]:
-        """One page of `listing`, the one `token` names (None: the first): its rows and the
-        checked response (which the paginator reads for the next token)."""
-        request = self.paged(
-            HTTPRequest(
-                url=self.url_base + (listing.path or self.path),
-                method=listing.method or self.http_method,
-                headers=self.http_headers,
-                params=dict(listing.params),
-                data=dict(listing.payload) if listing.payload is not None else None,
-            ),
-            token,
-        )
+    def page(self, page: PageContext) -> tuple[list[dict[str, Any]], requests.Response]:
+        """One page: its rows and the checked response (which the paginator reads for the next
+        token)."""
+        request = self.get_http_request(page=page)
         response = self.request_decorator(self.send_request)(
             self.build_prepared_request(
                 method=request.method,
@@ -189,9 +194,10 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         )
         return list(self.parse_response(response)), response
 
-    def all_rows(self, listing: Listing) -> list[dict[str, Any]]:
-        """Every row of one listing at once (for calls run concurrently in worker threads)."""
-        return list(self.listing(listing))
+    def all_rows(self, context: Context | None) -> list[dict[str, Any]]:
+        """Every row of one read (`request_records`) at once (for reads run concurrently in
+        worker threads)."""
+        return list(self.request_records(context))
 
     def first_day(self, context: Context | None, origin: dt.date) -> dt.date:
         """The first whole day a date-filtered read asks for: on a later run the bookmark less
@@ -207,7 +213,7 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         return first
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """One GET outside the stream's own listing (a detail), paced, retried and checked like
+        """One GET outside the stream's reads of lists (a detail), paced, retried and checked like
         the listing's; the parsed body."""
         request = self.build_prepared_request(
             method="GET",

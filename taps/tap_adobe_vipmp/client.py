@@ -19,8 +19,9 @@ from typing import Any, cast
 
 import requests
 from singer_sdk import StreamSchema
+from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
-from singer_sdk.streams.rest import HTTPRequest
+from singer_sdk.streams.rest import HTTPRequest, PageContext
 
 from commerce_taps_common.http.listing import Listing, parsed_body
 from commerce_taps_common.records.schemas import schema_directory
@@ -115,14 +116,17 @@ class AdobeStream(CommerceRESTStream):
     def get_new_paginator(self) -> NextPage | SinglePagePaginator:
         return NextPage() if self.limit else SinglePagePaginator()
 
-    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
-        if not self.limit:
-            return request
-        token = token or {}
-        if "uri" in token:  # relative, with its own offset and limit: the query is not sent again
-            request.url, request.params = self.url_base + token["uri"], {}
-        else:
-            request.params.update({"offset": token.get("offset", 0), "limit": self.limit})
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        params = super().get_url_params(context, next_page_token)
+        if self.limit:
+            params.update({"offset": (next_page_token or {}).get("offset", 0), "limit": self.limit})
+        return params
+
+    def get_http_request(self, *, page: PageContext) -> HTTPRequest:
+        request = super().get_http_request(page=page)
+        following = (page.next_page_token or {}).get("uri") if self.limit else None
+        if following:  # relative, with its own offset and limit: the query is not sent again
+            request.url, request.params = self.url_base + following, {}
         return request
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
@@ -157,7 +161,7 @@ class CustomerDirectory:
             lambda reseller: [
                 row
                 for status in ACCOUNT_STATUSES
-                for row in self.stream.all_rows(
+                for row in self.stream.listing(
                     Listing(f"/v3/resellers/{reseller}/customers", {**params, "status": status})
                 )
             ],
@@ -174,7 +178,7 @@ class CustomerDirectory:
         return [
             row["resellerId"]
             for status in ACCOUNT_STATUSES
-            for row in self.stream.all_rows(Listing("/v3/resellers", {"status": status}))
+            for row in self.stream.listing(Listing("/v3/resellers", {"status": status}))
         ]
 
     def ids(self) -> list[str]:

@@ -89,7 +89,9 @@ class PerCustomerStream(AdobeStream):
         params = self.params(context)
         ids = self.customer_directory.ids()
         pages = self.concurrently(
-            lambda customer: self.all_rows(Listing(self.path.format(customerId=customer), params)),
+            lambda customer: list(
+                self.listing(Listing(self.path.format(customerId=customer), params))
+            ),
             ids,
         )
         for customer, rows in zip(ids, pages, strict=True):
@@ -149,13 +151,8 @@ class FlexDiscountsStream(AdobeStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         for market in self.config.get("flex_discount_markets") or []:
-            yield from self.listing(
-                Listing(
-                    params={
-                        "market-segment": market["market_segment"],
-                        "country": market["country"],
-                    }
-                )
+            yield from self.request_records(
+                {"market-segment": market["market_segment"], "country": market["country"]}
             )
 
 
@@ -193,6 +190,15 @@ class PriceListsStream(AdobeStream):
             for each in self.config.get("price_list_partitions") or []
         ]
 
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        return super().get_url_params(None, next_page_token)  # the paging alone: the rest is POSTed
+
+    def prepare_request_payload(
+        self, context: Context | None, next_page_token: Any
+    ) -> dict[str, Any]:
+        """The partition and the month (the context `get_records` reads), and every attribute."""
+        return {**(context or {}), "includeOfferAttributes": OFFER_ATTRIBUTES}
+
     def validate_response(self, response: requests.Response) -> None:
         if response.status_code == 404 and '"1162"' in response.text:  # not published (yet)
             keep_parsed_body(response, {})
@@ -208,15 +214,7 @@ class PriceListsStream(AdobeStream):
             else str(self.config.get("price_list_start_month") or dt.date.today().strftime("%Y%m"))
         )
         for month in months(first, month_after(dt.datetime.now(dt.UTC).date())):
-            rows = self.all_rows(
-                Listing(
-                    payload={
-                        **context,
-                        "priceListMonth": month,
-                        "includeOfferAttributes": OFFER_ATTRIBUTES,
-                    }
-                )
-            )
+            rows = self.all_rows({**context, "priceListMonth": month})
             if not rows:
                 self.logger.info(
                     "Price list %s %s not published yet: the partition stops here", month, context

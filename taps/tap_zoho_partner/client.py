@@ -19,7 +19,6 @@ from singer_sdk import StreamSchema
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import PageNumberPaginator
-from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.config.errors import ConfigError
 from commerce_taps_common.dates import date_windows, tomorrow_utc
@@ -216,9 +215,10 @@ class ZohoStream(CommerceRESTStream):
     def per_page(self) -> int:
         return int(self.config.get("page_size", 200))
 
-    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
-        request.params.update({"page": token or 1, "per_page": self.per_page})
-        return request
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        params = super().get_url_params(context, next_page_token)
+        params.update({"page": next_page_token or 1, "per_page": self.per_page})
+        return params
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         yield from records_of(parsed_body(response), self.resource)
@@ -291,13 +291,13 @@ class DateFilteredStream(ZohoStream):
         """Every row of every window from `first`."""
         for window in self.windows(first):
             if self.folded_path is None:
-                yield from self.listing(Listing(params=window))
+                yield from self.request_records(window)
                 continue
             folded = {
                 row.get(self.primary_keys[0]): row
                 for row in self.listing(Listing(self.folded_path, window))
             }
-            for row in self.listing(Listing(params=window)):
+            for row in self.request_records(window):
                 extra = folded.get(row.get(self.primary_keys[0]), {})
                 yield {**row, **{key: value for key, value in extra.items() if key not in row}}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -20,16 +21,17 @@ from singer_sdk import StreamSchema
 from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import PageNumberPaginator
-from singer_sdk.streams.rest import HTTPRequest
 
 from commerce_taps_common.config.errors import ConfigError
 from commerce_taps_common.dates import date_windows, tomorrow_utc
 from commerce_taps_common.http.auth import OAuthTokenAuth, TokenFile
-from commerce_taps_common.http.listing import Listing, keep_parsed_body, parsed_body
+from commerce_taps_common.http.concurrency import batches
+from commerce_taps_common.http.listing import keep_parsed_body, parsed_body
 from commerce_taps_common.http.pacing import Pacer, retry_after_instant
 from commerce_taps_common.http.pagination import CursorPaginator
 from commerce_taps_common.records.schemas import schema_directory
 from commerce_taps_common.rest import CommerceRESTStream
+from commerce_taps_common.state import RowDigests
 
 if TYPE_CHECKING:
     from tap_zoom_commerce.tap import TapZoomCommerce
@@ -206,9 +208,10 @@ class ListStream(ZoomStream):
     def get_new_paginator(self) -> PageCountPaginator:
         return PageCountPaginator(1)
 
-    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
-        request.params.update({"page_size": self.page_size, self.page_parameter: token or 1})
-        return request
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        params = super().get_url_params(context, next_page_token)
+        params.update({"page_size": self.page_size, self.page_parameter: next_page_token or 1})
+        return params
 
 
 class DateFilteredListStream(ListStream):
@@ -226,22 +229,20 @@ class DateFilteredListStream(ListStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """Every type's windows, read `max_concurrency` at a time (they are independent)."""
-        listings = [
-            Listing(
-                params={
-                    self.type_parameter: kind,
-                    "date_filter_option": "updatedDate",
-                    "from": first.isoformat(),
-                    "to": end.isoformat(),
-                    "sort": "updatedDate.asc",
-                }
-            )
+        reads = [
+            {
+                self.type_parameter: kind,
+                "date_filter_option": "updatedDate",
+                "from": first.isoformat(),
+                "to": end.isoformat(),
+                "sort": "updatedDate.asc",
+            }
             for kind in self.types
             for first, end in date_windows(
                 self.first_day(context, ORIGIN), tomorrow_utc(), WINDOW_DAYS
             )
         ]
-        for rows in self.concurrently(self.all_rows, listings):
+        for rows in self.concurrently(self.all_rows, reads):
             yield from rows
 
 
@@ -255,16 +256,17 @@ class TokenListStream(ZoomStream):
     def get_new_paginator(self) -> CursorPaginator:
         return CursorPaginator(lambda response: parsed_body(response).get("next_page_token"))
 
-    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
-        request.params["page_size"] = self.page_size
-        if token:
-            request.params["next_page_token"] = token
-        return request
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        params = super().get_url_params(context, next_page_token)
+        params["page_size"] = self.page_size
+        if next_page_token:
+            params["next_page_token"] = next_page_token
+        return params
 
-    def listing(self, listing: Listing) -> Iterator[dict]:
+    def request_records(self, context: Context | None) -> Iterator[dict]:
         for attempt in range(PAGE_TOKEN_RESTARTS + 1):
             try:
-                yield from super().listing(listing)
+                yield from super().request_records(context)
                 return
             except PageTokenExpired as error:
                 if attempt == PAGE_TOKEN_RESTARTS:
@@ -275,6 +277,127 @@ class TokenListStream(ZoomStream):
                 )
 
 
+@dataclass(frozen=True)
+class OpenRows:
+    """Rows whose `parameter` is `open` still change after their date (a balance, a payment):
+    every run reads each of `values` per window, re-reads the `open` rows dated before the
+    bookmark's window, and looks up, one by one as `closed`, the rows open last run that no read
+    listed. The open rows are kept in the state under `state_key` (key -> [kind, day])."""
+
+    parameter: str
+    values: tuple[str, ...]
+    open: str
+    closed: str
+    state_key: str
+
+
+@dataclass(frozen=True)
+class ChangedRowDetails:
+    """The detail at `path` (formatted with the row's key) of each list row of kind `kind` that
+    is new or changed since the last run (a digest per row, kept in the state under
+    `state_key`), read when the child stream `child` is selected, which emits it."""
+
+    path: str
+    kind: str
+    child: str
+    state_key: str = "digests"
+
+
+class WindowedListStream(TokenListStream):
+    """A list read in 3-year windows of `window_parameters` from the bookmark less
+    `lookback_days`, once per kind (`kind_parameter`: the API's default is one kind), windows
+    read `max_concurrency` at a time, with the read strategies it declares: `open_rows` (rows
+    re-read until they close) and `changed_details` (details of new or changed rows)."""
+
+    is_sorted = False
+    #: The window's first and last day parameters.
+    window_parameters: tuple[str, str]
+    #: The kind parameter and the kinds every run reads.
+    kind_parameter: str
+    kinds: tuple[str, ...]
+    open_rows: OpenRows
+    changed_details: ChangedRowDetails
+
+    def windowed(
+        self, params: dict[str, Any], first: dt.date, last: dt.date
+    ) -> Iterator[dict[str, Any]]:
+        start_parameter, end_parameter = self.window_parameters
+        for start, end in date_windows(first, last, WINDOW_DAYS):
+            yield {**params, start_parameter: start.isoformat(), end_parameter: end.isoformat()}
+
+    def rows(self, context: Context | None, tracked: dict[str, list[str]]) -> Iterator[dict]:
+        """The windows of every kind and value, read `max_concurrency` at a time (they are
+        independent), then the rows tracked as open that none of them listed."""
+        first = self.first_day(context, ORIGIN)
+        origin = (
+            dt.date.fromisoformat(self.config["start_date"][:10])
+            if self.config.get("start_date")
+            else ORIGIN
+        )
+        status = self.open_rows
+        reads: list[dict[str, Any]] = []
+        for kind in self.kinds:
+            for value in status.values:
+                reads += self.windowed(
+                    {self.kind_parameter: kind, status.parameter: value}, first, tomorrow_utc()
+                )
+            if first > origin:
+                reads += self.windowed(
+                    {self.kind_parameter: kind, status.parameter: status.open},
+                    origin,
+                    first - dt.timedelta(days=1),
+                )
+        key = self.primary_keys[0]
+        seen: set[str] = set()
+        for rows in self.concurrently(self.all_rows, reads):
+            seen.update(row[key] for row in rows)
+            yield from rows
+        # Open last run, not open now: read each as it is.
+        start_parameter, end_parameter = self.window_parameters
+        lookups = [
+            {
+                self.kind_parameter: kind,
+                status.parameter: status.closed,
+                key: number,
+                start_parameter: day[:10],
+                end_parameter: day[:10],
+            }
+            for number, (kind, day) in sorted(tracked.items())
+            if number not in seen
+        ]
+        for rows in self.concurrently(self.all_rows, lookups):
+            yield from rows
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        state = self.get_context_state(context)
+        key, status, details = self.primary_keys[0], self.open_rows, self.changed_details
+        still_open: dict[str, list[str]] = {}
+        digests = RowDigests(state, details.state_key)
+        wanted_by_child = self.tap.streams[details.child].selected
+        handed = self.run.details[details.child]
+        for batch in batches(self.rows(context, state.get(status.state_key, {}))):
+            changed = {row[key]: digests.changed(row[key], row) for row in batch}
+            wanted = [
+                row[key]
+                for row in batch
+                if wanted_by_child
+                and row[self.kind_parameter] == details.kind
+                and changed[row[key]]
+            ]
+            handed.update(
+                zip(wanted, self.details(details.path.format(n) for n in wanted), strict=True)
+            )
+            for row in batch:
+                if row.get(status.parameter) == status.open:
+                    still_open[row[key]] = [
+                        row[self.kind_parameter],
+                        str(row[self.replication_key])[:10],
+                    ]
+                yield row
+        state[status.state_key] = still_open
+        digests.save()
+
+
 @dataclass
 class ZoomRun:
     """Data the streams of one run hand each other."""
@@ -282,8 +405,9 @@ class ZoomRun:
     #: Subscription numbers this run's orders created or amended: written by orders, read by
     #: subscriptions (which therefore syncs after orders).
     touched_subscriptions: set[str] = field(default_factory=set)
-    #: Invoice details by number: written by billing_documents, read by its child invoices.
-    invoice_details: dict[str, Any] = field(default_factory=dict)
+    #: Details by child stream and key: written by a stream's `changed_details` (billing
+    #: documents), read by the child stream that emits them (invoices).
+    details: defaultdict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     #: Version histories by subscription number: written by subscriptions, read by its child
     #: subscription_versions.
     subscription_versions: dict[str, Any] = field(default_factory=dict)

@@ -5,24 +5,23 @@ changed). Zoom's quirks live in client.py."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import requests
 from singer_sdk.helpers.types import Context
 
-from commerce_taps_common.dates import date_windows, tomorrow_utc
 from commerce_taps_common.http.concurrency import batches
-from commerce_taps_common.http.listing import Listing, parsed_body
+from commerce_taps_common.http.listing import parsed_body
 from commerce_taps_common.state import RowDigests
 from tap_zoom_commerce.client import (
-    ORIGIN,
-    WINDOW_DAYS,
+    ChangedRowDetails,
     DateFilteredListStream,
     ListStream,
+    OpenRows,
     TokenListStream,
+    WindowedListStream,
     ZoomStream,
 )
 from tap_zoom_commerce.webhook_events import WebhookEventsStream
@@ -109,8 +108,8 @@ class SubscriptionsStream(TokenListStream):
             row["subscription_number"]: digests.changed(row["subscription_number"], row)
             for status in self.statuses
             # `start`/`end` filter on term dates; without them Zoom lists only last month's.
-            for row in self.listing(
-                Listing(params={"status": status, "start": "2000-01-01", "end": "2199-12-31"})
+            for row in self.request_records(
+                {"status": status, "start": "2000-01-01", "end": "2199-12-31"}
             )
         }
         wanted = rotation.pick(
@@ -156,104 +155,23 @@ class SubscriptionVersionsStream(ZoomStream):
             yield {"subscription_number": number, **version}
 
 
-class BillingDocumentsStream(TokenListStream):
+class BillingDocumentsStream(WindowedListStream):
     """Invoices, credit memos and debit memos, paid and unpaid (the API defaults to unpaid
     invoices of the last month), in 3-year windows of `document_date` from the bookmark less
     `lookback_days`. Balances and payment status change after the document date, so every run
     also re-reads every unpaid document, and looks up the ones that were unpaid last run and no
-    longer are."""
+    longer are; an invoice's detail is read when its list row is new or changed."""
 
     name = "billing_documents"
     path = "/commerce/billing_documents"
     records_jsonpath = "$.billing_documents[*]"
     primary_keys = ("document_number",)
     replication_key = "document_date"
-    is_sorted = False
-    document_types = ("invoice", "credit_memo", "debit_memo")
-
-    @staticmethod
-    def windowed(params: dict[str, Any], first: dt.date, last: dt.date) -> Iterator[Listing]:
-        for start, end in date_windows(first, last, WINDOW_DAYS):
-            yield Listing(
-                params={
-                    **params,
-                    "document_date_start": start.isoformat(),
-                    "document_date_end": end.isoformat(),
-                }
-            )
-
-    def documents(self, context: Context | None, tracked: dict[str, list[str]]) -> Iterator[dict]:
-        """The windows of every type and status, read `max_concurrency` at a time (they are
-        independent), then the documents tracked as unpaid that none of them listed."""
-        first = self.first_day(context, ORIGIN)
-        origin = (
-            dt.date.fromisoformat(self.config["start_date"][:10])
-            if self.config.get("start_date")
-            else ORIGIN
-        )
-        listings: list[Listing] = []
-        for kind in self.document_types:
-            for status in ("Paid", "Unpaid"):
-                listings += self.windowed(
-                    {"document_type": kind, "payment_status": status}, first, tomorrow_utc()
-                )
-            if first > origin:
-                listings += self.windowed(
-                    {"document_type": kind, "payment_status": "Unpaid"},
-                    origin,
-                    first - dt.timedelta(days=1),
-                )
-        seen: set[str] = set()
-        for rows in self.concurrently(self.all_rows, listings):
-            seen.update(row["document_number"] for row in rows)
-            yield from rows
-        # Unpaid last run, not unpaid now: read each as it is.
-        lookups = [
-            Listing(
-                params={
-                    "document_type": kind,
-                    "payment_status": "Paid",
-                    "document_number": number,
-                    "document_date_start": date[:10],
-                    "document_date_end": date[:10],
-                }
-            )
-            for number, (kind, date) in sorted(tracked.items())
-            if number not in seen
-        ]
-        for rows in self.concurrently(self.all_rows, lookups):
-            yield from rows
-
-    def get_records(self, context: Context | None) -> Iterable[dict]:
-        state = self.get_context_state(context)
-        unpaid: dict[str, list[str]] = {}
-        digests = RowDigests(state, "digests")
-        invoices = self.tap.streams["invoices"].selected
-        for batch in batches(self.documents(context, state.get("unpaid", {}))):
-            changed = {
-                row["document_number"]: digests.changed(row["document_number"], row)
-                for row in batch
-            }
-            # An invoice's detail is read when its list row is new or changed since the last run.
-            wanted = [
-                row["document_number"]
-                for row in batch
-                if invoices
-                and row["document_type"] == "invoice"
-                and changed[row["document_number"]]
-            ]
-            self.run.invoice_details.update(
-                zip(wanted, self.details(f"/commerce/invoices/{n}" for n in wanted), strict=True)
-            )
-            for row in batch:
-                if row.get("payment_status") == "Unpaid":
-                    unpaid[row["document_number"]] = [
-                        row["document_type"],
-                        str(row["document_date"])[:10],
-                    ]
-                yield row
-        state["unpaid"] = unpaid
-        digests.save()
+    window_parameters = ("document_date_start", "document_date_end")
+    kind_parameter = "document_type"
+    kinds = ("invoice", "credit_memo", "debit_memo")
+    open_rows = OpenRows("payment_status", ("Paid", "Unpaid"), "Unpaid", "Paid", "unpaid")
+    changed_details = ChangedRowDetails("/commerce/invoices/{}", "invoice", "invoices")
 
     def get_child_context(self, record: dict, context: Context | None) -> dict | None:
         return (
@@ -282,7 +200,7 @@ class InvoicesStream(ZoomStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         assert context is not None  # a child stream: its parent's record
-        detail = self.run.invoice_details.pop(context["invoice_number"], None)
+        detail = self.run.details[self.name].pop(context["invoice_number"], None)
         if detail:
             yield detail
 
@@ -302,14 +220,24 @@ class CatalogOffersStream(ZoomStream):
     def get_new_paginator(self) -> None:
         return None
 
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        return {}
+
+    def prepare_request_payload(
+        self, context: Context | None, next_page_token: Any
+    ) -> dict[str, Any]:
+        assert context is not None  # one offer type and currency, from get_records
+        return {
+            "filter_options": [
+                {"filter_by": "offerType", "filter_value": context["offer_type"], "operand": "in"},
+                {"filter_by": "currency", "filter_value": context["currency"], "operand": "in"},
+            ]
+        }
+
     def get_records(self, context: Context | None) -> Iterable[dict]:
         for currency in self.config.get("catalog_currencies") or ["USD"]:
             for offer_type in self.offer_types:
-                filters = [
-                    {"filter_by": "offerType", "filter_value": offer_type, "operand": "in"},
-                    {"filter_by": "currency", "filter_value": currency, "operand": "in"},
-                ]
-                for offer in self.listing(Listing(payload={"filter_options": filters})):
+                for offer in self.request_records({"offer_type": offer_type, "currency": currency}):
                     yield {**offer, "currency": currency}
 
 
@@ -325,8 +253,8 @@ class PriceBookStream(ZoomStream):
     def get_new_paginator(self) -> None:
         return None
 
-    def own_listing(self, context: Context | None) -> Listing:
-        return Listing(params={"file_type": "csv"})
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        return {"file_type": "csv"}
 
     def read_body(self, response: requests.Response) -> Any:
         rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))

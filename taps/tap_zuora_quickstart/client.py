@@ -10,7 +10,7 @@ from typing import Any
 
 from singer_sdk import StreamSchema
 from singer_sdk.helpers.types import Context
-from singer_sdk.streams.rest import HTTPRequest
+from singer_sdk.streams.rest import PageContext
 
 from commerce_taps_common.dates import to_utc_text
 from commerce_taps_common.http.listing import Listing, parsed_body
@@ -99,12 +99,9 @@ class ZuoraStream(CommerceRESTStream):
             else None
         )
 
-    def own_listing(self, context: Context | None) -> Listing:
-        since = self.read_from(context)
-        return self.updated_in(Span(since + SECOND if since else None, None))
-
-    def updated_in(self, span: Span) -> Listing:
-        """The stream's rows updated within `span` (Zuora documents only GT and LT on times)."""
+    def updated_in(self, span: Span) -> dict[str, Any]:
+        """The read of the stream's rows updated within `span` (Zuora documents only GT and LT
+        on times): its query, the context `request_records` reads."""
         params: dict[str, Any] = {}
         clauses = []
         if span.start:
@@ -115,20 +112,23 @@ class ZuoraStream(CommerceRESTStream):
             params["filter[]"] = clauses if len(clauses) > 1 else clauses[0]
         if self.expand:
             params["expand[]"] = list(self.expand)
-        return Listing(params=params)
+        return params
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        """The stream's own listing, read in time slices `max_concurrency` at a time."""
+        """The stream's rows updated since the bookmark, read in time slices `max_concurrency`
+        at a time."""
         since = self.read_from(context)
         workers = int(self.config.get("max_concurrency", 4))
-        if since is None or workers <= 1:  # no lower bound to slice from: one listing
-            yield from super().get_records(context)
+        if since is None or workers <= 1:  # no lower bound to slice from: one read
+            yield from self.request_records(
+                self.updated_in(Span(since + SECOND if since else None, None))
+            )
             return
         paginator = self.get_new_paginator()  # its memory of cursors catches a loop in any slice
         with self.get_http_request_counter() as pages:
 
             def read_page(span: Span, cursor: Any) -> tuple[list[dict], Any]:
-                rows, response = self.page(self.updated_in(span), cursor)
+                rows, response = self.page(PageContext(self.updated_in(span), cursor))
                 pages.increment()
                 return rows, paginator.get_next(response)
 
@@ -140,11 +140,12 @@ class ZuoraStream(CommerceRESTStream):
                 workers,
             )
 
-    def paged(self, request: HTTPRequest, token: Any) -> HTTPRequest:
-        request.params["page_size"] = self.config.get("page_size", 99)
-        if token:
-            request.params["cursor"] = token
-        return request
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        params = super().get_url_params(context, next_page_token)
+        params["page_size"] = self.config.get("page_size", 99)
+        if next_page_token:
+            params["cursor"] = next_page_token
+        return params
 
     def vendor_error_text(self, body: Any) -> str | None:
         # {"type": ..., "errors": [{"code", "parameter", "message"}], "retryable": ...}

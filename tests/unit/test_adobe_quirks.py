@@ -11,7 +11,7 @@ from answers import answer, checked
 from singer_sdk.pagination import SinglePagePaginator
 from singer_sdk.streams.rest import HTTPRequest
 
-from commerce_taps_common.http.listing import parsed_body
+from commerce_taps_common.http.listing import ListingPage, parsed_body
 from tap_adobe_vipmp.client import NextPage, month_after, months, rows_of
 from tap_adobe_vipmp.tap import TapAdobeVipmp
 
@@ -88,10 +88,17 @@ def test_the_subscriptions_endpoint_is_asked_once_with_no_paging_parameters(tap)
     """It takes no parameters (Adobe's spec): one request, without offset and limit."""
     stream = tap.streams["subscriptions"]
 
-    def request(path: str) -> HTTPRequest:
-        return HTTPRequest(url=f"{API}/v3/customers/1/{path}", method="GET", params={})
+    def request(name: str, token: dict | None = None) -> HTTPRequest:
+        page = ListingPage({}, token, f"/v3/customers/1/{name}")
+        return tap.streams[name].get_http_request(page=page)
 
-    assert stream.paged(request("subscriptions"), None).params == {}
+    first = request("subscriptions")
+    assert (first.url, first.params) == (f"{API}/v3/customers/1/subscriptions", {})
     assert isinstance(stream.get_new_paginator(), SinglePagePaginator)
-    paged = tap.streams["deployments"].paged(request("deployments"), None)
-    assert set(paged.params) == {"offset", "limit"}  # a paged endpoint still pages
+    assert request("deployments").params == {"offset": 0, "limit": 100}  # a paged one pages
+    assert request("deployments", {"offset": 100}).params == {"offset": 100, "limit": 100}
+    following = request("deployments", {"uri": "/v3/customers/1/deployments?offset=100"})
+    assert (following.url, following.params) == (  # links.next.uri, as it is
+        f"{API}/v3/customers/1/deployments?offset=100",
+        {},
+    )

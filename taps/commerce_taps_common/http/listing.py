@@ -1,8 +1,9 @@
-"""What one listing asks for, and the parsed body of a checked response.
+"""A read of another path than the stream's own, and the parsed body of a checked response.
 
-A `Listing` describes a request beyond paging: the path under the API root, the query parameters
-and, for listings read by POST, the body. `CommerceRESTStream.listing` pages it with the stream's
-paginator. It is never the SDK's partition context, which says which partition a stream syncs."""
+A stream reads its own path through the SDK's hooks (`request_records(context)`,
+`get_url_params`, `prepare_request_payload`). A `Listing` is a read of another path (a
+per-customer list, a directory the stream walks): `CommerceRESTStream.listing` pages it through
+the same hooks, its `params` as the read's context, on its `path`."""
 
 from __future__ import annotations
 
@@ -12,18 +13,22 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 import requests
+from singer_sdk.streams.rest import PageContext
 
 
 @dataclass(frozen=True)
 class Listing:
-    #: Path under the stream's `url_base`; None for the stream's own `path`.
-    path: str | None = None
-    #: Query parameters, beside the paging parameters the stream's paginator adds.
+    #: Path under the stream's `url_base`.
+    path: str
+    #: Query parameters, before the paging parameters the vendor adds (`get_url_params`).
     params: Mapping[str, Any] = field(default_factory=dict)
-    #: HTTP method; None for the stream's own.
-    method: str | None = None
-    #: JSON body (POST listings).
-    payload: Mapping[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class ListingPage(PageContext[Any]):
+    """One page of a `Listing`: the SDK's page context, and the path it is read on."""
+
+    path: str = ""
 
 
 _BODIES: WeakKeyDictionary[requests.Response, Any] = WeakKeyDictionary()
