@@ -213,7 +213,7 @@ def test_a_reader_during_a_full_table_sync_always_sees_a_complete_version(wareho
 
 @pytest.fixture(scope="module", name="zoom")
 def _zoom(module_sandboxes, tmp_path_factory) -> tuple[Any, Path]:
-    """The sandbox (99 accounts) and a catalog selecting accounts only."""
+    """The sandbox and a catalog selecting accounts only."""
     catalog = tmp_path_factory.mktemp("zoom") / "catalog.json"
     catalog.write_text(json.dumps(catalog_selecting(str(BIN / ZOOM.name), {"accounts"})))
     return module_sandboxes(seed=3, scale=40), catalog
@@ -265,7 +265,7 @@ def test_a_tap_that_fails_mid_full_table_stream_leaves_the_table_as_it_was(
     exit_code, _ = pipe(zoom, warehouse)
     assert exit_code == 0
     before = warehouse.live("accounts")
-    assert before == 99
+    assert before == len(zoom[0].control.truth("zoom", "accounts"))  # 99 on one start day
     time.sleep(1)  # the next run's version (the tap's start, in seconds) is a newer one
     if failure == "vendor down":
         down = f"http://127.0.0.1:{free_port()}"
