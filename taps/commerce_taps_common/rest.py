@@ -113,9 +113,15 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         sent, and checked by `validate_response` (`context`, unused: the SDK's request_decorator
         wraps functions of a request and a context)."""
         self.before_send(request)
-        response = self.requests_session.send(
-            self.authenticator(request), timeout=self.timeout, allow_redirects=self.allow_redirects
-        )
+        try:
+            response = self.requests_session.send(
+                self.authenticator(request),
+                timeout=self.timeout,
+                allow_redirects=self.allow_redirects,
+            )
+        except BaseException:
+            self.pacer_for(request).unanswered()
+            raise
         self.log_request_duration(response)
         self.validate_response(response)
         return response

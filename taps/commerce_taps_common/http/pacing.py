@@ -37,7 +37,8 @@ class Pacer:
     """With `requests_per_minute`, requests leave evenly spaced (60/limit seconds apart, never in
     bursts), so no window of a minute ever holds more than the limit. With or without it, reads
     `remaining` and `reset` (seconds) headers: when `reserve` or fewer requests remain in the
-    vendor's window, the next request waits until the window resets."""
+    vendor's window, the next request waits until the window resets. Requests already sent when
+    an answer's headers are read (concurrent reads) each take one of its `remaining` too."""
 
     def __init__(
         self,
@@ -55,6 +56,7 @@ class Pacer:
         self._max_wait = max_wait_seconds
         self._resume_at = 0.0
         self._next_slot = 0.0
+        self._in_flight = 0  # sent and not answered yet
         self._lock = threading.Lock()
 
     def before_request(self) -> float:
@@ -63,6 +65,7 @@ class Pacer:
             now = time.monotonic()
             start = max(now, self._next_slot, self._resume_at)
             self._next_slot = start + self._interval
+            self._in_flight += 1
             window_wait = self._resume_at - now
         if window_wait > 0:
             logger.info("Pacing: %.1f s until the vendor's rate-limit window resets", window_wait)
@@ -70,12 +73,18 @@ class Pacer:
             time.sleep(start - now)
         return max(start - now, 0.0)
 
+    def unanswered(self) -> None:
+        """A request that got no answer (a connection error): no longer in flight."""
+        with self._lock:
+            self._in_flight = max(self._in_flight - 1, 0)
+
     def after_response(self, headers: Mapping[str, str]) -> None:
         remaining = _first_number(headers.get(self._headers[0]))
         reset = _first_number(headers.get(self._headers[1]))
-        if remaining is None or reset is None or remaining > self._reserve:
-            return
         with self._lock:
+            self._in_flight = max(self._in_flight - 1, 0)
+            if remaining is None or reset is None or remaining - self._in_flight > self._reserve:
+                return
             self._resume_at = max(self._resume_at, time.monotonic() + min(reset, self._max_wait))
 
 
