@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from commerce_harness import ROOT
 from commerce_harness.pipeline import BIN, LOADER
 from commerce_harness.place import DemoPlace
-from commerce_harness.reconcile import RESHAPES, canonical, compare_table, warehouse_rows
+from commerce_harness.reconcile import RESHAPES, canonical, compare_table, key_of, warehouse_rows
 from commerce_harness.taps import Tap
 from commerce_sandbox import SandboxControl, SandboxServer
 from commerce_taps_common.config.errors import env_var
@@ -426,11 +426,6 @@ def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str)
         ).fetchone()
         != (0,)
     )
-
-
-def key_of(record: dict[str, Any], key: str | tuple[str, ...]) -> Any:
-    names = (key,) if isinstance(key, str) else key
-    return tuple(canonical(record.get(name)) for name in names)
 
 
 def duplicate_keys(

@@ -110,6 +110,12 @@ def _parse_instant(text: str) -> dt.datetime | None:
     return value.astimezone(dt.UTC)
 
 
+def key_of(record: Mapping[str, Any], key: str | tuple[str, ...]) -> tuple[Any, ...]:
+    """The record's values of its stream's key fields, canonical (None where one is missing)."""
+    names = (key,) if isinstance(key, str) else key
+    return tuple(canonical(record.get(name)) for name in names)
+
+
 def canonical(value: Any) -> Any:
     """A form in which two spellings of the same value are equal."""
     if isinstance(value, bool) or value is None:
@@ -189,15 +195,14 @@ def compare_rows(
     """A table read from any warehouse (its column names, its rows as Python values: JSON
     parsed with exact numbers) against the truth."""
     reshape = RESHAPES.get((vendor, table), lambda record: record)
-    names = (key,) if isinstance(key, str) else key
 
-    def key_of(record: Mapping[str, Any]) -> Any:
-        values = tuple(canonical(record.get(name)) for name in names)
+    def shown_key(record: Mapping[str, Any]) -> Any:  # one field's key reads as the value alone
+        values = key_of(record, key)
         return values[0] if len(values) == 1 else values
 
-    expected = {key_of(record): reshape(record) for record in truth}
+    expected = {shown_key(record): reshape(record) for record in truth}
     live = [row for row in rows if row.get("_sdc_deleted_at") is None]
-    actual = {key_of(row): row for row in live}
+    actual = {shown_key(row): row for row in live}
     diff = TableDiff(table=f"{schema}.{table}", truth_rows=len(expected), warehouse_rows=len(live))
     if len(actual) != len(live):
         diff.changed.append(f"duplicate keys: {len(live) - len(actual)} rows share a key")

@@ -9,8 +9,9 @@ import datetime as dt
 
 import pytest
 
+from commerce_harness.reconcile import key_of
 from commerce_sandbox.clock import Clock, default_start_day
-from commerce_sandbox.vendor import GUARANTEE_DAYS, MIN_GUARANTEED_SCALE, StreamKey, Vendor
+from commerce_sandbox.vendor import GUARANTEE_DAYS, MIN_GUARANTEED_SCALE, Vendor
 from commerce_sandbox.vendors import VENDORS
 
 # 26 start days, 29 days apart: two years, every day of the month and of the week touched.
@@ -51,7 +52,3 @@ def unkeyed(vendor: Vendor) -> list[str]:
         elif any(None in values for values in keys) or len(set(keys)) != len(keys):
             problems.append(f"{stream}: {key} does not identify every row")
     return problems
-
-
-def key_of(record: dict, key: StreamKey) -> tuple:
-    return tuple(record.get(name) for name in ((key,) if isinstance(key, str) else key))
