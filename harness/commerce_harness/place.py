@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -181,3 +182,17 @@ def place_from_arguments(description: str, output: Path) -> DemoPlace:
     )
     arguments = parser.parse_args()
     return DemoPlace(arguments.project.resolve(), arguments.output.resolve())
+
+
+def meltano_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of this Meltano project in `tmp_path`, and the environment that keeps Meltano's
+    database and run directory there too, the suite's console scripts on PATH."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "meltano.yml", project / "meltano.yml")
+    return project, {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "MELTANO_DATABASE_URI": f"sqlite:///{tmp_path / 'meltano.db'}",
+        "MELTANO_SYS_DIR_ROOT": str(tmp_path / ".meltano"),
+    }

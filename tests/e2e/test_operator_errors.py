@@ -5,8 +5,6 @@ which loads every vendor it can when one fails and names the one that failed."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +14,7 @@ import duckdb
 import pytest
 
 from commerce_harness.pipeline import BIN, SECRET
+from commerce_harness.place import meltano_project
 from commerce_harness.taps import ADOBE, ZOHO, ZOOM, ZUORA, fast_zoho
 from commerce_taps_common.config.errors import env_var
 
@@ -118,20 +117,6 @@ def test_an_api_host_down_after_the_token_names_its_setting(sandboxes, tmp_path)
     line = the_one_error_line(result)
     assert f"config error: api_url: cannot connect to {base}/" in line, line
     assert "TAP_ZOHO_PARTNER_API_URL" in line and "commerce-sandbox serve" in line
-
-
-def meltano_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A copy of this Meltano project in tmp_path, and the environment that keeps Meltano's
-    database and run directory there too."""
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "meltano.yml", project / "meltano.yml")
-    return project, {
-        **os.environ,
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "MELTANO_DATABASE_URI": f"sqlite:///{tmp_path / 'meltano.db'}",
-        "MELTANO_SYS_DIR_ROOT": str(tmp_path / ".meltano"),
-    }
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,6 @@ sandbox's truth and dbt built every model of transform/ and passed every test.""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from commerce_harness import ROOT
+from commerce_harness.place import meltano_project
 from commerce_harness.postgres import JOB, LOADER, connection_env, dbt_env, table_rows
 from commerce_harness.reconcile import compare_rows
 from commerce_harness.taps import TAPS, fast_zoho, sandbox_env
@@ -31,14 +30,9 @@ class Night:
 
     def __init__(self, tmp_path: Path, sandbox, postgres) -> None:
         self.sandbox = sandbox
-        self.project = tmp_path / "project"
-        self.project.mkdir()
-        shutil.copy(ROOT / "meltano.yml", self.project / "meltano.yml")
-        self.env = {
-            **os.environ,
+        self.project, self.env = meltano_project(tmp_path)
+        self.env |= {
             "MELTANO_ENVIRONMENT": "sandbox",
-            "MELTANO_DATABASE_URI": f"sqlite:///{tmp_path / 'meltano.db'}",
-            "MELTANO_SYS_DIR_ROOT": str(tmp_path / ".meltano"),
             "TAP_ZOHO_PARTNER_REQUESTS_PER_MINUTE": "50000",
             **connection_env(postgres, postgres.database),
         }
