@@ -20,6 +20,7 @@ from commerce_harness import ROOT
 from commerce_harness.place import add_accounts, meltano_project
 from commerce_harness.reconcile import key_of
 from commerce_harness.taps import TAPS, ZUORA, fast_zoho
+from commerce_harness.warehouse import failed_nodes, run_dbt
 from commerce_sandbox import SandboxServer
 from commerce_taps_common.config.errors import env_var
 from commerce_taps_common.reporting.run_history import write_page
@@ -60,6 +61,20 @@ def test_the_warehouse_is_the_union_of_the_accounts_truths(loaded):
                 print(f"{tap.vendor}.{stream}: {dict(rows)}, ids in both: {len(alpha & beta)}")
             assert collided, f"{tap.vendor}: no id of one account is the other's"
             tap.assert_warehouse_equals_truth(sandbox, root / "warehouse.duckdb", ACCOUNTS)
+
+
+def test_the_marts_build_and_union_every_account(loaded):
+    sandbox, root = loaded
+    warehouse = root / "warehouse.duckdb"
+    built = run_dbt(warehouse, root / "dbt", sandbox.control.now()[:10], "build")
+    assert built.returncode == 0 and not failed_nodes(root / "dbt"), built.stdout[-3000:]
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        customers = connection.execute(
+            "SELECT vendor, tenant, count(*) FROM marts.customers GROUP BY ALL"
+        ).fetchall()
+    assert {(vendor, tenant) for vendor, tenant, _ in customers} == {
+        (tap.vendor, account) for tap in TAPS for account in ACCOUNTS
+    }
 
 
 def test_a_refused_account_fails_alone_through_meltano(loaded, tmp_path):
