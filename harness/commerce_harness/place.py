@@ -131,8 +131,10 @@ class DemoPlace:
             for tap in TAPS:
                 print(f"   {tap.name}: {sum(stats.get(tap.vendor, {}).values())} requests")
                 for stream in tap.keys:
-                    rows = opened.count(tap.vendor, stream)
-                    print(f"     {tap.vendor}.{stream:<14} {rows:>7} rows")
+                    rows = opened.tenant_counts(tap.vendor, stream)
+                    accounts = f" ({', '.join(f'{t} {n}' for t, n in rows.items())})"
+                    shown = accounts if len(rows) > 1 else ""
+                    print(f"     {tap.vendor}.{stream:<14} {sum(rows.values()):>7} rows{shown}")
                 state_id = tap.state_id(opened.loader, ENVIRONMENT)
                 state = json.loads(self.meltano("state", "get", state_id) or "{}")
                 for stream, bookmark in sorted(
