@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from commerce_harness.pipeline import assert_one_line_config_error, read_singer
+from commerce_harness.catalog import catalog_selecting
+from commerce_harness.pipeline import BIN, assert_one_line_config_error, read_singer
 from commerce_harness.reconcile import key_of
 from commerce_harness.taps import TAPS, ZUORA
 
@@ -57,3 +58,20 @@ def test_the_default_tenant_is_default_and_a_bad_one_is_one_line(sandbox, tmp_pa
     for tap in TAPS:
         result = tap.run_tap(tmp_path, tap.config(sandbox, tenant="no spaces"))
         assert_one_line_config_error(result, "tenant")
+
+
+def test_a_catalog_that_deselects_streams_keeps_the_tenant_of_the_others(sandbox, tmp_path):
+    """As Meltano's `select` writes it: the other streams and all their properties deselected
+    (their tenant maps would name key columns the SDK no longer sees)."""
+    catalog = catalog_selecting(str(BIN / ZUORA.name), {"invoices"})
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            metadata["metadata"]["selected"] = entry["stream"] == "invoices"
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+    result = ZUORA.run_tap(
+        tmp_path, ZUORA.config(sandbox, "alpha"), "--catalog", str(tmp_path / "catalog.json")
+    )
+    output = read_singer(result)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert set(output.records) == {"invoices"}
+    assert {row["tenant"] for row in output.records["invoices"]} == {"alpha"}
