@@ -37,12 +37,25 @@ class VendorSlot:
     statuses: Counter = field(default_factory=Counter)  # HTTP status -> responses sent
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """A vendor request and the answer sent, as the wire carried them (see `Sandbox.exchanges`)."""
+
+    vendor: str  # its prefix
+    request: Request
+    status: int
+    content_type: str
+    body: bytes
+
+
 class Sandbox:
     """Every vendor world, the one clock they share, and what the control surface changes.
 
     `setting_defaults` (per vendor prefix) survive resets: they are how the command line sets
     a server's baseline (latency, rate limit). The start day is the clock's first day, fixed for
-    the server's life (clock.default_start_day when not given)."""
+    the server's life (clock.default_start_day when not given). With `record`, `exchanges` keeps
+    every vendor request and answer (not the control surface's, not an injected fault's: those
+    are the test's doing, not the vendor's), for the vendors' specs to judge."""
 
     def __init__(
         self,
@@ -50,8 +63,10 @@ class Sandbox:
         scale: int,
         setting_defaults: dict[str, dict[str, Any]] | None = None,
         start_day: dt.date | None = None,
+        record: bool = False,
     ) -> None:
         self.lock = threading.RLock()
+        self.exchanges: list[Exchange] | None = [] if record else None
         self.setting_defaults = setting_defaults or {}
         self.start_day = start_day or default_start_day()
         self.reset(seed, scale)
@@ -237,9 +252,14 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(latency)
         if fault and fault.kind == "stall":
             time.sleep(fault.seconds)
-        self._send(response, truncate=bool(fault and fault.kind == "truncate"))
+        payload = self._send(response, truncate=bool(fault and fault.kind == "truncate"))
+        if sandbox.exchanges is not None and not fault:
+            sandbox.exchanges.append(
+                Exchange(prefix, request, response.status, response.content_type, payload)
+            )
 
-    def _send(self, response: Response, truncate: bool = False) -> None:
+    def _send(self, response: Response, truncate: bool = False) -> bytes:
+        """Writes the answer; returns its body as sent (whole, even when cut on the wire)."""
         payload = response.raw if response.raw is not None else encode(response.body)
         reason = self.responses.get(response.status, ("",))[0]
         head = [
@@ -258,10 +278,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(data + payload[: len(payload) // 2])
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
-                return
+                return payload
             self.wfile.write(data + payload)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (e.g. during a stall)
             self.close_connection = True
+        return payload
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
@@ -290,8 +311,9 @@ class SandboxServer:
         port: int = 0,
         setting_defaults: dict[str, dict[str, Any]] | None = None,
         start_day: dt.date | None = None,
+        record: bool = False,
     ) -> None:
-        self.sandbox = Sandbox(seed, scale, setting_defaults, start_day)
+        self.sandbox = Sandbox(seed, scale, setting_defaults, start_day, record)
         self.http = SandboxHTTPServer((host, port), self.sandbox)
         self.url = f"http://{host}:{self.http.server_port}"
         self._thread: threading.Thread | None = None
