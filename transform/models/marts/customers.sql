@@ -6,7 +6,8 @@ with customers as (
         account_name as customer_name,
         currency,
         cast(null as varchar) as country,
-        cast(null as varchar) as market_segment
+        cast(null as varchar) as market_segment,
+        cast(null as varchar) as partner_level
     from {{ ref('stg_zuora__accounts') }}
     union all
     -- Zoho lists no customers: they are the organisations its transactions and subscriptions name.
@@ -14,6 +15,7 @@ with customers as (
         'zoho',
         customer_id,
         max(customer_name),
+        cast(null as varchar),
         cast(null as varchar),
         cast(null as varchar),
         cast(null as varchar)
@@ -24,10 +26,17 @@ with customers as (
     ) as organisations
     group by customer_id
     union all
-    select 'zoom', account_id, account_name, currency, country, cast(null as varchar)
+    select 'zoom', account_id, account_name, currency, country, cast(null as varchar), partner_level
     from {{ ref('stg_zoom__accounts') }}
     union all
-    select 'adobe', customer_id, company_name, cast(null as varchar), country, market_segment
+    select
+        'adobe',
+        customer_id,
+        company_name,
+        cast(null as varchar),
+        country,
+        market_segment,
+        cast(null as varchar)
     from {{ ref('stg_adobe__customers') }}
 )
 
@@ -39,6 +48,7 @@ select
     customers.currency,
     customers.country,
     customers.market_segment,
+    customers.partner_level,
     as_of.as_of
 from customers
 {{ join_as_of('customers.vendor') }}

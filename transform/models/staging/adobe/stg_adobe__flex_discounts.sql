@@ -1,4 +1,5 @@
 select
+    id || '|' || "marketSegment" || '|' || country as flex_discount_market_id,
     id as flex_discount_id,
     name as flex_discount_name,
     code as discount_code,
@@ -8,5 +9,6 @@ select
     "marketSegment" as market_segment,
     country,
     "startDate" as starts_at,
-    "endDate" as ends_at
+    "endDate" as ends_at,
+    "discountLockEndDate" as lock_ends_at
 from {{ live_source('adobe', 'flex_discounts') }} as flex_discounts

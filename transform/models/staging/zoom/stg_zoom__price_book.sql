@@ -1,4 +1,5 @@
 select
+    price_list_charge_id || '-' || currency as price_book_line_id,
     price_list_charge_id,
     price_list_id,
     offer_id,
