@@ -8,6 +8,7 @@ to fix. `judge(exchanges)` returns both, with the counts per vendor."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -268,6 +269,7 @@ class SpecJudge:
         ]
         self._request_findings: dict[tuple, frozenset[Finding]] = {}
         self._answer_schemas: dict[tuple, tuple[frozenset[Finding], Any]] = {}
+        self._bodies: dict[tuple, frozenset[Finding]] = {}  # (kind, body digest) -> findings
 
     def _operation(self, method: str, path: str) -> _Operation | None:
         relative = path.removeprefix(self.base_path)
@@ -323,14 +325,18 @@ class SpecJudge:
             return findings
         if not exchange.body:
             return findings | {Finding(self.vendor, operation.name, "response", "", "MissingData")}
-        errors = [
-            leaf
-            for each in validator.iter_errors(json.loads(exchange.body))
-            for leaf in _leaves(each)
-        ]
-        return findings | {
-            self._schema_finding(operation.name, "response", each) for each in errors
-        }
+        # A body met before (a page read again, unchanged) gets the verdict it got then.
+        seen = (kind, hashlib.blake2b(exchange.body, digest_size=16).digest())
+        if seen not in self._bodies:
+            errors = [
+                leaf
+                for each in validator.iter_errors(json.loads(exchange.body))
+                for leaf in _leaves(each)
+            ]
+            self._bodies[seen] = findings | {
+                self._schema_finding(operation.name, "response", each) for each in errors
+            }
+        return self._bodies[seen]
 
     def _answer_schema(
         self, operation: _Operation, exchange: Exchange
