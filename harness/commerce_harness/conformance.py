@@ -59,8 +59,9 @@ UNDESCRIBED = {
 @dataclass(frozen=True)
 class Finding:
     """One way an exchange departs from the spec: `field` is the body's path with list indexes
-    dropped (`subscriptions[].links`), `rule` the JSON-schema keyword broken or the request
-    check ("undeclared-query", "security", ...)."""
+    dropped (`subscriptions[].links`), `rule` the JSON-schema keyword broken, or the check:
+    "undeclared-query", "path" (no such operation), or openapi-core's error (`ResponseNotFound`,
+    `SecurityValidationError`, ...)."""
 
     vendor: str
     operation: str  # "GET /commerce/invoices/{invoiceNumber}", as the spec spells it
@@ -115,6 +116,7 @@ SLIPS = (
     _slip("adobe", "GET /v3/customers/{customer-id}/orders", "links", "type", LINKS),
     _slip("adobe", "GET /v3/customers/{customer-id}/subscriptions", "links", "type", LINKS),
 )
+SLIP_FINDINGS = frozenset(slip.finding for slip in SLIPS)
 
 
 @dataclass
@@ -135,22 +137,20 @@ class Verdict:
 
     @property
     def violations(self) -> dict[Finding, int]:
-        slips = {slip.finding for slip in SLIPS}
         return {
             finding: count
             for tally in self.tallies.values()
             for finding, count in tally.findings.items()
-            if finding not in slips
+            if finding not in SLIP_FINDINGS
         }
 
     @property
     def slips_seen(self) -> set[Finding]:
-        slips = {slip.finding for slip in SLIPS}
         return {
             finding
             for tally in self.tallies.values()
             for finding in tally.findings
-            if finding in slips
+            if finding in SLIP_FINDINGS
         }
 
     def merge(self, other: Verdict) -> None:
@@ -165,13 +165,12 @@ class Verdict:
     def summary(self) -> str:
         lines = []
         for vendor, tally in sorted(self.tallies.items()):
-            slips = {slip.finding for slip in SLIPS}
             found = sum(tally.findings.values())
-            slipped = sum(count for each, count in tally.findings.items() if each in slips)
+            slipped = sum(count for each, count in tally.findings.items() if each in SLIP_FINDINGS)
             lines.append(
                 f"{vendor}: {tally.requests} requests and {tally.answers} answers judged, "
                 f"{found - slipped} violations, {slipped} findings on "
-                f"{len([each for each in tally.findings if each in slips])} documented slips, "
+                f"{len(SLIP_FINDINGS & set(tally.findings))} documented slips, "
                 f"{sum(tally.undescribed.values())} requests to endpoints the spec lacks"
             )
         lines += [f"  violation x{count}: {finding}" for finding, count in self.violations.items()]
