@@ -40,6 +40,52 @@ PRICE_BOOK_MONEY = {
     "row's currency.",
 }
 
+# Fields Zoom's changelog added after the document's snapshot, by the stream whose endpoint
+# carries them. The changelog names them only: the types and descriptions are our reading.
+PARTNER_LEVEL = {
+    "type": ["string", "null"],
+    "description": "The Zoom Up partner program level of the account's selling partner (the "
+    "sub-reseller's when it buys through one). Added 2026-11-19.",
+}
+SUB_RESELLER_PARTNER_LEVEL = {
+    "type": ["string", "null"],
+    "description": "The Zoom Up partner program level of the sub-reseller, when one sold it; "
+    "null otherwise. Added 2026-11-19.",
+}
+CHANGELOG_FIELDS: dict[str, dict[str, dict[str, Any]]] = {
+    "accounts": {"partner_level": PARTNER_LEVEL},
+    "subscriptions": {
+        "subscription_price_list_id": {
+            "type": ["string", "null"],
+            "description": "The price list the subscription was sold from. Added 2026-05-04.",
+        },
+        "partner_level": {
+            "type": ["string", "null"],
+            "description": "The Zoom Up partner program level of the subscription's partner. "
+            "Added 2026-11-19.",
+        },
+    },
+    "trials": {"sub_reseller_partner_level": SUB_RESELLER_PARTNER_LEVEL},
+    "orders": {"sub_reseller_partner_level": SUB_RESELLER_PARTNER_LEVEL},
+    "quotes": {
+        "sub_reseller_partner_level": SUB_RESELLER_PARTNER_LEVEL,
+        "competitive_buyout": {
+            "type": ["boolean", "null"],
+            "description": "Whether the deal replaces a competitor's service (from the quote's "
+            "detail, where it is set on the quote). Added 2026-11-19.",
+        },
+    },
+    "catalog_offers": {
+        "zoom_universal_hierarchy": {
+            "type": ["object", "null"],
+            "additionalProperties": True,
+            "properties": {},
+            "description": "Where the offer sits in Zoom's universal product hierarchy; its "
+            "shape is not documented, so it is kept whole. Added 2026-10-12.",
+        }
+    },
+}
+
 
 def described(node: dict[str, Any]) -> dict[str, str]:
     text = (node.get("description") or "").strip()
@@ -182,11 +228,18 @@ def main(source: str) -> None:
             name: {"type": "number", "description": description}
             for name, description in PRICE_BOOK_MONEY.items()
         }
-        | {"price_list_charge_id": {"description": "The price list charge: the file's row key."}},
-        ("price_list_charge_id",),
+        | {
+            "price_list_charge_id": {
+                "description": "The price list charge; a charge is a line per currency, so the "
+                "file's row key is the charge and the currency."
+            }
+        },
+        ("price_list_charge_id", "currency"),
         "GET /commerce/pricebooks?file_type=csv, a row a line; the columns are the "
         "file's header in snake_case (the spec does not list them).",
     )
+    for name, added in CHANGELOG_FIELDS.items():
+        schemas[name]["properties"].update(added)
     OUT.mkdir(parents=True, exist_ok=True)
     for name, schema in schemas.items():
         (OUT / f"{name}.json").write_text(json.dumps(schema, indent=2) + "\n")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from commerce_harness import conformance
 from commerce_harness.postgres import PostgresServer
 from commerce_sandbox import SandboxServer
 from commerce_sandbox.clock import START_DAY_ENV, default_start_day, parse_start_day
@@ -18,6 +19,7 @@ from commerce_sandbox.clock import START_DAY_ENV, default_start_day, parse_start
 StartSandbox = Callable[..., SandboxServer]
 KINDS = ("unit", "integration", "e2e")
 TESTS = Path(__file__).parent
+VERDICT = pytest.StashKey[conformance.Verdict]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -47,16 +49,35 @@ def pytest_report_header() -> str:
     return f"sandbox start day: {default_start_day()} (replay with --sandbox-start-day)"
 
 
-def _started_sandboxes() -> Iterator[StartSandbox]:
+def _started_sandboxes(request: pytest.FixtureRequest) -> Iterator[StartSandbox]:
     """`start(seed=, scale=)` starts a sandbox on a free port of 127.0.0.1 (`accounts=`: more
     accounts of every vendor); every sandbox started stops when the fixture's scope ends, whether
-    the test passed or not."""
+    the test passed or not. Under the `judged_by_specs` marker the sandboxes record every
+    exchange, and the vendors' specs judge them after the test: a violation that is not a
+    documented slip fails it."""
+    judged = request.node.get_closest_marker("judged_by_specs") is not None
+    servers: list[SandboxServer] = []
     with contextlib.ExitStack() as started:
 
         def start(*, seed: int, scale: int, accounts: tuple[str, ...] = ()) -> SandboxServer:
-            return started.enter_context(SandboxServer(seed=seed, scale=scale, accounts=accounts))
+            server = SandboxServer(seed=seed, scale=scale, accounts=accounts, record=judged)
+            servers.append(server)
+            return started.enter_context(server)
 
         yield start
+    if judged:
+        verdict = conformance.judge(
+            exchange for server in servers for exchange in server.sandbox.exchanges or ()
+        )
+        request.config.stash.setdefault(VERDICT, conformance.Verdict()).merge(verdict)
+        assert not verdict.violations, verdict.summary()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config):
+    """The specs' verdict on every judged exchange of the run (docs/vendor-specs/README.md)."""
+    if verdict := config.stash.get(VERDICT, None):
+        terminalreporter.write_sep("-", "the vendors' specs on the judged exchanges")
+        terminalreporter.write_line(verdict.summary())
 
 
 sandboxes = pytest.fixture(_started_sandboxes, name="sandboxes")

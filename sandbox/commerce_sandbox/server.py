@@ -38,6 +38,17 @@ class VendorSlot:
     statuses: Counter = field(default_factory=Counter)  # HTTP status -> responses sent
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """A vendor request and the answer sent, as the wire carried them (see `Sandbox.exchanges`)."""
+
+    vendor: str  # its prefix
+    request: Request
+    status: int
+    content_type: str
+    body: bytes
+
+
 class Sandbox:
     """Every vendor world, the one clock they share, and what the control surface changes.
 
@@ -46,7 +57,9 @@ class Sandbox:
     (`zoho`, `zoho.eu`). `setting_defaults` (per vendor prefix, for every account) survive
     resets: they are how the command line sets a server's baseline (latency, rate limit). The
     start day is the clock's first day, fixed for the server's life (clock.default_start_day when
-    not given)."""
+    not given). With `record`, `exchanges` keeps every vendor request and answer (not the control
+    surface's, not an injected fault's: those are the test's doing, not the vendor's), for the
+    vendors' specs to judge."""
 
     def __init__(
         self,
@@ -55,9 +68,11 @@ class Sandbox:
         setting_defaults: dict[str, dict[str, Any]] | None = None,
         start_day: dt.date | None = None,
         accounts: tuple[str, ...] = (),
+        record: bool = False,
     ) -> None:
         self.lock = threading.RLock()
         self.accounts = tuple(check_account_name(account) for account in accounts)
+        self.exchanges: list[Exchange] | None = [] if record else None
         self.setting_defaults = setting_defaults or {}
         self.start_day = start_day or default_start_day()
         self.reset(seed, scale)
@@ -249,9 +264,14 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(latency)
         if fault and fault.kind == "stall":
             time.sleep(fault.seconds)
-        self._send(response, truncate=bool(fault and fault.kind == "truncate"))
+        payload = self._send(response, truncate=bool(fault and fault.kind == "truncate"))
+        if sandbox.exchanges is not None and not fault:
+            sandbox.exchanges.append(
+                Exchange(prefix, request, response.status, response.content_type, payload)
+            )
 
-    def _send(self, response: Response, truncate: bool = False) -> None:
+    def _send(self, response: Response, truncate: bool = False) -> bytes:
+        """Writes the answer; returns its body as sent (whole, even when cut on the wire)."""
         payload = response.raw if response.raw is not None else encode(response.body)
         reason = self.responses.get(response.status, ("",))[0]
         head = [
@@ -270,10 +290,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(data + payload[: len(payload) // 2])
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
-                return
+                return payload
             self.wfile.write(data + payload)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (e.g. during a stall)
             self.close_connection = True
+        return payload
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
@@ -304,8 +325,9 @@ class SandboxServer:
         setting_defaults: dict[str, dict[str, Any]] | None = None,
         start_day: dt.date | None = None,
         accounts: tuple[str, ...] = (),
+        record: bool = False,
     ) -> None:
-        self.sandbox = Sandbox(seed, scale, setting_defaults, start_day, accounts)
+        self.sandbox = Sandbox(seed, scale, setting_defaults, start_day, accounts, record)
         self.http = SandboxHTTPServer((host, port), self.sandbox)
         self.url = f"http://{host}:{self.http.server_port}"
         self._thread: threading.Thread | None = None

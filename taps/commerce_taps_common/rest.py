@@ -23,7 +23,7 @@ from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import SinglePagePaginator
 from singer_sdk.streams.rest import HTTPRequest, PageContext
 
-from commerce_taps_common.http.concurrency import Item, Result, map_bounded
+from commerce_taps_common.http.concurrency import Item, Result, batches, map_bounded
 from commerce_taps_common.http.listing import Listing, ListingPage, keep_parsed_body, parsed_body
 from commerce_taps_common.http.pacing import Pacer, retry_after_seconds
 from commerce_taps_common.records.normalise import record_normaliser, to_iso_date
@@ -239,6 +239,17 @@ class CommerceRESTStream(ReportingStream, RESTStream):
         """The detail at each path (None where the vendor says there is none), fetched
         concurrently, in order."""
         return self.concurrently(self.get, paths)
+
+    def with_details(
+        self, rows: Iterable[dict[str, Any]], path: str
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """Each row with its detail at `path` formatted with the row's fields (`{}` where the
+        vendor has none), a batch of rows' details fetched concurrently."""
+        for batch in batches(rows):
+            for row, detail in zip(
+                batch, self.details(path.format(**row) for row in batch), strict=True
+            ):
+                yield row, detail or {}
 
     def setting(self, name: str) -> Any:
         """A setting's value, or the default the tap declares for it."""

@@ -142,18 +142,27 @@ class DeploymentsStream(PerCustomerStream):
 
 
 class FlexDiscountsStream(AdobeStream):
-    """Flexible discounts of each configured market segment and country pair."""
+    """Flexible discounts, a partition per configured market segment and country. One discount
+    may apply in several markets and Adobe's answer does not name the market, so each row carries
+    the market it was listed for (the request's) and is keyed by discount and market."""
 
     name = "flex_discounts"
     path = "/v3/flex-discounts"
-    primary_keys = ("id",)
+    primary_keys = ("id", "marketSegment", "country")
     emit_activate_version_messages = True
 
+    @property
+    def partitions(self) -> list[dict]:
+        return [
+            {"marketSegment": market["market_segment"], "country": market["country"]}
+            for market in self.config.get("flex_discount_markets") or []
+        ]
+
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        for market in self.config.get("flex_discount_markets") or []:
-            yield from self.request_records(
-                {"market-segment": market["market_segment"], "country": market["country"]}
-            )
+        market = dict(context or {})
+        params = {"market-segment": market["marketSegment"], "country": market["country"]}
+        for discount in self.request_records(params):
+            yield {**discount, **market}
 
 
 class PriceListsStream(AdobeStream):

@@ -54,11 +54,19 @@ class TrialsStream(ListStream):
 
 
 class QuotesStream(DateFilteredListStream):
+    """Each quote with its detail's `competitive_buyout` (added 2026-11-19, on the detail only)."""
+
     name = "quotes"
     path = "/commerce/quotes"
     records_jsonpath = "$.quote_list[*]"
     primary_keys = ("quote_reference_id",)
     type_parameter = "quote_type"
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        quotes = super().get_records(context)
+        for quote, detail in self.with_details(quotes, "/commerce/quotes/{quote_reference_id}"):
+            quote["competitive_buyout"] = detail.get("competitive_buyout")
+            yield quote
 
 
 class OrdersStream(DateFilteredListStream):
@@ -72,18 +80,16 @@ class OrdersStream(DateFilteredListStream):
     type_parameter = "order_type"
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        for batch in batches(super().get_records(context)):
-            paths = [f"/commerce/orders/{order['order_reference_id']}" for order in batch]
-            for order, detail in zip(batch, self.details(paths), strict=True):
-                detail = detail or {}
-                for key in ("create_subscription", "amend_subscriptions"):
-                    order[key] = detail.get(key) or []
-                    self.run.touched_subscriptions.update(
-                        each["subscription_number"]
-                        for each in order[key]
-                        if each.get("subscription_number")
-                    )
-                yield order
+        orders = super().get_records(context)
+        for order, detail in self.with_details(orders, "/commerce/orders/{order_reference_id}"):
+            for key in ("create_subscription", "amend_subscriptions"):
+                order[key] = detail.get(key) or []
+                self.run.touched_subscriptions.update(
+                    each["subscription_number"]
+                    for each in order[key]
+                    if each.get("subscription_number")
+                )
+            yield order
 
 
 class SubscriptionsStream(TokenListStream):
@@ -243,11 +249,13 @@ class CatalogOffersStream(ZoomStream):
 
 class PriceBookStream(ZoomStream):
     """`GET /commerce/pricebooks?file_type=csv`: the price book file, one row per CSV line, with the
-    header's names in snake_case."""
+    header's names in snake_case. The file holds every currency (the `currency` parameter's
+    default) and a charge's price is per currency (the catalog's prices each carry theirs), so a
+    charge is a line per currency: the key is the charge and the currency."""
 
     name = "price_book"
     path = "/commerce/pricebooks"
-    primary_keys = ("price_list_charge_id",)
+    primary_keys = ("price_list_charge_id", "currency")
     emit_activate_version_messages = True
 
     def get_new_paginator(self) -> None:

@@ -275,6 +275,32 @@ def test_active_subscriptions_and_mrr_per_vendor_equal_truth(built):
     assert_every_vendor_equal(marts, truth)
 
 
+def test_zooms_2026_fields_reach_the_marts_as_the_truth_holds_them(built):
+    """Zoom's subscription price list (2026-05-04) in subscriptions, and its partner levels
+    (2026-11-19) on customers: every Zoom row as the sandbox's truth holds it."""
+    control = built.sandbox.control
+    price_lists = dict(
+        built.query(
+            "SELECT subscription_id, price_list_id FROM marts.subscriptions WHERE vendor = 'zoom'"
+        )
+    )
+    assert price_lists == {
+        row["subscription_number"]: row["subscription_price_list_id"]
+        for row in control.truth("zoom", "subscriptions")
+    }
+    levels = dict(
+        built.query("SELECT customer_id, partner_level FROM marts.customers WHERE vendor = 'zoom'")
+    )
+    assert levels == {
+        row["crm_account_number"]: row["partner_level"] for row in control.truth("zoom", "accounts")
+    }
+    assert len(set(levels.values())) > 1  # sold directly and through sub-resellers
+    for mart, column in (("subscriptions", "price_list_id"), ("customers", "partner_level")):
+        others = f"SELECT count(*) FROM marts.{mart} WHERE vendor <> 'zoom'"
+        others += f" AND {column} IS NOT NULL"
+        assert built.query(others) == [(0,)], mart
+
+
 def test_mrr_movements_equal_truth(built):
     """MRR and its movement per vendor x customer x currency x month, over every month of the
     world up to the as-of month, for Zuora and Zoom (contracted: their subscription versions) and

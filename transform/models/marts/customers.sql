@@ -7,7 +7,8 @@ with customers as (
         account_name as customer_name,
         currency,
         cast(null as varchar) as country,
-        cast(null as varchar) as market_segment
+        cast(null as varchar) as market_segment,
+        cast(null as varchar) as partner_level
     from {{ ref('stg_zuora__accounts') }}
     union all
     -- Zoho lists no customers: they are the organisations its transactions and subscriptions name.
@@ -18,6 +19,7 @@ with customers as (
         max(customer_name),
         cast(null as varchar),
         cast(null as varchar),
+        cast(null as varchar),
         cast(null as varchar)
     from (
         select tenant, customer_id, customer_name from {{ ref('stg_zoho__transactions') }}
@@ -26,11 +28,19 @@ with customers as (
     ) as organisations
     group by tenant, customer_id
     union all
-    select 'zoom', tenant, account_id, account_name, currency, country, cast(null as varchar)
+    select
+        'zoom', tenant, account_id, account_name, currency, country, cast(null as varchar), partner_level
     from {{ ref('stg_zoom__accounts') }}
     union all
     select
-        'adobe', tenant, customer_id, company_name, cast(null as varchar), country, market_segment
+        'adobe',
+        tenant,
+        customer_id,
+        company_name,
+        cast(null as varchar),
+        country,
+        market_segment,
+        cast(null as varchar)
     from {{ ref('stg_adobe__customers') }}
 )
 
@@ -43,6 +53,7 @@ select
     customers.currency,
     customers.country,
     customers.market_segment,
+    customers.partner_level,
     as_of.as_of
 from customers
 {{ join_as_of('customers.vendor') }}

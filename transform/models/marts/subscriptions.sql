@@ -27,7 +27,8 @@ with subscriptions as (
         is_auto_renew,
         currency,
         contracted_mrr as recurring_amount,
-        true as is_priced
+        true as is_priced,
+        cast(null as varchar) as price_list_id
     from {{ ref('stg_zuora__subscriptions') }}
 
     union all
@@ -50,7 +51,8 @@ with subscriptions as (
         subscription_status = 'active',
         currency,
         {{ money_divide('next_recurring_amount', 'billing_period_months') }},
-        true
+        true,
+        cast(null as varchar)
     from {{ ref('stg_zoho__subscriptions') }}
 
     union all
@@ -76,7 +78,8 @@ with subscriptions as (
         subscriptions.is_auto_renew,
         subscriptions.currency,
         subscriptions.mrr_amount,
-        true
+        true,
+        subscriptions.subscription_price_list_id
     from {{ ref('stg_zoom__subscriptions') }} as subscriptions
     left join {{ ref('stg_zoom__subscription_lines') }} as first_line
         on first_line.tenant = subscriptions.tenant
@@ -113,7 +116,8 @@ with subscriptions as (
         is_auto_renewal,
         currency,
         monthly_partner_amount,
-        monthly_partner_amount is not null
+        monthly_partner_amount is not null,
+        cast(null as varchar)
     from {{ ref('int_adobe__subscriptions_priced') }}
 )
 
@@ -143,6 +147,7 @@ select
         else {{ money(0) }}
     end as monthly_recurring_amount,
     subscriptions.is_priced,
+    subscriptions.price_list_id,
     as_of.as_of
 from subscriptions
 left join {{ ref('customers') }} as customers

@@ -128,7 +128,7 @@ class Adobe(Vendor):
         "orders": "orderId",
         "subscriptions": "subscriptionId",
         "deployments": "deploymentId",
-        "flex_discounts": "id",
+        "flex_discounts": ("id", "marketSegment", "country"),
         "price_lists": (
             "priceListMonth",
             "region",
@@ -465,8 +465,9 @@ class Adobe(Vendor):
         segment, country = query.get("market-segment", [""])[-1], query.get("country", [""])[-1]
         if not segment or not country:
             raise ApiError(400, "1132", "market-segment and country are required")
+        # The market is the request's: the answer's discounts do not name it.
         rows = [
-            row
+            {name: value for name, value in row.items() if name not in ("marketSegment", "country")}
             for row in self.world.records["flex_discounts"].values()
             if row["marketSegment"] == segment and row["country"] == country
         ]

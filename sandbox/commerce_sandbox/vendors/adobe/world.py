@@ -86,6 +86,16 @@ ADD_ON_PER_CUSTOMER_MONTH = 0.08
 PROFILE_CHANGE_PER_CUSTOMER_MONTH = 0.05
 COMMIT_PER_CUSTOMER_MONTH = 0.02
 FLEX_COUNTRIES = (("COM", "US"), ("COM", "DE"), ("EDU", "US"))
+# Each month's discounts, by the markets they are listed in: one discount may apply in several
+# markets (GET /v3/flex-discounts answers per market segment and country, and Adobe's portal
+# lists a discount's countries), so the first is listed for both COM countries, and is reusable
+# (a `discountLockEndDate`, Adobe's "reusable flexible discounts" page).
+FLEX_DISCOUNT_MARKETS = (
+    (("COM", "US"), ("COM", "DE")),
+    (("COM", "DE"),),
+    (("EDU", "US"),),
+)
+REUSABLE_LOCK_DAYS = 90
 
 
 def stamp(epoch: float) -> str:
@@ -436,31 +446,33 @@ class AdobeWorld(EventWorld):
             self.published[partition][month] = rows
             self._counts["price_lists"]["created"] += len(rows)
             self.version += 1
-        for segment, country in FLEX_COUNTRIES:
+        for markets in FLEX_DISCOUNT_MARKETS:
             number = self._id(700)
+            end_day = f"{first_day[:8]}28"
             discount = {
                 "id": f"FD-{number}",
-                "name": f"{month} promotion {segment}-{country}",
+                "name": f"{month} promotion {' '.join('-'.join(market) for market in markets)}",
                 "description": "Ten percent off the first year",
                 "code": f"SAVE10-{number}",
                 "status": "ACTIVE",
                 "category": "STANDARD",
-                "marketSegment": segment,
-                "country": country,
                 "startDate": f"{first_day}T00:00:00Z",
-                "endDate": f"{first_day[:8]}28T23:59:59Z",
+                "endDate": f"{end_day}T23:59:59Z",
                 "qualification": {"baseOfferIds": [f"{self.rng.choice(self.products)[1]}01A12"]},
                 "outcomes": [{"type": "PERCENTAGE_DISCOUNT", "discountValues": [{"value": 10}]}],
             }
-            self._put("flex_discounts", discount["id"], discount, created=True)
-            for key, older in self.records["flex_discounts"].items():
-                if (
-                    key != discount["id"]
-                    and older["status"] == "ACTIVE"
-                    and older["endDate"][:10] < first_day
-                ):
-                    older["status"] = "EXPIRED"
-                    self._count("flex_discounts", "changed")
+            if len(markets) > 1:
+                lock = dt.date.fromisoformat(end_day) + dt.timedelta(days=REUSABLE_LOCK_DAYS)
+                discount["discountLockEndDate"] = f"{lock}T23:59:59Z"
+            # One record per market it is listed in, keyed as the tap keys it.
+            for segment, country in markets:
+                key = f"{discount['id']} {segment} {country}"
+                listed = {**discount, "marketSegment": segment, "country": country}
+                self._put("flex_discounts", key, listed, created=True)
+        for older in self.records["flex_discounts"].values():
+            if older["status"] == "ACTIVE" and older["endDate"][:10] < first_day:
+                older["status"] = "EXPIRED"
+                self._count("flex_discounts", "changed")
         following = dt.datetime.fromtimestamp(at, dt.UTC)
         following = (following.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         self._schedule(following.timestamp(), "price_list", None)

@@ -102,7 +102,7 @@ class Zoom(Vendor):
         "billing_documents": "document_number",
         "invoices": "invoice_number",
         "catalog_offers": ("offer_id", "currency"),
-        "price_book": "price_list_charge_id",
+        "price_book": ("price_list_charge_id", "currency"),
     }
     default_settings = {
         "latency_ms": 0,
@@ -185,6 +185,8 @@ class Zoom(Vendor):
         records = self.world.records.get(stream)
         if records is None:
             return None
+        if stream == "quotes":  # the tap enriches each quote with its detail's buyout flag
+            return [self._quote_detail(key) for key in self.world.records["quotes"]]
         if stream == "orders":  # the tap enriches each order with its detail's subscriptions
             return [
                 {
@@ -388,8 +390,8 @@ class Zoom(Vendor):
             "subscription_list": [self._subscription_item(row) for row in page],
         }
 
-    @staticmethod
-    def _subscription_item(row: dict) -> dict:
+    def _subscription_item(self, row: dict) -> dict:
+        customer = self.world.customer_of(row)
         return {
             "subscription_number": row["subscription_number"],
             "subscription_status": row["status"],
@@ -404,6 +406,7 @@ class Zoom(Vendor):
                 "currency": row["currency"],
             },
             "trade_screening": False,
+            "sub_reseller_partner_level": customer.sub_reseller_partner_level,
         }
 
     def _billing_documents(self, request: Request) -> dict:
@@ -564,12 +567,18 @@ class Zoom(Vendor):
             case ["orders", reference]:
                 return self._detail("LIGHT", lambda: self.world.order_details.get(reference))
             case ["quotes", reference]:
-                return self._detail("LIGHT", lambda: records["quotes"].get(reference))
+                return self._detail("LIGHT", lambda: self._quote_detail(reference))
             case ["accounts", key]:
                 return self._detail("LIGHT", lambda: records["accounts"].get(key))
             case ["trials", key]:
                 return self._detail("LIGHT", lambda: records["trials"].get(key))
         return None
+
+    def _quote_detail(self, reference: str) -> dict | None:
+        quote = self.world.records["quotes"].get(reference)
+        if quote is None:
+            return None
+        return {**quote, "competitive_buyout": self.world.quote_buyouts[reference]}
 
     def _detail(self, category: str, find: Callable[[], dict | None]) -> Handler:
         def detail(_: Request) -> dict:

@@ -40,6 +40,22 @@ PARTNER = {
     "crm_account_number": "A-9100001",
     "account_name": "Acme Reseller",
 }
+# Zoom Up partner program levels, which Zoom's changelog of 2026-11-19 adds as `partner_level`
+# and `sub_reseller_partner_level` without listing their values (the program's levels are
+# assessed yearly, the first in October 2026). Every third customer is sold through a
+# sub-reseller; `partner_level` on an account is its selling partner's.
+PARTNER_LEVEL = "Performance"
+SUB_RESELLERS = (
+    {"account_name": "Northwind Sub-Reseller", "partner_level": "Sales"},
+    {"account_name": "Contoso Sub-Reseller", "partner_level": "Enrolled"},
+)
+# Zoom's universal product hierarchy (2026-10-12), per offer category: portfolio, family, line.
+HIERARCHY = {
+    "Base Product": ("Zoom Workplace", "Collaboration", "Meetings"),
+    "Add-on Product": ("Zoom Workplace", "Collaboration", "Add-ons"),
+    "Standalone Product": ("Zoom Workplace", "Spaces", "Rooms"),
+    "Others": ("Zoom Platform", "Marketplace", "Apps"),
+}
 # offer id, name, type, category, sku, monthly price USD
 OFFERS = (
     ("OF-1001", "Zoom One Pro", "plan", "Base Product", "ZOP-PRO", Decimal("13.33")),
@@ -99,7 +115,9 @@ def catalog() -> list[dict]:
                 "start_date": "2024-01-01",
                 "prices": [
                     {
-                        "price_list_charge_id": f"{price_list_id(offer[0], currency, period)}-C1",
+                        # One charge priced in every currency (as Zuora, Zoom's billing
+                        # system, prices a rate plan charge): its id is the same in each.
+                        "price_list_charge_id": f"PLC-{offer[0][3:]}-{period[0]}",
                         "partner_sku_code": f"{offer[4]}-{period[0]}-{currency}",
                         "charge_type": "Recurring",
                         "charge_model": "Per Unit Pricing",
@@ -124,6 +142,9 @@ def catalog() -> list[dict]:
                 "offer_desc": f"{offer[1]} for business",
                 "offer_type": offer[2],
                 "z_product_category": offer[3],
+                "zoom_universal_hierarchy": dict(
+                    zip(("portfolio", "family", "product_line"), HIERARCHY[offer[3]], strict=True)
+                ),
                 "sku": offer[4],
                 "status": "Active",
                 "start_date": "2024-01-01",
@@ -147,6 +168,14 @@ class Customer:
     currency: str
     account: dict
 
+    @property
+    def sub_reseller(self) -> dict | None:
+        return SUB_RESELLERS[self.number // 3 % 2] if self.number % 3 == 0 else None
+
+    @property
+    def sub_reseller_partner_level(self) -> str | None:
+        return self.sub_reseller["partner_level"] if self.sub_reseller else None
+
 
 class ZoomWorld(EventWorld):
     streams = STREAMS
@@ -154,6 +183,7 @@ class ZoomWorld(EventWorld):
     def __init__(self, seed: int, scale: int, now: float) -> None:
         super().__init__("zoom", seed, scale)
         self.order_details: dict[str, dict] = {}  # order reference id -> the order detail
+        self.quote_buyouts: dict[str, bool] = {}  # quote reference id -> competitive_buyout
         self.customers: list[Customer] = []
         # Called with (instant, stream, key, record) on every change (the sandbox's webhooks).
         self.status_listener: Callable[[float, str, str, dict], None] | None = None
@@ -192,10 +222,10 @@ class ZoomWorld(EventWorld):
                 continue
             if self.rng.random() < CANCEL_PER_SUBSCRIPTION_MONTH / 30:
                 self._order(
-                    at, self._customer_of(subscription), "sale", "Amend", subscription, cancel=True
+                    at, self.customer_of(subscription), "sale", "Amend", subscription, cancel=True
                 )
             elif self.rng.random() < AMEND_PER_SUBSCRIPTION_MONTH / 30:
-                self._order(at, self._customer_of(subscription), "sale", "Amend", subscription)
+                self._order(at, self.customer_of(subscription), "sale", "Amend", subscription)
         self._schedule(at + DAY, "daily", None)
 
     def _on_customer(self, at: float, every_kind: bool | None) -> None:
@@ -217,6 +247,7 @@ class ZoomWorld(EventWorld):
             "status": "success",
         }
         customer = Customer(number, currency, account)
+        account["partner_level"] = customer.sub_reseller_partner_level or PARTNER_LEVEL
         self.customers.append(customer)
         self._put("accounts", crm, account, created=True)
         if every_kind or self.rng.random() < 0.2:  # a trial first, then the sale
@@ -226,7 +257,7 @@ class ZoomWorld(EventWorld):
             self._deal_registration(at, customer)
         self._order(at + self.rng.uniform(0, 5) * DAY, customer, "sale", "New", None)
 
-    def _customer_of(self, subscription: dict) -> Customer:
+    def customer_of(self, subscription: dict) -> Customer:
         return self.customers[
             int(subscription["end_customer_account"]["crm_account_number"][2:]) - 7000001
         ]
@@ -270,6 +301,7 @@ class ZoomWorld(EventWorld):
             "net_amount": money(amount, customer.currency),
             "tcv": money(amount * 12, customer.currency),
             "trade_screening": False,
+            "sub_reseller_partner_level": customer.sub_reseller_partner_level,
         }
         target = {
             "subscription_number": subscription["subscription_number"] if subscription else "",
@@ -323,6 +355,7 @@ class ZoomWorld(EventWorld):
                 "trial_id": f"TR-{reference[3:]}",
                 "subscription_owner": self._account_ref(customer),
                 "invoice_owner": dict(PARTNER),
+                "sub_reseller_partner_level": customer.sub_reseller_partner_level,
             }
             self._put("trials", trial["trial_id"], trial, created=True)
         elif order["transaction_type"] == "New":
@@ -414,6 +447,9 @@ class ZoomWorld(EventWorld):
             "subscription_lines": [self._line(offer, customer.currency, quantity, period, start)],
             "created_date": start,
             "updated_date": start,
+            # The price list the subscription was sold from (2026-05-04): its first line's.
+            "subscription_price_list_id": price_list_id(offer[0], customer.currency, period),
+            "partner_level": PARTNER_LEVEL,
         }
         self._set_mrr(subscription)
         self._put("subscriptions", number, subscription, created=True)
@@ -527,7 +563,7 @@ class ZoomWorld(EventWorld):
         subscription = self.records["subscriptions"][number]
         if subscription["status"] != "active":
             return
-        customer = self._customer_of(subscription)
+        customer = self.customer_of(subscription)
         document = f"INV{self._number():08d}"
         today = day(at)
         items = [
@@ -553,6 +589,8 @@ class ZoomWorld(EventWorld):
         invoice = {
             "invoice_number": document,
             "invoice_date": today,
+            # The day whose charges the bill run took (Zoom bills each subscription on its day).
+            "target_date": today,
             "customer_name": [customer.account["account_name"]],
             "invoice_owner_account": dict(PARTNER),
             "due_date": add_months(today, 1),
@@ -607,7 +645,7 @@ class ZoomWorld(EventWorld):
         )
 
     def _credit_memo(self, at: float, subscription: dict) -> None:
-        customer = self._customer_of(subscription)
+        customer = self.customer_of(subscription)
         today = day(at)
         memo = {
             "document_date": today,
@@ -653,7 +691,10 @@ class ZoomWorld(EventWorld):
             ),
             "updated_date": today,
             "trade_screening": False,
+            "sub_reseller_partner_level": customer.sub_reseller_partner_level,
         }
+        # Whether the deal replaces a competitor's service (2026-11-19): on the detail only.
+        self.quote_buyouts[quote["quote_reference_id"]] = number % 4 == 0
         self._put("quotes", quote["quote_reference_id"], quote, created=True)
         self._schedule(
             at + self.rng.uniform(1, 6) * DAY, "quote_status", quote["quote_reference_id"]

@@ -9,5 +9,6 @@ select
     "marketSegment" as market_segment,
     country,
     "startDate" as starts_at,
-    "endDate" as ends_at
+    "endDate" as ends_at,
+    "discountLockEndDate" as lock_ends_at
 from {{ live_source('adobe', 'flex_discounts') }} as flex_discounts

@@ -9,5 +9,6 @@ select
     country,
     currency,
     website,
-    status as account_status
+    status as account_status,
+    partner_level
 from {{ live_source('zoom', 'accounts') }} as accounts

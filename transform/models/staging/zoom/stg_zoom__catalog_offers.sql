@@ -10,5 +10,6 @@ select
     sku,
     status as offer_status,
     start_date,
-    end_date
+    end_date,
+    zoom_universal_hierarchy
 from {{ live_source('zoom', 'catalog_offers') }} as catalog_offers

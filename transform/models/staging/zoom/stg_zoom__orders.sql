@@ -9,6 +9,7 @@ select
     end_customer_account_name,
     invoice_owner_crm_account_number,
     sub_reseller_crm_account_number,
+    sub_reseller_partner_level,
     creation_date,
     effective_date,
     updated_date,

@@ -12,5 +12,7 @@ select
     updated_date,
     {{ json_text('net_amount', ['currency']) }} as currency,
     {{ money_amount('net_amount') }} as net_amount,
-    deal_reg_number
+    deal_reg_number,
+    competitive_buyout as is_competitive_buyout,
+    sub_reseller_partner_level
 from {{ live_source('zoom', 'quotes') }} as quotes

@@ -23,6 +23,8 @@ select
     cast({{ json_text('renewal_term', ['term_period']) }} as integer) as renewal_term_period,
     deal_reg_number,
     po_number,
+    subscription_price_list_id,
+    partner_level,
     created_date,
     updated_date
 from {{ live_source('zoom', 'subscriptions') }} as subscriptions
