@@ -1,9 +1,12 @@
 """Chaos nights (`make chaos`, scripts/chaos.py): each tap's task of the nightly job, run by
 `meltano run` with Meltano's real state backend, night after night against the sandbox while the
-sandbox injects a random fault plan and, on some nights, the tap, the loader or Meltano itself is
-SIGKILLed and the job is run again. After every night the warehouse must equal the sandbox's truth
-row by row and field by field, hold no duplicate key, and Meltano's saved state must claim no more
-than the warehouse holds; the same state check runs right after every kill, before the rerun. A
+sandbox injects a random fault plan (the token endpoints included) and, on some nights, the tap,
+the loader or Meltano itself is SIGKILLed at any moment of the run and the job is run again. After
+every night the warehouse must equal the sandbox's truth row by row and field by field, hold no
+duplicate key, and Meltano's saved state must claim no more than the warehouse holds: neither its
+bookmarks nor what the streams remember beside them (row digests, known customers, tracked
+drafts; after a night that ended well, the drafts and customers the source has, all of them); the
+same state checks run right after every kill, before the rerun. A
 night is a simulated day but seconds of the wall clock; the taps' refreshes and sweeps count runs,
 not days, so they come as they would in production with nothing moved by hand.
 
@@ -23,7 +26,7 @@ import statistics
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,19 +76,34 @@ COMMON_FAULTS: dict[str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class VendorChaos:
-    """What chaos means for one vendor: the path substring its API requests have (faults never
-    hit the token endpoint, whose own retries are tested elsewhere), its settings at rest, and
-    its own faults (name -> settings for the night, plus faults to inject with them)."""
+    """What chaos means for one vendor: the path substrings of its API requests and of its token
+    endpoint, its settings at rest, and its own faults (name -> settings for the night, plus
+    faults to inject with them)."""
 
     api_path: str
+    token_path: str
     baseline: dict[str, Any]
     own_faults: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]
 
+    def token_faults(self) -> dict[str, list[dict[str, Any]]]:
+        """Faults of the token endpoint: name -> the faults to inject (`count` set per night for
+        the first two). The third refuses the run's token once, mid-run, and answers the token
+        request that follows with a 503: the tap fetches a token again, through a fault."""
+        return {
+            "token endpoint 429": [{"kind": "429", "path": self.token_path}],
+            "token endpoint 503": [{"kind": "503", "path": self.token_path}],
+            "token refused once, the next token 503": [
+                {"kind": "expire_token", "path": self.api_path, "count": 1, "after": 1},
+                {"kind": "503", "path": self.token_path, "count": 1, "after": 1},
+            ],
+        }
+
 
 VENDOR_CHAOS = {
-    "zuora": VendorChaos("/v2/", {}, {}),
+    "zuora": VendorChaos("/v2/", "/oauth/token", {}, {}),
     "zoho": VendorChaos(
         "/api/",
+        "/oauth/v2/token",
         {
             "rate_limit_per_minute": ZOHO_RATE_PER_MINUTE,
             "tokens_per_window": 10,
@@ -102,6 +120,7 @@ VENDOR_CHAOS = {
     ),
     "zoom": VendorChaos(
         "/v2/",
+        "/oauth/token",
         {"expire_page_tokens": 0, "light_per_second": 80, "medium_per_second": 60},
         {
             "expired page tokens": ({"expire_page_tokens": 2}, []),
@@ -110,6 +129,7 @@ VENDOR_CHAOS = {
     ),
     "adobe": VendorChaos(
         "/v3/",
+        "/ims/token/v3",
         {"internal_errors": 0, "internal_error_path": ""},
         {
             f"stored 500 on {path}": ({"internal_errors": 2, "internal_error_path": path}, [])
@@ -125,12 +145,17 @@ class NightPlan:
     settings: dict[str, Any]
     injected: list[dict[str, Any]]
     kill: str | None  # "tap", "loader" or "meltano"
-    kill_after_requests: int  # the kill lands once the vendor served this many requests
+    #: The kill lands once the vendor served this many requests; None: once the tap has ended
+    #: (the loader's last commit, Meltano saving the state).
+    kill_after_requests: int | None
 
     def describe(self) -> str:
-        kill = (
-            f"; SIGKILL {self.kill} after {self.kill_after_requests} requests" if self.kill else ""
+        moment = (
+            f"after {self.kill_after_requests} requests"
+            if self.kill_after_requests is not None
+            else "once the tap ended"
         )
+        kill = f"; SIGKILL {self.kill} {moment}" if self.kill else ""
         return f"faults {dict(self.faults)}, settings {self.settings}{kill}"
 
 
@@ -138,9 +163,12 @@ def plan_night(
     rng: random.Random, vendor: str, max_faults: int, kill: str | None, kill_within: int
 ) -> NightPlan:
     """A random fault plan of at most `max_faults` faults (each request retries 8 times, so a
-    plan never exhausts one request's attempts) and, if `kill` is set, when to kill."""
+    plan never exhausts one request's attempts) and, if `kill` is set, when to kill: after any
+    of the first `kill_within` requests, or (a loader or Meltano, one time in four) once the tap
+    has ended."""
     chaos = VENDOR_CHAOS[vendor]
-    names = [*COMMON_FAULTS, *chaos.own_faults]
+    token_faults = chaos.token_faults()
+    names = [*COMMON_FAULTS, *token_faults, *chaos.own_faults]
     faults: Counter = Counter()
     settings: dict[str, Any] = {}
     injected: list[dict[str, Any]] = []
@@ -148,6 +176,11 @@ def plan_night(
         if name in COMMON_FAULTS:
             count = rng.randint(1, 2)
             injected.append({**COMMON_FAULTS[name], "count": count, "path": chaos.api_path})
+        elif name in token_faults:
+            # Twice at most where the plan does not fix the count itself.
+            fixed = any("count" in fault for fault in token_faults[name])
+            count = 1 if fixed else rng.randint(1, 2)
+            injected += [{"count": count, **fault} for fault in token_faults[name]]
         else:
             night_settings, extra = chaos.own_faults[name]
             settings.update(night_settings)
@@ -156,7 +189,9 @@ def plan_night(
         faults[name] += count
         if sum(faults.values()) >= max_faults:
             break
-    return NightPlan(faults, settings, injected, kill, rng.randint(1, max(1, kill_within)))
+    at_end = kill in ("loader", "meltano") and rng.random() < 0.25
+    after = None if at_end else rng.randint(1, max(1, kill_within))
+    return NightPlan(faults, settings, injected, kill, after)
 
 
 # ---- processes ------------------------------------------------------------------------------
@@ -223,6 +258,8 @@ class TapTally:
     fields_different: int = 0  # a field of a row unequal to the truth's
     state_rows_checked: int = 0  # records a bookmark covered, each checked in the warehouse
     state_overclaims: int = 0
+    remembered_checked: int = 0  # ids the streams' own state named, each checked
+    remembered_wrong: int = 0  # named and not held, or (after a good night) not the source's
     requests: list[int] = field(default_factory=list)  # per night, every run of it
     findings: list[str] = field(default_factory=list)
 
@@ -235,6 +272,7 @@ class TapTally:
             or self.rows_extra
             or self.fields_different
             or self.state_overclaims
+            or self.remembered_wrong
         )
 
 
@@ -304,16 +342,22 @@ class ChaosTap:
                 start_new_session=True,  # its own process group: the tap and loader are in it
             )
             killed = None
+            tap_seen = False
             try:
                 while process.poll() is None:
                     if plan and plan.kill and not killed:
-                        if self.requests_served() >= plan.kill_after_requests:
-                            pid = victim_pid(process.pid, plan.kill, self.tap.name)
-                            if pid is not None:
-                                os.kill(pid, signal.SIGKILL)
-                                killed = plan.kill
-                                if killed == "meltano":
-                                    self.meltano_killed_at = time.monotonic()
+                        if plan.kill_after_requests is None:  # once the tap has ended
+                            tap_running = victim_pid(process.pid, "tap", self.tap.name) is not None
+                            due = tap_seen and not tap_running
+                            tap_seen = tap_seen or tap_running
+                        else:
+                            due = self.requests_served() >= plan.kill_after_requests
+                        pid = victim_pid(process.pid, plan.kill, self.tap.name) if due else None
+                        if pid is not None:
+                            os.kill(pid, signal.SIGKILL)
+                            killed = plan.kill
+                            if killed == "meltano":
+                                self.meltano_killed_at = time.monotonic()
                     time.sleep(0.05)
             finally:
                 if process.poll() is None:
@@ -352,7 +396,7 @@ class ChaosTap:
         where = f"{self.tap.name} night {number} ({plan.describe()})"
         if killed:
             tally.kills[killed] += 1
-            self.check_state(tally, f"{where}, after the kill")
+            self.check_state(tally, f"{where}, after the kill", completed=False)
         elif plan.kill:
             tally.kills_missed += 1
         runs = 1
@@ -371,7 +415,7 @@ class ChaosTap:
             tally.nights_failed += 1
             tally.findings.append(f"{where}: still failing after {runs} runs; see {self.place.log}")
         self.check_tables(tally, where, counts)
-        self.check_state(tally, where)
+        self.check_state(tally, where, completed=exit_code == 0)
 
     def check_tables(self, tally: TapTally, where: str, counts: dict) -> None:
         with duckdb.connect(str(self.place.warehouse), read_only=True) as connection:
@@ -397,8 +441,11 @@ class ChaosTap:
                         f"{where}: {diff.summary()}; {duplicated} duplicated; world {counts}"
                     )
 
-    def check_state(self, tally: TapTally, where: str) -> None:
+    def check_state(self, tally: TapTally, where: str, completed: bool) -> None:
+        """The bookmarks and what the streams remember (`completed`: the night's job succeeded,
+        so what must be all of the source's is checked against it too)."""
         state = self.saved_state().get("singer_state", {}).get("bookmarks", {})
+        self.check_remembered(tally, where, state, completed)
         with duckdb.connect(str(self.place.warehouse), read_only=True) as connection:
             for stream, key in self.tap.keys.items():
                 bookmarks = list(bookmarks_of(state.get(stream, {})))
@@ -415,6 +462,78 @@ class ChaosTap:
                 for claim in overclaims(bookmarks, truth, rows, key):
                     tally.state_overclaims += 1
                     tally.findings.append(f"{where}: state of {stream} {claim}")
+
+    def check_remembered(
+        self, tally: TapTally, where: str, state: dict[str, Any], completed: bool
+    ) -> None:
+        """Each id a stream's own state names is a row the warehouse holds (not deleted); after a
+        completed night, those that must be all of the source's are exactly the truth's."""
+        with duckdb.connect(str(self.place.warehouse), read_only=True) as connection:
+            for memory in REMEMBERED.get(self.tap.vendor, ()):
+                saved = state.get(memory.stream, {}).get(memory.key)
+                if saved is None:
+                    continue
+                key = self.tap.keys[memory.stream]
+                field_name = key if isinstance(key, str) else key[0]  # these keys are single
+                named = {key_of({field_name: name}, key) for name in memory.ids(saved)}
+                held = set()
+                if table_exists(connection, self.tap.vendor, memory.stream):
+                    rows = warehouse_rows(connection, self.tap.vendor, memory.stream)[1]
+                    held = {key_of(row, key) for row in rows if row.get("_sdc_deleted_at") is None}
+                tally.remembered_checked += len(named)
+                wrong = [f"{name} not held" for name in sorted(named - held, key=str)]
+                if completed and memory.all_of is not None:
+                    truth = self.control.truth(self.tap.vendor, memory.stream)
+                    source = {key_of(row, key) for row in truth if memory.all_of(row)}
+                    wrong += [f"{name} not remembered" for name in sorted(source - named, key=str)]
+                    wrong += [
+                        f"{name} not the source's" for name in sorted(named - source, key=str)
+                    ]
+                tally.remembered_wrong += len(wrong)
+                if wrong:
+                    tally.findings.append(
+                        f"{where}: {memory.stream} state {memory.key!r}: {', '.join(wrong[:5])}"
+                        f"{' ...' if len(wrong) > 5 else ''} ({len(wrong)})"
+                    )
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """What a stream keeps in its state beside its bookmark, naming rows of the stream: `ids`
+    reads their keys from the saved value; `all_of`, where the memory must name every row of the
+    source it selects after a run that ended well (None: a subset, e.g. what the last run read)."""
+
+    stream: str
+    key: str
+    ids: Callable[[Any], Iterable[str]]
+    all_of: Callable[[dict[str, Any]], bool] | None = None
+
+
+def _rotation_ids(saved: dict[str, Any]) -> Iterable[str]:
+    return saved.get("read", {})
+
+
+REMEMBERED: dict[str, tuple[Remembered, ...]] = {
+    "zuora": (
+        Remembered("invoices", "draft_invoice_ids", list, lambda row: row["state"] == "draft"),
+        Remembered(
+            "invoice_items",
+            "draft_invoice_items",
+            lambda saved: [item for items in saved.values() for item in items],
+        ),
+    ),
+    "adobe": (
+        Remembered("orders", "order_digests", list),
+        Remembered("customers", "known_customers", list, lambda row: True),
+        Remembered("customers", "sweep", _rotation_ids),
+    ),
+    "zoom": (
+        Remembered("subscriptions", "list_digests", list),
+        Remembered("subscriptions", "sweep", _rotation_ids),
+        Remembered("billing_documents", "digests", list),
+        Remembered("billing_documents", "unpaid", list),
+    ),
+}
 
 
 def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -448,10 +567,12 @@ def bookmarks_of(entry: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, A
 
 
 def at_or_before(value: Any, bookmark: Any) -> bool:
-    """Whether a record's replication-key value is covered by `bookmark`; a timestamp against a
-    date bookmark (or the reverse) counts only strictly before the bookmark's day."""
+    """Whether a record's replication-key value is covered by `bookmark`. A date bookmark covers
+    only the days before it (the taps read whole days, the bookmark's own again: a run cut short
+    inside a day has saved that day); a timestamp bookmark covers a date strictly before its day."""
     value, bookmark = canonical(value), canonical(bookmark)
-    if isinstance(value, dt.datetime) != isinstance(bookmark, dt.datetime):
+    is_day = isinstance(bookmark, dt.date) and not isinstance(bookmark, dt.datetime)
+    if is_day or isinstance(value, dt.datetime) != isinstance(bookmark, dt.datetime):
         day = value.date() if isinstance(value, dt.datetime) else value
         bookmark_day = bookmark.date() if isinstance(bookmark, dt.datetime) else bookmark
         return day < bookmark_day
@@ -520,9 +641,10 @@ def run_nights(
                 rng.random() < kill_probability or (number == nights and not tally.kills)
             ):
                 kill = rng.choice(KILL_TARGETS)
-            # Kill within the first half of the fewest requests a night has needed: it lands
-            # before the run can end.
-            within = min(tally.requests, default=1) // 2
+            # Kill within the fewest requests a night after the backfill has needed (at its last,
+            # the run may be writing its state; before one, an eighth of the backfill's), or once
+            # the tap has ended.
+            within = min(tally.requests[1:], default=max(tally.requests, default=8) // 8)
             plan = plan_night(rng, tap.vendor, max_faults, kill, within)
             started = time.monotonic()
             chaos.night(number, plan, tally)
@@ -566,6 +688,8 @@ def table(tallies: list[TapTally]) -> str:
         ("fields different", [str(t.fields_different) for t in tallies]),
         ("rows covered by bookmarks, checked", [str(t.state_rows_checked) for t in tallies]),
         ("state claims beyond warehouse", [str(t.state_overclaims) for t in tallies]),
+        ("ids the streams' state named, checked", [str(t.remembered_checked) for t in tallies]),
+        ("named ids wrong", [str(t.remembered_wrong) for t in tallies]),
         ("requests/night min/median/max", [requests(t) for t in tallies]),
     ]
     width = max(len(label) for label, _ in lines)

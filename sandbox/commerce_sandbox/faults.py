@@ -29,6 +29,7 @@ class Fault:
     kind: str
     count: int = 1
     path: str = ""  # a substring of the request path (without the vendor prefix); empty hits all
+    after: int = 0  # matching requests let through before the fault's first use
     reset_header: bool = True  # 429 only: whether the rate-limit reset headers come with it
     seconds: float = 10  # stall: how long; 429 with reset_header: the wait its headers ask for
     code: int | None = (
@@ -72,6 +73,7 @@ class Fault:
             for name in (
                 "count",
                 "path",
+                "after",
                 "reset_header",
                 "seconds",
                 "code",
@@ -97,6 +99,9 @@ class FaultPlan:
         """The first pending fault matching `path`, one use of it consumed."""
         for fault in self.pending:
             if fault.count > 0 and fault.path in path:
+                if fault.after > 0:
+                    fault.after -= 1
+                    continue
                 fault.count -= 1
                 if fault.count == 0:
                     self.pending.remove(fault)

@@ -25,6 +25,12 @@ class Table:
         self.stamps[record_id] = epoch
         self._changed(record_id)
 
+    def changed_unstamped(self, record_id: str) -> dict:
+        """The record, to change in place without moving its update instant (a vendor that does
+        not stamp some changes)."""
+        self._changed(record_id)
+        return self.records[record_id]
+
     def delete(self, record_id: str) -> None:
         del self.records[record_id]
         del self.stamps[record_id]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -90,13 +89,11 @@ class CommerceTap(ReportingTap, Tap):
             raise AttributeError(f"{self.name} passes no data between streams")
         return self.run_type()
 
-    def around_sync(self, sync_all: Callable[[], None]) -> None:
-        try:
-            super().around_sync(sync_all)
-        finally:
-            for stream in self.streams.values():
-                if shaper := stream.__dict__.get("shaper"):  # the streams that shaped records
-                    shaper.warn_invalid()
+    def report_streams(self) -> None:
+        for stream in self.streams.values():
+            if shaper := stream.__dict__.get("shaper"):  # the streams that shaped records
+                shaper.warn_invalid()
+                self.run_summary.kept_in_extra(stream.name, shaper.unknown, shaper.invalid)
 
     def validate_settings(self, *, raise_errors: bool) -> list[str]:
         """One error, naming its setting, instead of the SDK's list of jsonschema messages; then

@@ -95,8 +95,11 @@ class ZoomOAuth(OAuthTokenAuth):
     def _accept(self, response: requests.Response) -> dict[str, Any] | None:
         if response.status_code == HTTPStatus.OK:
             return response.json()
-        if response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
-            return None
+        if (
+            response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR
+            or response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+        ):
+            return None  # busy, not a refusal: asked again after a back-off
         try:
             reason = response.json().get("reason") or response.json().get("error")
         except ValueError:

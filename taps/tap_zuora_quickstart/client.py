@@ -12,12 +12,13 @@ from singer_sdk import StreamSchema
 from singer_sdk.helpers.types import Context
 from singer_sdk.streams.rest import PageContext
 
-from commerce_taps_common.dates import to_utc_text
+from commerce_taps_common.dates import parse_instant, to_utc_text
 from commerce_taps_common.http.listing import Listing, parsed_body
 from commerce_taps_common.http.pagination import CursorPaginator
 from commerce_taps_common.http.slices import SECOND, Span, read_sliced
 from commerce_taps_common.records.schemas import schema_directory
 from commerce_taps_common.rest import CommerceRESTStream
+from commerce_taps_common.state import RunCadence
 
 SCHEMAS = schema_directory("tap-zuora-quickstart")
 
@@ -71,6 +72,9 @@ class ZuoraStream(CommerceRESTStream):
     schema = StreamSchema(SCHEMAS)
     #: `expand[]` values the stream's records carry.
     expand: tuple[str, ...] = ()
+    #: Fields Zuora may change without moving `updated_time`: the stream is read again in full
+    #: once every `unstamped_reread_runs` runs, so such a change lands within that many runs.
+    unstamped_fields: tuple[str, ...] = ()
 
     @property
     def url_base(self) -> str:
@@ -91,7 +95,10 @@ class ZuoraStream(CommerceRESTStream):
     def get_new_paginator(self) -> CursorPaginator:
         return CursorPaginator(lambda response: parsed_body(response).get("next_page"))
 
-    def read_from(self, context: Context | None) -> dt.datetime | None:
+    def read_from(self, context: Context | None, in_full: bool = False) -> dt.datetime | None:
+        if in_full:
+            start_date = self.config.get("start_date")
+            return parse_instant(str(start_date)) - SECOND if start_date else None
         start = self.get_starting_timestamp(context)
         return (
             start - dt.timedelta(seconds=int(self.config.get("lookback_seconds", 300)))
@@ -115,9 +122,17 @@ class ZuoraStream(CommerceRESTStream):
         return params
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        """The stream's rows updated since the bookmark, read in time slices `max_concurrency`
-        at a time."""
-        since = self.read_from(context)
+        """The stream's rows updated since the bookmark (since `start_date` on the runs that read
+        unstamped fields again), read in time slices `max_concurrency` at a time."""
+        runs = int(self.config.get("unstamped_reread_runs", 7))
+        if not self.unstamped_fields or not runs:
+            yield from self.read_updated(self.read_from(context))
+            return
+        reread = RunCadence(self.get_context_state(context), "runs_since_full_read", runs)
+        yield from self.read_updated(self.read_from(context, in_full=reread.due))
+        reread.save()
+
+    def read_updated(self, since: dt.datetime | None) -> Iterable[dict]:
         workers = int(self.config.get("max_concurrency", 4))
         if since is None or workers <= 1:  # no lower bound to slice from: one read
             yield from self.request_records(

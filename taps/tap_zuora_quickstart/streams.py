@@ -56,8 +56,13 @@ class InvoicesStream(ZuoraStream):
 
 
 class InvoiceItemsStream(ZuoraStream):
+    """Invoice items; a payment applied to an item changes its `remaining_balance`, which Zuora's
+    item tables may not stamp (Fivetran re-reads them weekly for this), so they are read again in
+    full every `unstamped_reread_runs` runs."""
+
     name = "invoice_items"
     path = "/invoice_items"
+    unstamped_fields = ("remaining_balance",)
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         state = self.get_context_state(context)

@@ -76,6 +76,17 @@ class TapZuoraQuickstart(CommerceTap):
             minimum=0,
             description="Seconds re-read behind the bookmark on each run, for late updates.",
         ),
+        th.Property(
+            "unstamped_reread_runs",
+            th.IntegerType,
+            default=7,
+            minimum=0,
+            description=(
+                "Once every this many runs (the first included), invoice items are read in full "
+                "from start_date: Zuora may change their remaining_balance without moving "
+                "updated_time. 0 never re-reads."
+            ),
+        ),
         max_concurrency(
             4,
             (

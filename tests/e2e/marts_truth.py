@@ -99,7 +99,8 @@ class AdobePrices:
 def billed_by_month(control: SandboxControl) -> Money:
     """(vendor, 'YYYY-MM', currency) -> the amount billed, tax included: Zuora's posted invoices'
     items, Zoom's invoice items less its credit memos, Adobe's complete orders' lines at their
-    partner price (unpriced lines count nothing), Zoho's invoiced transactions."""
+    partner price (returns negative; unpriced lines count nothing), Zoho's invoiced
+    transactions."""
     totals: defaultdict = defaultdict(Decimal)
     invoices = {invoice["id"]: invoice for invoice in control.truth("zuora", "invoices")}
     for item in control.truth("zuora", "invoice_items"):
@@ -126,7 +127,8 @@ def billed_by_month(control: SandboxControl) -> Money:
                 order["customerId"], currency, line["offerId"], month.replace("-", "")
             )
             if price is not None:
-                _add(totals, ("adobe", month, currency), price * line["quantity"])
+                sign = -1 if order["orderType"] == "RETURN" else 1  # a return is credited
+                _add(totals, ("adobe", month, currency), sign * price * line["quantity"])
     for transaction in control.truth("zoho", "transactions"):
         if transaction.get("invoice_number"):
             key = ("zoho", transaction["transaction_date"][:7], transaction["currency_code"])

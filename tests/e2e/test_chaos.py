@@ -1,8 +1,9 @@
 """Chaos nights, the short version of `make chaos`: three nights per tap through `meltano run`
-(the nightly job's task, Meltano's state backend) against the sandbox, random faults every night,
-a SIGKILL of the tap, the loader or Meltano on the last night at the latest, and after every
-night and every kill the warehouse equal to the truth and the state claiming no more than the
-warehouse holds. Plus the state check itself, on hand-made cases, so it is known to bite."""
+(the nightly job's task, Meltano's state backend) against the sandbox, random faults every night
+(the token endpoints' included), a SIGKILL of the tap, the loader or Meltano on the last night at
+the latest, and after every night and every kill the warehouse equal to the truth and the state
+(bookmarks, and what the streams remember beside them) claiming no more than the warehouse
+holds. Plus the state check itself, on hand-made cases, so it is known to bite."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def test_three_chaos_nights_per_tap_lose_and_duplicate_nothing(tmp_path):
         log=print,
     )
     print(chaos.table(tallies))
+    # Zuora's drafts, Zoom's digests and open documents, Adobe's known customers and digests.
+    assert sum(tally.remembered_checked for tally in tallies) > 0
     for tally in tallies:
         findings = "\n".join(tally.findings)
         assert tally.nights == NIGHTS
@@ -56,4 +59,8 @@ def test_state_check_flags_a_bookmark_beyond_the_warehouse():
     assert "('b',) held at '2026-01-01T00:00:00+00:00'" in stale
     # A date bookmark covers the days before it only; a partition's bookmark, its own records.
     assert list(chaos.overclaims([({}, "updated", "2026-01-02")], truth, [held_a], "id")) == []
+    # A date bookmark against dates: its own day is read again, so only the days before count.
+    days = [{"id": "a", "day": "2026-01-01"}, {"id": "b", "day": "2026-01-02"}]
+    assert list(chaos.overclaims([({}, "day", "2026-01-02")], days, [days[0]], "id")) == []
+    assert list(chaos.overclaims([({}, "day", "2026-01-03")], days, [days[0]], "id"))
     assert list(chaos.overclaims([({"id": "c"}, "updated", "2026-02-01")], truth, [held_a], "id"))

@@ -301,6 +301,49 @@ def test_zooms_2026_fields_reach_the_marts_as_the_truth_holds_them(built):
         assert built.query(others) == [(0,)], mart
 
 
+def test_adobe_terms_follow_the_anniversary_an_early_renewal_rolled_over(built):
+    """An early renewal (the world places one within its first three days) rolls the customer's
+    anniversary over while the subscriptions' renewal date stays: the subscriptions mart ends each
+    active Adobe term on the anniversary, and the renewal's lines pay for the 12 months from the
+    anniversary they renew, not from the day they were placed."""
+    control = built.sandbox.control
+    anniversaries = {
+        row["customerId"]: row["cotermDate"] for row in control.truth("adobe", "customers")
+    }
+    subscriptions = control.truth("adobe", "subscriptions")
+    truth = {
+        row["subscriptionId"]: max(row["renewalDate"], anniversaries[row["customerId"]])
+        if row["status"] == "1000"
+        else row["renewalDate"]
+        for row in subscriptions
+    }
+    marts = built.query(
+        "SELECT subscription_id, strftime(end_date, '%Y-%m-%d') FROM marts.subscriptions"
+        " WHERE vendor = 'adobe'"
+    )
+    assert dict(marts) == truth
+    held = {
+        row["subscriptionId"]: row["renewalDate"]
+        for row in subscriptions
+        if row["status"] == "1000" and row["renewalDate"] < anniversaries[row["customerId"]]
+    }
+    early_lines = {
+        (order["orderId"], line["subscriptionId"]): held[line["subscriptionId"]]
+        for order in control.truth("adobe", "orders")
+        if order["orderType"] == "RENEWAL"
+        for line in order["lineItems"]
+        if line["subscriptionId"] in held
+        and order["creationDate"][:10] < held[line["subscriptionId"]]
+    }
+    assert early_lines, "no early renewal before its anniversary: the test proves nothing"
+    periods = built.query(
+        "SELECT lines.order_id, lines.subscription_id, strftime(lines.term_start_date, '%Y-%m-%d')"
+        " FROM intermediate.int_adobe__order_lines_priced AS lines"
+    )
+    starts = {(order, subscription): start for order, subscription, start in periods}
+    assert {key: starts[key] for key in early_lines} == early_lines
+
+
 def test_mrr_movements_equal_truth(built):
     """MRR and its movement per vendor x customer x currency x month, over every month of the
     world up to the as-of month, for Zuora and Zoom (contracted: their subscription versions) and

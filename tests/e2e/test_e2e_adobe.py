@@ -11,6 +11,7 @@ import math
 import duckdb
 import pytest
 
+from commerce_harness.reconcile import compare_table
 from commerce_harness.taps import ADOBE
 
 # Every request the tap sends and every answer the sandbox gives, judged by the vendor's spec.
@@ -122,7 +123,9 @@ def test_a_partition_outside_the_contract_fails_with_adobes_error_verbatim(sandb
 
 def test_a_renewal_or_add_on_refreshes_the_customer_detail_in_the_same_run(sandboxes, tmp_path):
     """A renewal moves the coterm date and an add-on the discount level: the run that reads the
-    order reads the customer's detail again, whatever the rotation says."""
+    order reads the customer's detail again, whatever the rotation says. An early renewal (inside
+    the 30 days before the anniversary) too, and a later return of it leaves the anniversary
+    rolled over; the subscriptions keep their renewal date until it passes."""
     sandbox = sandboxes(seed=35, scale=40)
     config = ADOBE.config(sandbox, customer_sweep_runs=365)
     backfill = ADOBE.run_pipeline(tmp_path / "backfill", config, tmp_path).check()
@@ -131,11 +134,12 @@ def test_a_renewal_or_add_on_refreshes_the_customer_detail_in_the_same_run(sandb
     sandbox.control.advance(days=30)
     ADOBE.run_pipeline(tmp_path / "next", config, tmp_path, state=backfill.state).check()
 
-    ordering = {
-        row["customerId"]
+    new_orders = [
+        row
         for row in sandbox.control.truth("adobe", "orders")
         if row["orderId"] not in orders_before
-    }
+    ]
+    ordering = {row["customerId"] for row in new_orders}
     now = {row["customerId"]: row for row in sandbox.control.truth("adobe", "customers")}
     renewed = {
         customer
@@ -149,6 +153,25 @@ def test_a_renewal_or_add_on_refreshes_the_customer_detail_in_the_same_run(sandb
         )
     for customer in ordering & set(before):
         assert str(held[customer]) == now[customer]["cotermDate"][:10], customer
+    early = {
+        row["orderId"]: row["customerId"]
+        for row in new_orders
+        if row["orderType"] == "RENEWAL"
+        and row["creationDate"][:10] < before.get(row["customerId"], {}).get("cotermDate", "")
+    }
+    returned = {row["referenceOrderId"] for row in new_orders if row["orderType"] == "RETURN"}
+    assert early and returned & set(early), "no early renewal returned in the month"
+    for order in returned & set(early):
+        customer = early[order]
+        assert now[customer]["cotermDate"] > before[customer]["cotermDate"], customer
+        assert str(held[customer]) == now[customer]["cotermDate"], customer
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        for stream in ("orders", "subscriptions"):
+            truth = sandbox.control.truth("adobe", stream)
+            diff = compare_table(
+                connection, "adobe", stream, truth, vendor="adobe", key=ADOBE.keys[stream]
+            )
+            assert diff.equal, diff.summary()
 
 
 def test_a_contact_changed_with_no_order_lands_within_the_promised_runs(sandboxes, tmp_path):

@@ -159,3 +159,37 @@ def test_tap_killed_mid_sliced_run_then_rerun_loses_and_doubles_nothing(sandboxe
 
     ZUORA.run_pipeline(tmp_path / "rerun", ZUORA.config(sandbox), tmp_path, state=state).check()
     ZUORA.assert_warehouse_equals_truth(sandbox, database)
+
+
+def test_payments_zuora_does_not_stamp_land_within_the_reread_runs(sandboxes, tmp_path):
+    """Payments applied to invoice items change their remaining_balance without moving their
+    updated_time (the sandbox's `unstamped_item_payments`): the incremental reads miss them, the
+    full re-read every `unstamped_reread_runs` runs (here 3: runs 1, 4, ...) catches them up."""
+    sandbox = sandboxes(seed=8, scale=60)
+    sandbox.control.configure("zuora", unstamped_item_payments=True)
+    config = ZUORA.config(sandbox, unstamped_reread_runs=3)
+    database = tmp_path / "warehouse.duckdb"
+    state = ZUORA.run_pipeline(tmp_path / "run1", config, tmp_path).check().state
+    stale, item_pages = [], []
+    for night in (2, 3, 4):
+        sandbox.control.advance(days=1)
+        sandbox.control.reset_stats()
+        state = ZUORA.run_pipeline(tmp_path / f"run{night}", config, tmp_path, state=state)
+        state = state.check().state
+        item_pages.append(ZUORA.requests_served(sandbox).get("GET /v2/invoice_items", 0))
+        truth = {
+            row["id"]: row["remaining_balance"]
+            for row in sandbox.control.truth("zuora", "invoice_items")
+        }
+        with duckdb.connect(str(database), read_only=True) as connection:
+            held = dict(
+                connection.execute(
+                    "SELECT id, remaining_balance FROM zuora.invoice_items"
+                ).fetchall()
+            )
+        stale.append(sum(held.get(item) != balance for item, balance in truth.items()))
+    assert stale[0] and stale[1] >= stale[0] and stale[2] == 0, stale
+    ZUORA.assert_warehouse_equals_truth(sandbox, database)
+    # The full re-read's pages: every item again, 99 a page (a night without it reads a page).
+    items = len(sandbox.control.truth("zuora", "invoice_items"))
+    assert item_pages[2] >= math.ceil(items / 99) > item_pages[0], (item_pages, items)

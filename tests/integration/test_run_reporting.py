@@ -9,10 +9,12 @@ import json
 import shutil
 import struct
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 
 import pytest
+from vendor_specs import SPECS
 
 from commerce_harness.taps import ZOOM, ZUORA
 from commerce_taps_common.reporting.run_history import BAR_COLOUR, FAILED_COLOUR, write_page
@@ -229,3 +231,87 @@ def test_the_history_page_renders_chart_and_numbers_in_chromium(zuora_runs, tmp_
             shutil.copy(path, good_only)
     colours = screenshot_colours(tmp_path, write_page(good_only))
     assert rgb(BAR_COLOUR) in colours and rgb(FAILED_COLOUR) not in colours
+
+
+def drift(*arguments: str) -> str:
+    """The drift report's output (`python -m commerce_taps_common.reporting.drift ...`)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "commerce_taps_common.reporting.drift", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_fields_the_vendor_adds_show_in_the_summary_the_page_and_the_drift_report(
+    sandboxes, tmp_path
+):
+    """Two runs meet the sandbox's `surprise` fault (a field no schema declares, a total that is
+    not a number); each run's summary names both with their rows, the history page and the drift
+    report add them up over the runs with the day first seen. Given a newer Zoom description with
+    a field added to the accounts it lists, the report names that field for that stream."""
+    sandbox = sandboxes(seed=41, scale=8)
+    runs = tmp_path / "runs"
+    surprised = []
+    for run in (1, 2):
+        (tmp_path / f"run{run}").mkdir()
+        sandbox.control.inject(
+            "zuora",
+            [
+                {
+                    "kind": "surprise",
+                    "path": "/v2/invoices",
+                    "count": 20,
+                    "extra": {"vendor_added": "gold"},
+                    "bad": {"total": "N/A"},
+                }
+            ],
+        )
+        output = ZUORA.read(
+            tmp_path / f"run{run}", ZUORA.config(sandbox, run_summary_dir=str(runs))
+        )
+        rows = sum(
+            "vendor_added" in (row.get("_sdc_extra") or {}) for row in output.records["invoices"]
+        )
+        assert rows, "no surprised row"
+        assert f"invoices: in _sdc_extra, not in the schema: vendor_added ({rows:,} rows)" in (
+            output.result.stderr
+        )
+        surprised.append(rows)
+    day = summaries(runs)[0]["started_at"][:10]
+    report = drift(str(runs))
+    total = sum(surprised)
+    assert (
+        f"tap-zuora-quickstart invoices.vendor_added: not in the schema; {total:,} rows in 2 runs,"
+        f" first seen {day}"
+    ) in report, report
+    assert (
+        f"tap-zuora-quickstart invoices.total: not of its column's type; {total:,} rows" in report
+    )
+
+    dom = chromium(tmp_path, "--dump-dom", write_page(runs).as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    table = dom.stdout.split('<table id="drift">')[1].split("</table>")[0]
+    assert (
+        "<td>tap-zuora-quickstart</td><td>invoices</td><td>vendor_added</td>"
+        f"<td>not in the schema</td><td>{total:,}</td><td>2</td><td>{day}</td>"
+    ) in table
+
+    published = json.loads((SPECS / "zoom-commerce-openapi-2026-02-07.json").read_text())
+    listed = published["paths"]["/commerce/accounts"]["get"]["responses"]["200"]
+    account = listed["content"]["application/json"]["schema"]["properties"]["account_list"]
+    account["items"]["properties"]["loyalty_tier"] = {"type": "string"}
+    newer = tmp_path / "zoom-newer.json"
+    newer.write_text(json.dumps(published))
+    assert "  accounts: loyalty_tier\n" in drift(
+        str(runs), "--spec", str(newer), "--tap", "tap-zoom-commerce"
+    )
+    assert "accounts:" not in drift(
+        str(runs),
+        "--spec",
+        str(SPECS / "zoom-commerce-openapi-2026-02-07.json"),
+        "--tap",
+        "tap-zoom-commerce",
+    )

@@ -62,6 +62,8 @@ def test_summary_counts_retries_by_cause_and_429_waits_as_limit_waits():
         "http_429": 1,
         "limit_wait_seconds": 3.25,
         "backoff_seconds": 3.5,
+        "undeclared_fields": {},
+        "invalid_fields": {},
     }
     table = summary.table()
     assert table[0].startswith("tap-test: succeeded in ")

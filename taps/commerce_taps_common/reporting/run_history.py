@@ -1,6 +1,7 @@
 """The run-history page: one static HTML file (inline SVG, no scripts, nothing fetched) drawn from
 the JSON run summaries in a directory, per night, tap and account (tenant): runs, rows, requests,
-duration, failures, with a bar chart of the rows. The taps regenerate it after each run; by hand:
+duration, failures, with a bar chart of the rows; and the fields the vendors sent that the schemas
+lack (kept in `_sdc_extra`, see `drift`). The taps regenerate it after each run; by hand:
 
     python -m commerce_taps_common.reporting.run_history DIRECTORY
 """
@@ -73,6 +74,47 @@ def nights(summaries: list[dict[str, Any]]) -> list[NightOfTap]:
     return [entry for night in shown for entry in by_night[night]]
 
 
+#: The newest runs of each tap whose `_sdc_extra` fields the page and the drift report list.
+RUNS = 30
+KINDS = {"undeclared_fields": "not in the schema", "invalid_fields": "not of its column's type"}
+
+
+@dataclass
+class SeenField:
+    tap: str
+    stream: str
+    field: str
+    kind: str  # a key of KINDS
+    rows: int = 0
+    runs: int = 0
+    first_seen: str = ""  # the UTC day of the first run that kept it
+    last_seen: str = ""
+
+
+def fields_seen(summaries: list[dict[str, Any]], runs: int = RUNS) -> list[SeenField]:
+    """The fields kept in `_sdc_extra` in each tap's newest `runs` runs, by tap, stream, field."""
+    newest: dict[str, list[dict[str, Any]]] = {}
+    for summary in sorted(summaries, key=lambda each: each["started_at"], reverse=True):
+        kept = newest.setdefault(summary["tap"], [])
+        if len(kept) < runs:
+            kept.append(summary)
+    seen: dict[tuple[str, str, str, str], SeenField] = {}
+    for tap, tap_summaries in newest.items():
+        for summary in reversed(tap_summaries):  # oldest first: the first day it was seen
+            day = dt.datetime.fromisoformat(summary["started_at"]).astimezone(dt.UTC).date()
+            for stream, tally in summary.get("streams", {}).items():
+                for kind in KINDS:
+                    for name, rows in (tally.get(kind) or {}).items():
+                        entry = seen.setdefault(
+                            (tap, stream, name, kind), SeenField(tap, stream, name, kind)
+                        )
+                        entry.rows += rows
+                        entry.runs += 1
+                        entry.first_seen = entry.first_seen or day.isoformat()
+                        entry.last_seen = day.isoformat()
+    return [seen[key] for key in sorted(seen)]
+
+
 def chart(entries: list[NightOfTap]) -> str:
     """Horizontal bars of rows loaded, one per night and tap; red where a run failed."""
     most = max((entry.rows for entry in entries), default=0) or 1
@@ -114,6 +156,27 @@ def render(summaries: list[dict[str, Any]], unreadable: list[str]) -> str:
         for summary in sorted(summaries, key=lambda s: s["started_at"], reverse=True)
         if summary["status"] == "failed"
     )
+    seen = "\n".join(
+        f"<tr><td>{escape(each.tap)}</td><td>{escape(each.stream)}</td>"
+        f"<td>{escape(each.field)}</td><td>{escape(KINDS[each.kind])}</td><td>{each.rows:,}</td>"
+        f"<td>{each.runs}</td><td>{each.first_seen}</td><td>{each.last_seen}</td></tr>"
+        for each in fields_seen(summaries)
+    )
+    drift = (
+        f"""<h2>Fields kept in _sdc_extra</h2>
+<p>Sent by the vendor in the newest {RUNS} runs of each tap, but not in the stream's schema or
+not of its column's type: a schema may need them (<code>python -m
+commerce_taps_common.reporting.drift</code> also compares a newer API description).</p>
+<table id="drift">
+<thead><tr><th>tap</th><th>stream</th><th>field</th><th>why</th><th>rows</th><th>runs</th>
+<th>first seen</th><th>last seen</th></tr></thead>
+<tbody>
+{seen}
+</tbody>
+</table>"""
+        if seen
+        else ""
+    )
     notes = (
         f"<p>Not readable as run summaries: {escape(', '.join(unreadable))}</p>"
         if unreadable
@@ -146,6 +209,7 @@ Bars: rows loaded per night, tap and tenant, red where a run failed (bold rows b
 </tbody>
 </table>
 {f"<h2>Failures</h2><ul>{errors}</ul>" if errors else ""}
+{drift}
 {notes}
 </body>
 </html>

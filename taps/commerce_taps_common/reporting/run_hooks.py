@@ -120,6 +120,9 @@ class ReportingTap(TapSeam):
         _UNSORTED_ONCE.reset()
         _SDK_STATE_LOGGER.addFilter(_UNSORTED_ONCE)  # added once: a logger keeps no duplicates
 
+    def report_streams(self) -> None:
+        """As the run ends, before its summary is written: what the streams have to add."""
+
     def around_sync(self, sync_all: Callable[[], None]) -> None:
         self._quiet_logs()
         summary = self.run_summary
@@ -133,6 +136,7 @@ class ReportingTap(TapSeam):
             error = failure
             raise
         finally:
+            self.report_streams()
             summary.finish(error, stopped=isinstance(error, self.clean_stops))
             for line in summary.table():
                 self.logger.info("summary %s", line)

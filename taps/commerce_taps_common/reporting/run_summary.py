@@ -1,6 +1,8 @@
 """What one tap run did, per stream: rows, pages, requests, retries by cause, 429s and the seconds
-spent waiting for rate limits; logged as a table when the run ends and written as one JSON file
-per run (the `run_summary_dir` setting), from which `run_history` draws its page."""
+spent waiting for rate limits, and the fields kept in `_sdc_extra` (sent by the vendor but not in
+the schema, or values their column could not hold), with the rows that had them; logged as a
+table when the run ends and written as one JSON file per run (the `run_summary_dir` setting),
+from which `run_history` draws its page and `drift` its report."""
 
 from __future__ import annotations
 
@@ -33,6 +35,10 @@ class StreamTally:
     limit_wait_seconds: float = 0.0
     #: Seconds of backoff before retries for any other cause.
     backoff_seconds: float = 0.0
+    #: Fields kept in `_sdc_extra` -> rows: the schema does not declare them ...
+    undeclared_fields: Counter[str] = field(default_factory=Counter)
+    #: ... or their value could not be the column's type.
+    invalid_fields: Counter[str] = field(default_factory=Counter)
 
     def line(self) -> str:
         """`1,200 rows, 13 pages, 14 requests, 1 retry, 0.6 s waiting for limits`."""
@@ -53,6 +59,8 @@ class StreamTally:
             "http_429": self.http_429,
             "limit_wait_seconds": round(self.limit_wait_seconds, 3),
             "backoff_seconds": round(self.backoff_seconds, 3),
+            "undeclared_fields": dict(sorted(self.undeclared_fields.items())),
+            "invalid_fields": dict(sorted(self.invalid_fields.items())),
         }
 
     def add(self, other: StreamTally) -> None:
@@ -63,6 +71,8 @@ class StreamTally:
         self.http_429 += other.http_429
         self.limit_wait_seconds += other.limit_wait_seconds
         self.backoff_seconds += other.backoff_seconds
+        self.undeclared_fields.update(other.undeclared_fields)
+        self.invalid_fields.update(other.invalid_fields)
 
 
 class RunSummary:
@@ -107,6 +117,13 @@ class RunSummary:
         with self._lock:
             tally.rows += rows
             tally.pages += pages
+
+    def kept_in_extra(self, stream: str, undeclared: Counter[str], invalid: Counter[str]) -> None:
+        """The fields a stream kept in `_sdc_extra` this run, with the rows that had each."""
+        tally = self.tally(stream)
+        with self._lock:
+            tally.undeclared_fields.update(undeclared)
+            tally.invalid_fields.update(invalid)
 
     def finish(self, error: BaseException | None, *, stopped: bool = False) -> None:
         """`stopped`: the error ends the run early on purpose (a vendor's daily limit), not a
@@ -156,7 +173,23 @@ class RunSummary:
             f"{account_label(self.tap, self.tenant)}: {status}",
             aligned(header),
             *map(aligned, rows),
+            *self.drift(),
         ]
+
+    def drift(self) -> list[str]:
+        """A line per stream that kept fields in `_sdc_extra` (the schema may need them)."""
+        lines = []
+        for name, tally in sorted(self.streams.items()):
+            for what, fields in (
+                ("not in the schema", tally.undeclared_fields),
+                ("not of their column's type", tally.invalid_fields),
+            ):
+                if fields:
+                    counted = ", ".join(
+                        f"{field} ({rows:,} rows)" for field, rows in sorted(fields.items())
+                    )
+                    lines.append(f"{name}: in _sdc_extra, {what}: {counted}")
+        return lines
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -4,6 +4,8 @@
 -- line's currency, and the price list type the offer id's level digits name (12-14: 3YC). A line
 -- whose partition, month or offer has no price list row stays unpriced (is_priced false) and is
 -- counted in the marts. Partner prices are per licence for the term; RETURN orders count negative.
+-- Each line pays for 12 months from its term start (adobe_term_start: an early renewal's term
+-- starts on the anniversary it renews, not when it was placed and invoiced).
 with lines as (
     select
         lines.*,
@@ -15,6 +17,8 @@ with lines as (
         partitions.region,
         partitions.market_segment,
         {{ adobe_price_list_type('lines.offer_id') }} as price_list_type,
+        {{ adobe_term_start('orders.order_type', 'orders.order_date', 'partitions.coterm_date') }}
+            as term_start_date,
         case when orders.order_type = 'RETURN' then -1 else 1 end as sign
     from {{ ref('stg_adobe__order_line_items') }} as lines
     inner join {{ ref('stg_adobe__orders') }} as orders

@@ -1,11 +1,19 @@
 -- Adobe subscriptions priced like order lines (int_adobe__order_lines_priced), from the latest
 -- month of the customer's partition's price list up to Adobe's as-of day (int_vendor_loads): the
 -- monthly recurring amount is the partner price per licence and year times the current quantity,
--- over 12 months.
+-- over 12 months. The term ends on the customer's anniversary: after an early renewal Adobe
+-- rolls the anniversary over at once and leaves the subscription's renewal date until it passes.
 with subscriptions as (
     select
         subscriptions.*,
         partitions.company_name as customer_name,
+        case
+            when
+                subscriptions.status = 'active'
+                and partitions.coterm_date > subscriptions.renewal_date
+                then partitions.coterm_date
+            else subscriptions.renewal_date
+        end as term_end_date,
         partitions.region,
         partitions.market_segment,
         {{ adobe_price_list_type('subscriptions.offer_id') }} as price_list_type

@@ -6,7 +6,8 @@
 --   Zoho: no history of subscriptions, only charges: each signup or recurring charge spans its
 --     billing period, its amount spread evenly over the months (upgrades' prorated charges and
 --     refunds are not recurring revenue);
---   Adobe: no history either: each priced order line spans the 12 months it pays for.
+--   Adobe: no history either: each priced order line spans the 12 months it pays for, from its
+--     term start (an early renewal's: the anniversary it renews).
 with zuora_versions as (
     select
         versions.*,
@@ -87,7 +88,7 @@ select
     subscription_id,
     currency,
     {{ money_divide('line_partner_amount', 12) }},
-    order_date,
-    {{ add_months('order_date', 12) }}
+    term_start_date,
+    {{ add_months('term_start_date', 12) }}
 from {{ ref('int_adobe__order_lines_priced') }}
 where is_priced and order_status = 'complete' and line_partner_amount > 0

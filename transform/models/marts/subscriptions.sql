@@ -108,7 +108,7 @@ with subscriptions as (
         current_quantity,
         status,
         start_date,
-        renewal_date,
+        term_end_date,
         renewal_date,
         'annual',
         12,

@@ -4,6 +4,12 @@ renew their subscriptions, a few deployments, flexible discounts, and every mont
 per partition, with changed prices, added offers and deleted ones (a `Delete` row in the month of
 the deletion, then gone). Records are kept as the API writes them (Adobe writes prices as strings).
 
+Renewals as Adobe documents them since 2026-03-30 (`renewals/manual-renewals`): on the anniversary
+date (the customer's `cotermDate`), or early, from 30 days before it to the day before. An early
+renewal is a RENEWAL order, complete (invoiced) when placed; it rolls the anniversary over at once
+while the subscriptions' `renewalDate` stays until that day passes; a return of it (within 14 days)
+does not roll the anniversary back.
+
 Per customer (scale 1): about 2 subscriptions, 4 orders; resellers are one per 8 customers.
 """
 
@@ -85,6 +91,10 @@ NEW_RESELLERS_PER_DAY = 0.02
 ADD_ON_PER_CUSTOMER_MONTH = 0.08
 PROFILE_CHANGE_PER_CUSTOMER_MONTH = 0.05
 COMMIT_PER_CUSTOMER_MONTH = 0.02
+EARLY_RENEWAL_DAYS = 30  # the early window: the anniversary less 30 days to the day before
+EARLY_RENEWAL_PER_CUSTOMER_WINDOW = 0.3  # the share of customers who renew early
+RETURN_DAYS = 14  # an order may be returned within 14 days of its placement
+EARLY_RENEWAL_RETURNED = 0.2  # the share of early renewals returned
 FLEX_COUNTRIES = (("COM", "US"), ("COM", "DE"), ("EDU", "US"))
 # Each month's discounts, by the markets they are listed in: one discount may apply in several
 # markets (GET /v3/flex-discounts answers per market segment and country, and Adobe's portal
@@ -115,11 +125,19 @@ def next_year(date: str) -> str:
     return parsed.replace(year=parsed.year + 1, day=min(parsed.day, 28)).isoformat()
 
 
+def in_early_window(today: str, anniversary: str) -> bool:
+    """From the anniversary less EARLY_RENEWAL_DAYS days to the day before it."""
+    opens = dt.date.fromisoformat(anniversary) - dt.timedelta(days=EARLY_RENEWAL_DAYS)
+    return opens.isoformat() <= today < anniversary
+
+
 @dataclass
 class Customer:
     record: dict
     segment: str
     offers: dict[str, str]  # offer family stem -> subscription id
+    early_renewal_planned: bool = False  # the guaranteed early renewal: no random one before it
+    renewal_date_held: str | None = None  # after an early renewal: the anniversary it renewed
 
 
 class AdobeWorld(EventWorld):
@@ -150,6 +168,9 @@ class AdobeWorld(EventWorld):
         # active and with a deployment, and its contact's phone number changes with no order
         # within days after the start (Adobe.guaranteed_changes).
         self._schedule(now - self.rng.uniform(20, 30) * DAY, "customer", now)
+        # And one customer whose anniversary falls 9 to 20 days after the start renews early
+        # within 3 days after it (a test's first nights), and returns that renewal days later.
+        self._schedule(now - (365 - self.rng.uniform(12, 20)) * DAY, "renewing_customer", now)
         self.advance(start, now)
 
     def _id(self, base: int) -> str:
@@ -193,6 +214,18 @@ class AdobeWorld(EventWorld):
         self._put("resellers", reseller_id, reseller, created=True)
 
     def _on_customer(self, at: float, guarantees_from: float | None) -> None:
+        customer = self._new_customer(at, active=guarantees_from is not None)
+        if guarantees_from:
+            change_at = guarantees_from + self.rng.uniform(1, 10) * DAY
+            self._schedule(change_at, "contact_change", customer.record["customerId"])
+
+    def _on_renewing_customer(self, at: float, start: float) -> None:
+        customer = self._new_customer(at, active=True)
+        customer.early_renewal_planned = True
+        renew_at = start + self.rng.uniform(1, 2.5) * DAY
+        self._schedule(renew_at, "early_renewal", (customer.record["customerId"], True))
+
+    def _new_customer(self, at: float, active: bool) -> Customer:
         active = [
             key
             for key, reseller in self.records["resellers"].items()
@@ -235,7 +268,7 @@ class AdobeWorld(EventWorld):
             "cotermDate": next_year(day(at)),
             "creationDate": stamp(at),
             "status": "1000"
-            if guarantees_from
+            if active
             else self.rng.choices(("1000", "1002", "1004"), weights=(20, 1, 1))[0],
         }
         customer = Customer(record, segment, {})
@@ -243,7 +276,7 @@ class AdobeWorld(EventWorld):
         self._put("customers", customer_id, record, created=True)
         if record["status"] == "1000":
             self._order(at, customer, "NEW", self.rng.sample(self.products, self.rng.randint(1, 3)))
-            if guarantees_from or self.rng.random() < 0.1:
+            if active or self.rng.random() < 0.1:
                 deployment = {
                     "deploymentId": self._id(500000),
                     "companyProfile": {"address": record["companyProfile"]["address"]},
@@ -252,9 +285,7 @@ class AdobeWorld(EventWorld):
                 }
                 self.owners[deployment["deploymentId"]] = customer_id
                 self._put("deployments", deployment["deploymentId"], deployment, created=True)
-        if guarantees_from:
-            change_at = guarantees_from + self.rng.uniform(1, 10) * DAY
-            self._schedule(change_at, "contact_change", customer_id)
+        return customer
 
     def _quantity_level(self, customer: Customer) -> str:
         seats = sum(
@@ -263,7 +294,10 @@ class AdobeWorld(EventWorld):
         )
         return "04" if seats >= 100 else "03" if seats >= 50 else "02" if seats >= 10 else "01"
 
-    def _order(self, at: float, customer: Customer, kind: str, products: list[tuple]) -> None:
+    def _order(
+        self, at: float, customer: Customer, kind: str, products: list[tuple], early: bool = False
+    ) -> dict:
+        """An order of the products; an early renewal leaves the subscriptions' renewal date."""
         order_id = self._id(5100000000)
         lines = []
         for index, product in enumerate(products, start=1):
@@ -299,7 +333,8 @@ class AdobeWorld(EventWorld):
                 subscription["currentQuantity"], subscription["usedQuantity"] + quantity
             )
             subscription["autoRenewal"]["renewalQuantity"] = subscription["currentQuantity"]
-            subscription["renewalDate"] = customer.record["cotermDate"]
+            if created or not early:
+                subscription["renewalDate"] = customer.record["cotermDate"]
             self.owners[subscription_id] = customer.record["customerId"]
             self._put("subscriptions", subscription_id, subscription, created)
             lines.append(
@@ -314,12 +349,28 @@ class AdobeWorld(EventWorld):
                     "flexDiscounts": [],
                 }
             )
+        order = self._place(at, customer, order_id, kind, lines)
+        level = self._quantity_level(customer)
+        if customer.record["discounts"][0]["level"] != level:
+            customer.record["discounts"] = [{"offerType": "LICENSE", "level": level}]
+            self._put("customers", customer.record["customerId"], customer.record, created=False)
+        return order
+
+    def _place(
+        self,
+        at: float,
+        customer: Customer,
+        order_id: str,
+        kind: str,
+        lines: list[dict],
+        reference: str = "",
+    ) -> dict:
         order = {
             "externalReferenceId": f"PO-{order_id}",
             "orderId": order_id,
             "customerId": customer.record["customerId"],
             "orderType": kind,
-            "referenceOrderId": "",
+            "referenceOrderId": reference,
             "currencyCode": "USD",
             "creationDate": stamp(at),
             "status": "1000",
@@ -327,10 +378,45 @@ class AdobeWorld(EventWorld):
             "lineItems": lines,
         }
         self._put("orders", order_id, order, created=True)
-        level = self._quantity_level(customer)
-        if customer.record["discounts"][0]["level"] != level:
-            customer.record["discounts"] = [{"offerType": "LICENSE", "level": level}]
-            self._put("customers", customer.record["customerId"], customer.record, created=False)
+        return order
+
+    def _renewed_products(self, customer: Customer) -> list[tuple]:
+        return [product for product in self.products if product[1] in customer.offers]
+
+    def _on_early_renewal(self, at: float, subject: tuple[str, bool]) -> None:
+        """A RENEWAL order inside the early window: the anniversary rolls over at once."""
+        customer_id, planned = subject
+        customer = self.customers[customer_id]
+        record = customer.record
+        if record["status"] != "1000" or not in_early_window(day(at), record["cotermDate"]):
+            return
+        customer.renewal_date_held = record["cotermDate"]
+        record["cotermDate"] = next_year(record["cotermDate"])
+        order = self._order(at, customer, "RENEWAL", self._renewed_products(customer), early=True)
+        self._put("customers", customer_id, record, created=False)
+        if planned or self.rng.random() < EARLY_RENEWAL_RETURNED:
+            return_at = at + self.rng.uniform(2, RETURN_DAYS - 1) * DAY
+            self._schedule(return_at, "return", order["orderId"])
+
+    def _on_return(self, at: float, order_id: str) -> None:
+        """The whole order returned: a RETURN order naming it; the anniversary stays."""
+        returned = self.records["orders"][order_id]
+        customer = self.customers[returned["customerId"]]
+        lines = [{**line, "promotions": [], "flexDiscounts": []} for line in returned["lineItems"]]
+        self._place(at, customer, self._id(5100000000), "RETURN", lines, reference=order_id)
+
+    def _pass_renewal_dates(self, customer: Customer, today: str) -> None:
+        """After an early renewal, the subscriptions' renewal date stays until it passes (the
+        auto-renewal then finds every seat renewed) and becomes the rolled-over anniversary."""
+        held = customer.renewal_date_held
+        if held is None or today < held:
+            return
+        for key in customer.offers.values():
+            subscription = self.records["subscriptions"][key]
+            if subscription["renewalDate"] == held:
+                subscription["renewalDate"] = customer.record["cotermDate"]
+                self._put("subscriptions", key, subscription, created=False)
+        customer.renewal_date_held = None
 
     # ---- the days -------------------------------------------------------------------------
     def _on_daily(self, at: float, _: Any) -> None:
@@ -346,15 +432,17 @@ class AdobeWorld(EventWorld):
                 continue
             if record["cotermDate"] <= today:  # the anniversary: renew, move the coterm date
                 record["cotermDate"] = next_year(record["cotermDate"])
-                self._order(
-                    at,
-                    customer,
-                    "RENEWAL",
-                    [product for product in self.products if product[1] in customer.offers],
-                )
+                self._order(at, customer, "RENEWAL", self._renewed_products(customer))
                 self._put("customers", record["customerId"], record, created=False)
+            elif (
+                not customer.early_renewal_planned
+                and in_early_window(today, record["cotermDate"])
+                and self.rng.random() < EARLY_RENEWAL_PER_CUSTOMER_WINDOW / EARLY_RENEWAL_DAYS
+            ):
+                self._on_early_renewal(at, (record["customerId"], False))
             elif self.rng.random() < ADD_ON_PER_CUSTOMER_MONTH / 30:
                 self._order(at, customer, "NEW", [self.rng.choice(self.products)])
+            self._pass_renewal_dates(customer, today)
             if self.rng.random() < PROFILE_CHANGE_PER_CUSTOMER_MONTH / 30:
                 self._on_contact_change(at, record["customerId"])
             if not record["benefits"] and self.rng.random() < COMMIT_PER_CUSTOMER_MONTH / 30:

@@ -457,15 +457,20 @@ class ZuoraWorld:
             invoice["past_due"] = True
             self._touch("invoices", invoice_id, self.open_invoices[invoice_id].due)
 
-    def _pay(self, invoice_id: str, when: float) -> None:
+    def _pay(self, invoice_id: str, when: float, stamp_items: bool = True) -> None:
         """A payment: usually the whole balance, sometimes only the first unpaid item (items are
-        paid whole, so the items' remaining balances always add up to the invoice's)."""
+        paid whole, so the items' remaining balances always add up to the invoice's); with
+        `stamp_items` false the items change without moving their updated_time."""
         open_invoice = self.open_invoices[invoice_id]
         partial = len(open_invoice.unpaid_items) > 1 and self.rng.random() < 0.15
         paying = open_invoice.unpaid_items[:1] if partial else open_invoice.unpaid_items
         amount = ZERO
         for item_id in paying:
-            item = self._touch("invoice_items", item_id, when)
+            item = (
+                self._touch("invoice_items", item_id, when)
+                if stamp_items
+                else self.tables["invoice_items"].changed_unstamped(item_id)
+            )
             amount += item["remaining_balance"]
             item["remaining_balance"] = ZERO
         open_invoice.unpaid_items = open_invoice.unpaid_items[len(paying) :]
@@ -477,7 +482,9 @@ class ZuoraWorld:
         self._owe(invoice["account_id"], -amount, when)
 
     # ---- the clock moves ----------------------------------------------------------------------
-    def advance(self, seed: int, start: float, end: float) -> StreamCounts:
+    def advance(
+        self, seed: int, start: float, end: float, stamp_items: bool = True
+    ) -> StreamCounts:
         self.rng = rng = random.Random(f"{seed}:{start}:{end}")
         days = (end - start) / DAY
         before = {stream: dict(table.stamps) for stream, table in self.tables.items()}
@@ -501,7 +508,8 @@ class ZuoraWorld:
             if start < self.open_invoices[invoice_id].due <= end:
                 self._fall_due(invoice_id)
             if rng.random() < chance(PAID_PER_OPEN_INVOICE_DAY):
-                self._pay(invoice_id, moment(self.tables["invoices"].stamps[invoice_id]))
+                paid = moment(self.tables["invoices"].stamps[invoice_id])
+                self._pay(invoice_id, paid, stamp_items)
         for order_id in list(self.pending_orders):
             order = self._touch("orders", order_id, moment(self.tables["orders"].stamps[order_id]))
             order["state"] = "complete"
