@@ -130,6 +130,10 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
         """Checked after every record: plain attributes, no config look-ups."""
         return self.current_size >= self._row_budget or self.spool.size >= self._byte_budget
 
+    @property
+    def spooled_rows(self) -> int:
+        return self.spool.rows
+
     # DuckDB parses timestamps when it casts the batch; parsing each one in Python first would
     # only cost time (and a naive-datetime round trip could lose an offset).
     parses_timestamps = False

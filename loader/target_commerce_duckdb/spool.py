@@ -58,11 +58,7 @@ class RecordSpool:
     ) -> None:
         """`record` is the JSON text of one object; `extracted_at` the raw JSON of its message's
         time_extracted (empty when absent)."""
-        if self._handle is None:
-            descriptor, self.path = tempfile.mkstemp(
-                suffix=".jsonl", prefix="batch-", dir=self.directory
-            )
-            self._handle = os.fdopen(descriptor, "wb", buffering=1 << 20)
+        handle = self._handle or self._open()
         extras: dict[str, Any] = {}
         if self.with_metadata:
             extras[EXTRACTED_AT] = extracted_at or None  # Raw is encoded as the text it is
@@ -76,16 +72,23 @@ class RecordSpool:
                 if text and text != NULL:
                     extras[key] = text.decode()
         if not extras:
-            written = self._handle.write(record) + self._handle.write(b"\n")
+            written = handle.write(record) + handle.write(b"\n")
         else:
             tail = memoryview(_encoder.encode(extras))[1:]  # '"key":value,...}'
             body = memoryview(record)[:-1]  # the object without its closing brace
             if len(record) < 8:  # perhaps an empty object, {} or { }
                 body = memoryview(bytes(body).rstrip())
             separator = b"" if body[-1:] == b"{" else b","
-            written = self._handle.write(b"".join((body, separator, tail, b"\n")))
+            written = handle.write(b"".join((body, separator, tail, b"\n")))
         self.rows += 1
         self.size += written
+
+    def _open(self) -> IO[bytes]:
+        descriptor, self.path = tempfile.mkstemp(
+            suffix=".jsonl", prefix="batch-", dir=self.directory
+        )
+        self._handle = os.fdopen(descriptor, "wb", buffering=1 << 20)
+        return self._handle
 
     def close(self) -> str:
         """Finish the file and hand its path over; the spool starts afresh."""
