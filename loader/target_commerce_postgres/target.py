@@ -256,53 +256,50 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
         values = self._values(types)
         typed = ", ".join(f"{values[name]} AS {quote(name)}" for name in names)
         columns = ", ".join(quote(name) for name in names)
+        rows = f"{staging} AS staged, jsonb_populate_record(NULL::{table}, staged.record) AS typed"
         if not self.key_properties:
-            return f"INSERT INTO {table} ({columns}) SELECT {typed} FROM {staging}"
-        keys = ", ".join(quote(key) for key in self.key_properties)
+            return f"INSERT INTO {table} ({columns}) SELECT {typed} FROM {rows}"
+        # The last record per key: grouped on the keys' JSON values and positions alone, so no
+        # whole row is sorted.
+        json_keys = ", ".join(f"record -> {literal(key)}" for key in self.key_properties)
+        latest = f"SELECT max(ctid) FROM {staging} GROUP BY {json_keys}"
         match = " AND ".join(
-            f"loaded.{quote(key)} = staged.{quote(key)}" for key in self.key_properties
+            f"loaded.{quote(key)} = batch.{quote(key)}" for key in self.key_properties
         )
-        tombstone = f"staged.{quote(DELETED)} IS NOT NULL" if DELETED in names else "false"
+        tombstone = f"batch.{quote(DELETED)} IS NOT NULL" if DELETED in names else "false"
         if self.config.get("hard_delete", False):
             on_tombstone = "DELETE"
         else:  # a tombstone marks the row it deletes; the row's data stays queryable
-            on_tombstone = f"UPDATE SET {quote(DELETED)} = staged.{quote(DELETED)}"
-        updates = ", ".join(f"{quote(name)} = staged.{quote(name)}" for name in names)
-        inserted = ", ".join(f"staged.{quote(name)}" for name in names)
+            on_tombstone = f"UPDATE SET {quote(DELETED)} = batch.{quote(DELETED)}"
+        updates = ", ".join(f"{quote(name)} = batch.{quote(name)}" for name in names)
+        inserted = ", ".join(f"batch.{quote(name)}" for name in names)
         return (
-            f"MERGE INTO {table} AS loaded USING ("
-            f"SELECT DISTINCT ON ({keys}) * FROM (SELECT {typed}, ctid AS arrival FROM {staging})"
-            f" AS typed ORDER BY {keys}, arrival DESC) AS staged ON {match} "
+            f"MERGE INTO {table} AS loaded USING (SELECT {typed} FROM {rows} "
+            f"WHERE staged.ctid IN ({latest})) AS batch ON {match} "
             f"WHEN MATCHED AND {tombstone} THEN {on_tombstone} "
             f"WHEN MATCHED THEN UPDATE SET {updates} "
             f"WHEN NOT MATCHED AND NOT ({tombstone}) THEN INSERT ({columns}) VALUES ({inserted})"
         )
 
     def _values(self, types: dict[str, str]) -> dict[str, str]:
-        """SQL for each column's value from a staged row, cast to the column's type."""
+        """SQL for each column's value, from `typed` (the record cast into the table's row type
+        by jsonb_populate_record: PostgreSQL's own input functions, from the JSON text) or, for
+        the metadata, from the staged row or the batch."""
+        if not self.include_sdc_metadata_properties:
+            return {name: f"typed.{quote(name)}" for name in types}
         now = literal(dt.datetime.now(dt.UTC).isoformat())
-        stamps = {
+        sources = {
             "_sdc_received_at": now,
             "_sdc_batched_at": now,
             "_sdc_sequence": str(round(time.time() * 1000)),
             "_sdc_sync_started_at": str(self.sync_started_at),
+            "_sdc_extracted_at": "staged.extracted_at",
+            "_sdc_table_version": "staged.version",
         }
-        values = {}
-        for name, kind in types.items():
-            field = literal(name)
-            if name in stamps and self.include_sdc_metadata_properties:
-                source = stamps[name]
-            elif name == "_sdc_extracted_at" and self.include_sdc_metadata_properties:
-                source = "extracted_at"
-            elif name == "_sdc_table_version" and self.include_sdc_metadata_properties:
-                source = "version"
-            elif kind in ("jsonb", "json"):
-                values[name] = f"CAST(NULLIF(record -> {field}, 'null') AS {kind})"
-                continue
-            else:
-                source = f"record ->> {field}"
-            values[name] = f"CAST({source} AS {kind})"
-        return values
+        return {
+            name: f"CAST({sources[name]} AS {kind})" if name in sources else f"typed.{quote(name)}"
+            for name, kind in types.items()
+        }
 
     @property
     def process_activate_version_messages(self) -> bool:
