@@ -8,9 +8,13 @@ The Zoom and Adobe parts measure what concurrent detail requests buy: the same e
 subscription details, and invoice details under their billing documents; Adobe's customer
 details) with max_concurrency 1 and 8, against a sandbox answering every request after 100 ms.
 
-Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced|tap] [--invoices-scale 8600]
-                         [--million-scale 17000] [--skip-million] [--zoho-scale 300]
-                         [--zoom-scale 40] [--adobe-scale 200]
+The PostgreSQL part (postgres.py) loads the nested invoice stream (nested_stream.py) with
+target-commerce-postgres, a plain psycopg COPY and target-postgres 0.8.1.
+
+Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced|tap|postgres]
+                         [--invoices-scale 8600] [--million-scale 17000] [--skip-million]
+                         [--zoho-scale 300] [--zoom-scale 40] [--adobe-scale 200]
+                         [--postgres-records 200000 1000000] [--upstream-up-to 1000000]
 """
 
 from __future__ import annotations
@@ -141,7 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--suite",
-        choices=("all", "zuora", "zoho", "zoom", "adobe", "sliced", "tap"),
+        choices=("all", "zuora", "zoho", "zoom", "adobe", "sliced", "tap", "postgres"),
         default="all",
     )
     parser.add_argument(
@@ -161,6 +165,19 @@ def main() -> None:
         help="Zoom customers (~1.4 subscriptions, ~10 invoices each)",
     )
     parser.add_argument("--adobe-scale", type=int, default=200, help="Adobe customers")
+    parser.add_argument(
+        "--postgres-records",
+        type=int,
+        nargs="+",
+        default=[200_000, 1_000_000],
+        help="sizes of the nested invoice stream the PostgreSQL loaders load",
+    )
+    parser.add_argument(
+        "--upstream-up-to",
+        type=int,
+        default=1_000_000,
+        help="largest stream target-postgres 0.8.1 loads (it takes ~10 minutes per 1M)",
+    )
     arguments = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
     results: dict[str, dict] = {}
@@ -180,6 +197,10 @@ def main() -> None:
         from tap_path import tap_path  # it imports this module's helpers
 
         results["tap"] = tap_path(arguments.invoices_scale)
+    if arguments.suite in ("all", "postgres"):
+        from postgres import suite  # it imports this module's helpers
+
+        results["postgres"] = suite(arguments.postgres_records, arguments.upstream_up_to)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2))
 
 

@@ -112,9 +112,9 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
         self._byte_budget = target.batch_size_bytes
         self.spool = RecordSpool(
             target.spool_directory,
-            self.columns,
             self.nested_columns,
             self.include_sdc_metadata_properties,
+            columns=self.columns,
         )
         for name, node in self.schema["properties"].items():
             if self.wanted[name] == MONEY and finer_than_money(node):
@@ -132,6 +132,10 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
     def is_full(self) -> bool:
         """Checked after every record: plain attributes, no config look-ups."""
         return self.current_size >= self._row_budget or self.spool.size >= self._byte_budget
+
+    @property
+    def spooled_rows(self) -> int:
+        return self.spool.rows
 
     # DuckDB parses timestamps when it casts the batch; parsing each one in Python first would
     # only cost time (and a naive-datetime round trip could lose an offset).

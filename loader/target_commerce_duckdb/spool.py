@@ -25,8 +25,8 @@ _encoder = msgspec.json.Encoder()
 class RecordSpool:
     """One sink's pending records as a file of JSON lines; `size` bytes written so far.
 
-    `columns`: the keys of a record DuckDB reads; `nested_columns`, those of them that are JSON
-    columns. DuckDB's JSON reader re-prints a nested value's numbers through a double
+    `nested_columns`: the keys of a record that are JSON columns; `columns`, every key DuckDB
+    reads. DuckDB's JSON reader re-prints a nested value's numbers through a double
     (12345678901234567890.12 becomes 12345678901234567000.0, 1.50 becomes 1.5), while a string
     cast to JSON keeps the tap's exact text: so each nested value travels in place as a string
     of its text, read as VARCHAR and cast to JSON. Keys no column reads are left out."""
@@ -34,14 +34,22 @@ class RecordSpool:
     def __init__(
         self,
         directory: str,
-        columns: Iterable[str],
         nested_columns: list[str],
         with_metadata: bool,
+        columns: Iterable[str] = (),
     ) -> None:
         self.directory = directory
         self.with_metadata = with_metadata
         self.nested_columns = nested_columns
-        names = [*columns, *((EXTRACTED_AT, TABLE_VERSION) if with_metadata else ())]
+        names = list(
+            dict.fromkeys(
+                [
+                    *columns,
+                    *nested_columns,
+                    *((EXTRACTED_AT, TABLE_VERSION) if with_metadata else ()),
+                ]
+            )
+        )
         # Every value a raw slice of the record's text (written back as it is), a key the record
         # lacks left unset (and out of the line).
         self._record = msgspec.defstruct(
@@ -63,18 +71,20 @@ class RecordSpool:
     ) -> None:
         """`record` is the JSON text of one object; `extracted_at` the raw JSON of its message's
         time_extracted (empty when absent)."""
-        if self._handle is None:
-            descriptor, self.path = tempfile.mkstemp(
-                suffix=".jsonl", prefix="batch-", dir=self.directory
-            )
-            self._handle = os.fdopen(descriptor, "wb", buffering=1 << 20)
+        handle = self._handle or self._open()
         if self._rewrites:
-            line = self._rewritten(record, extracted_at, version)
-            written = self._handle.write(line)
+            written = handle.write(self._rewritten(record, extracted_at, version))
         else:
-            written = self._handle.write(record) + self._handle.write(b"\n")
+            written = handle.write(record) + handle.write(b"\n")
         self.rows += 1
         self.size += written
+
+    def _open(self) -> IO[bytes]:
+        descriptor, self.path = tempfile.mkstemp(
+            suffix=".jsonl", prefix="batch-", dir=self.directory
+        )
+        self._handle = os.fdopen(descriptor, "wb", buffering=1 << 20)
+        return self._handle
 
     def _rewritten(
         self, record: bytes | msgspec.Raw, extracted_at: msgspec.Raw, version: int | None

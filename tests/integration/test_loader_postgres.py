@@ -5,16 +5,21 @@ how, so a new upstream release that changes it fails here and docs/operations.md
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
+import signal
 import subprocess
+import sys
 import time
 from decimal import Decimal
+from types import ModuleType
 
 import pytest
 from test_loader_duckdb import SCHEMA, record, schema_message, write_lines
 from test_loader_versions import full_table
 
+from commerce_harness import ROOT
 from commerce_harness.pipeline import BIN, SECRET, assert_one_line_config_error
 from commerce_harness.postgres import free_port
 
@@ -315,3 +320,78 @@ def test_a_nul_character_fails_the_load_unless_replaced(postgres, tmp_path, sche
     assert load(postgres, tmp_path, schema, messages, check=False).returncode != 0
     load(postgres, tmp_path, schema, messages, sanitize_null_text_characters=True)
     assert query(postgres, f"SELECT payload->>'note' FROM {schema}.items") == [("a\ufffdb",)]
+
+
+def nested_stream() -> ModuleType:
+    """benchmarks/nested_stream.py: the benchmark's invoice stream and the rows it must leave."""
+    spec = importlib.util.spec_from_file_location(
+        "nested_stream", ROOT / "benchmarks" / "nested_stream.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_backfill_killed_after_its_second_committed_batch_resumes_from_its_state(
+    postgres, tmp_path, schema
+):
+    """A real loader process, SIGKILLed as soon as it emits its second STATE: both batches are
+    committed, nothing before that STATE is lost, and a rerun from it completes the table."""
+    stream, batch, total = nested_stream(), 1000, 4000
+    config = tmp_path / "target.json"
+    config.write_text(
+        json.dumps({**postgres.settings, "default_target_schema": schema, "batch_size_rows": batch})
+    )
+
+    def run(start: int) -> subprocess.Popen:
+        generator = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "nested_stream.py"),
+                f"--records={total}",
+                f"--start={start}",
+                f"--state-every={batch}",
+            ],
+            stdout=subprocess.PIPE,
+        )
+        loader = subprocess.Popen(
+            [str(BIN / OURS), "--config", str(config)],
+            stdin=generator.stdout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert generator.stdout is not None
+        generator.stdout.close()
+        return loader
+
+    def rows() -> list[dict]:
+        names = list(stream.PROPERTIES)
+        with postgres.connect() as connection:
+            fetched = connection.execute(
+                f"SELECT {', '.join(names)} FROM {schema}.invoices ORDER BY id"
+            ).fetchall()
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    loader = run(0)
+    assert loader.stdout is not None
+    states = []
+    for line in loader.stdout:
+        states.append(json.loads(line))
+        if len(states) == 2:
+            loader.send_signal(signal.SIGKILL)
+            break
+    loader.wait(timeout=60)
+    assert loader.returncode == -signal.SIGKILL
+    resume = states[-1]["bookmarks"]["invoices"]["position"]
+    assert [state["bookmarks"]["invoices"]["position"] for state in states] == [batch, 2 * batch]
+    loaded = rows()
+    assert loaded[:resume] == list(stream.expected_rows(resume))  # nothing before it lost
+    assert len(loaded) in (resume, resume + batch)  # a third batch in flight: all or none
+
+    rerun = run(resume)
+    out, _ = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0
+    assert json.loads(out.splitlines()[-1])["bookmarks"]["invoices"]["position"] == total
+    assert rows() == list(stream.expected_rows(total))
