@@ -22,9 +22,10 @@ from target_commerce_duckdb.sinks import DuckDBSink, LoaderError
 LOCK_LOG_SECONDS = 30  # how often a wait for another process's lock is logged
 LOCK_POLL_SECONDS = 0.5
 # DuckDB writes an insert of at least a row group (122,880 rows) straight to the file instead of
-# through the WAL and a checkpoint (a third of the cost); 128 MiB is ~130k Zuora invoices, and
-# leaves several batches in a large load to merge while the next is read.
-DEFAULT_BATCH_BYTES = 128 * 1024 * 1024
+# through the WAL and a checkpoint (a third of the cost); 256 MiB is ~160k spooled invoices with
+# nested line items (~1.6 KiB each; 128 MiB held 81k of them), and leaves several batches in a
+# large load to merge while the next is read.
+DEFAULT_BATCH_BYTES = 256 * 1024 * 1024
 DEFAULT_BATCH_ROWS = 250_000
 
 
