@@ -9,12 +9,14 @@ subscription details, and invoice details under their billing documents; Adobe's
 details) with max_concurrency 1 and 8, against a sandbox answering every request after 100 ms.
 
 The PostgreSQL part (postgres.py) loads the nested invoice stream (nested_stream.py) with
-target-commerce-postgres, a plain psycopg COPY and target-postgres 0.8.1.
+target-commerce-postgres, a plain psycopg COPY and target-postgres 0.8.1; the nested part
+(nested_duckdb.py) loads it with target-commerce-duckdb, DuckDB's read_json and target-duckdb 0.8.0.
 
-Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced|tap|postgres]
+Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced|tap|postgres|nested]
                          [--invoices-scale 8600] [--million-scale 17000] [--skip-million]
                          [--zoho-scale 300] [--zoom-scale 40] [--adobe-scale 200]
                          [--postgres-records 200000 1000000] [--upstream-up-to 1000000]
+                         [--nested-records 200000 1000000]
 """
 
 from __future__ import annotations
@@ -145,7 +147,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--suite",
-        choices=("all", "zuora", "zoho", "zoom", "adobe", "sliced", "tap", "postgres"),
+        choices=("all", "zuora", "zoho", "zoom", "adobe", "sliced", "tap", "postgres", "nested"),
         default="all",
     )
     parser.add_argument(
@@ -178,6 +180,13 @@ def main() -> None:
         default=1_000_000,
         help="largest stream target-postgres 0.8.1 loads (it takes ~10 minutes per 1M)",
     )
+    parser.add_argument(
+        "--nested-records",
+        type=int,
+        nargs="+",
+        default=[200_000, 1_000_000],
+        help="sizes of the nested invoice stream the DuckDB loaders load",
+    )
     arguments = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
     results: dict[str, dict] = {}
@@ -201,6 +210,10 @@ def main() -> None:
         from postgres import suite  # it imports this module's helpers
 
         results["postgres"] = suite(arguments.postgres_records, arguments.upstream_up_to)
+    if arguments.suite in ("all", "nested"):
+        import nested_duckdb  # it imports this module's helpers
+
+        results["nested"] = nested_duckdb.suite(arguments.nested_records, sys.maxsize)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2))
 
 
