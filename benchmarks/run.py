@@ -14,7 +14,7 @@ target-commerce-postgres, a plain psycopg COPY and target-postgres 0.8.1.
 Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced|tap|postgres]
                          [--invoices-scale 8600] [--million-scale 17000] [--skip-million]
                          [--zoho-scale 300] [--zoom-scale 40] [--adobe-scale 200]
-                         [--postgres-records 200000 1000000] [--upstream-up-to 1000000]
+                         [--postgres-records 200000 1000000] [--upstream-up-to 200000]
 """
 
 from __future__ import annotations
@@ -175,8 +175,8 @@ def main() -> None:
     parser.add_argument(
         "--upstream-up-to",
         type=int,
-        default=1_000_000,
-        help="largest stream target-postgres 0.8.1 loads (it takes ~10 minutes per 1M)",
+        default=200_000,
+        help="largest stream target-postgres 0.8.1 loads (~10 minutes per 200k records here)",
     )
     arguments = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
