@@ -16,11 +16,12 @@ upstream):
   merge; the upstream deletes (or marks) them all on the opening, before any record arrives.
 - the fast path (on unless fast_path is off or stream_maps, flattening or validate_records ask
   for Python records): RECORD messages stay the raw JSON the tap sent, as in target-commerce-duckdb
-  (target_commerce_duckdb.background); each batch is spooled to a file, copied by a background
-  thread into a temporary table of JSONB while the next batch is read, and merged into the table
+  (target_commerce_duckdb.background), no per-record validation or conformance; each record is
+  split into its columns' text (CopySpool) and spooled to a file; a background thread copies the
+  batch into a temporary table of the table's types while the next batch is read, and merges it
   with one MERGE (PostgreSQL 15 or later); the STATE read before the batch's next record goes out
-  once the batch is committed. Values are cast by PostgreSQL from the JSON text: numbers stay
-  exact (NUMERIC, JSONB), date-times keep their offsets.
+  once the batch is committed. PostgreSQL's input functions cast the text: numbers stay exact
+  (NUMERIC, JSONB), date-times keep their offsets.
 Everything else (settings, the per-record path's COPY, merge on keys) is the upstream's.
 """
 
@@ -152,8 +153,11 @@ class CopySpool(RecordSpool):
     (split from the raw JSON by msgspec, strings unescaped only when they hold an escape, nested
     values as their exact JSON text), then its time_extracted and its version."""
 
-    def __init__(self, directory: str, columns: list[str], sanitize: bool) -> None:
+    def __init__(
+        self, directory: str, columns: list[str], json_columns: set[str], sanitize: bool
+    ) -> None:
         super().__init__(directory, [], with_metadata=False)
+        self._as_json = [name in json_columns for name in columns]
         self._values = msgspec.json.Decoder(
             msgspec.defstruct(
                 "RecordValues",
@@ -163,11 +167,11 @@ class CopySpool(RecordSpool):
         )
         self._sanitize = sanitize
 
-    def _field(self, raw: msgspec.Raw) -> bytes:
+    def _field(self, raw: msgspec.Raw, as_json: bool) -> bytes:
         text = bytes(raw)
         if not text or text == b"null":
             return b""  # NULL
-        if text[0] == 34:  # a string
+        if text[0] == 34 and not as_json:  # a string for a column of text, a date, a number...
             if b"\\" not in text:
                 return text[1:-1] if len(text) > 2 else QUOTE + QUOTE  # '' is not NULL
             value = _string.decode(text)
@@ -175,6 +179,7 @@ class CopySpool(RecordSpool):
                 value = value.replace("\x00", "\ufffd")
             return QUOTE + value.encode().replace(QUOTE, QUOTE + QUOTE) + QUOTE
         if b"\r" in text:  # JSON whitespace; CSV would take it as the line's end
+            # (CR inside a JSON string is escaped)
             text = text.replace(b"\r", b" ")
         return NUL_ESCAPE.sub(rb"\1\\ufffd", text) if self._sanitize else text
 
@@ -182,7 +187,11 @@ class CopySpool(RecordSpool):
         self, record: bytes | msgspec.Raw, extracted_at: bytes | msgspec.Raw, version: int | None
     ) -> None:
         handle = self._handle or self._open()
-        fields = [self._field(value) for value in astuple(self._values.decode(record))]
+        values = astuple(self._values.decode(record))
+        fields = [
+            self._field(value, as_json)
+            for value, as_json in zip(values, self._as_json, strict=True)
+        ]
         extracted = bytes(extracted_at)
         fields.append(extracted[1:-1] if extracted[:1] == b'"' else b"")  # ISO 8601, no escapes
         fields.append(b"" if version is None else b"%d" % version)
@@ -220,6 +229,7 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
         self.spool = CopySpool(
             self._target.spool_directory,
             self.record_columns,
+            {name for name, kind in types.items() if kind in ("json", "jsonb")},
             bool(self.config.get("sanitize_null_text_characters", False)),
         )
         self._row_budget = self.max_size
