@@ -102,13 +102,17 @@ def count_rows(database: Path, table: str) -> int:
 
 
 def timed(command: list[str], stdin=None, stdout=None) -> tuple[float, int]:
+    """Seconds and peak RSS (MiB) of one command; its error output ends the bench if it fails."""
     started = time.monotonic()
-    process = subprocess.Popen(
-        command, stdin=stdin, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    code, memory = wait(process)
-    if code != 0:
-        sys.exit(f"bench: {command[0]} exited {code}")
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command, stdin=stdin, stdout=stdout or subprocess.DEVNULL, stderr=errors
+        )
+        code, memory = wait(process)
+        if code != 0:
+            errors.seek(0)
+            tail = errors.read()[-2000:].decode(errors="replace")
+            sys.exit(f"bench: {command[0]} exited {code}:\n{tail}")
     return time.monotonic() - started, memory
 
 
