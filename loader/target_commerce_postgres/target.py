@@ -16,11 +16,12 @@ upstream):
   merge; the upstream deletes (or marks) them all on the opening, before any record arrives.
 - the fast path (on unless fast_path is off or stream_maps, flattening or validate_records ask
   for Python records): RECORD messages stay the raw JSON the tap sent, as in target-commerce-duckdb
-  (target_commerce_duckdb.background); each batch is spooled to a file, copied by a background
-  thread into a temporary table of JSONB while the next batch is read, and merged into the table
+  (target_commerce_duckdb.background), no per-record validation or conformance; each record is
+  split into its columns' text (CopySpool) and spooled to a file; a background thread copies the
+  batch into a temporary table of the table's types while the next batch is read, and merges it
   with one MERGE (PostgreSQL 15 or later); the STATE read before the batch's next record goes out
-  once the batch is committed. Values are cast by PostgreSQL from the JSON text: numbers stay
-  exact (NUMERIC, JSONB), date-times keep their offsets.
+  once the batch is committed. PostgreSQL's input functions cast the text: numbers stay exact
+  (NUMERIC, JSONB), date-times keep their offsets.
 Everything else (settings, the per-record path's COPY, merge on keys) is the upstream's.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import select
 import sys
 import time
 import uuid
@@ -39,6 +41,7 @@ from typing import Any
 import msgspec
 import psycopg
 import sqlalchemy
+from msgspec.structs import astuple
 from singer_sdk import typing as th
 from singer_sdk.sql.connector import JSONSchemaToSQL
 from sqlalchemy.dialects.postgresql import BIGINT, BOOLEAN, DATE, JSONB, NUMERIC, TEXT, TIMESTAMP
@@ -52,7 +55,7 @@ from commerce_taps_common.config.plugin import installed_distribution
 from target_commerce_duckdb.background import BackgroundMerges
 from target_commerce_duckdb.sdk import sql_connection, sql_engine
 from target_commerce_duckdb.sinks import literal, quote
-from target_commerce_duckdb.spool import RecordSpool
+from target_commerce_duckdb.spool import EXTRACTED_AT, TABLE_VERSION, RecordSpool
 from target_commerce_duckdb.types import MONEY, wider
 from target_commerce_duckdb.versions import VersionedSink
 
@@ -68,6 +71,15 @@ COPY_CHUNK = 1 << 20
 # A JSON escape of U+0000, not itself escaped (an even run of backslashes before it).
 NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
 DEFAULT_BATCH_BYTES = 256 * 1024 * 1024
+# Metadata columns the sink fills itself (from the message or the batch), not from the record.
+STAMPED = (
+    "_sdc_extracted_at",
+    "_sdc_received_at",
+    "_sdc_batched_at",
+    "_sdc_sequence",
+    "_sdc_table_version",
+    "_sdc_sync_started_at",
+)
 
 
 # Column types by the DuckDB loader's names for them, so one rule (types.wider) widens both.
@@ -129,30 +141,78 @@ class CommercePostgresConnector(PostgresConnector):
         )
 
 
-class CopySpool(RecordSpool):
-    """One sink's pending records as rows for COPY: the record's raw JSON, its time_extracted,
-    its version."""
+def sent(pgconn: psycopg.pq.abc.PGconn) -> None:
+    """Wait until libpq has sent what it holds: psycopg leaves COPY data in libpq's output buffer,
+    which grows to the whole batch while the server parses it more slowly than the file is read."""
+    while pgconn.flush():
+        select.select([], [pgconn.socket], [])
 
-    def __init__(self, directory: str) -> None:
+
+class CopySpool(RecordSpool):
+    """One sink's pending records as rows for COPY: each of the record's own columns as its text
+    (split from the raw JSON by msgspec, strings unescaped only when they hold an escape, nested
+    values as their exact JSON text), then its time_extracted and its version."""
+
+    def __init__(
+        self, directory: str, columns: list[str], json_columns: set[str], sanitize: bool
+    ) -> None:
         super().__init__(directory, [], with_metadata=False)
+        self._as_json = [name in json_columns for name in columns]
+        self._values = msgspec.json.Decoder(
+            msgspec.defstruct(
+                "RecordValues",
+                [(f"f{i}", msgspec.Raw, msgspec.Raw()) for i in range(len(columns))],
+                rename={f"f{i}": name for i, name in enumerate(columns)},
+            )
+        )
+        self._sanitize = sanitize
+
+    def _field(self, raw: msgspec.Raw, as_json: bool) -> bytes:
+        text = bytes(raw)
+        if not text or text == b"null":
+            return b""  # NULL
+        if text[0] == 34 and not as_json:  # a string for a column of text, a date, a number...
+            if b"\\" not in text:
+                return text[1:-1] if len(text) > 2 else QUOTE + QUOTE  # '' is not NULL
+            value = _string.decode(text)
+            if self._sanitize:
+                value = value.replace("\x00", "\ufffd")
+            return QUOTE + value.encode().replace(QUOTE, QUOTE + QUOTE) + QUOTE
+        if b"\r" in text:  # JSON whitespace; CSV would take it as the line's end
+            # (CR inside a JSON string is escaped)
+            text = text.replace(b"\r", b" ")
+        return NUL_ESCAPE.sub(rb"\1\\ufffd", text) if self._sanitize else text
 
     def append(
         self, record: bytes | msgspec.Raw, extracted_at: bytes | msgspec.Raw, version: int | None
     ) -> None:
         handle = self._handle or self._open()
+        values = astuple(self._values.decode(record))
+        fields = [
+            self._field(value, as_json)
+            for value, as_json in zip(values, self._as_json, strict=True)
+        ]
         extracted = bytes(extracted_at)
-        line = b"".join(
-            (
-                record,
-                FIELD,
-                extracted[1:-1] if extracted[:1] == b'"' else b"",  # an ISO 8601 string
-                FIELD,
-                b"" if version is None else b"%d" % version,
-                b"\n",
-            )
-        )
+        fields.append(extracted[1:-1] if extracted[:1] == b'"' else b"")  # ISO 8601, no escapes
+        fields.append(b"" if version is None else b"%d" % version)
         self.rows += 1
-        self.size += handle.write(line)
+        self.size += handle.write(FIELD.join(fields) + b"\n")
+
+
+_string = msgspec.json.Decoder(str)
+
+
+def column_types(connection: Any, table: str) -> dict[str, str]:
+    """The table's columns and their types, as PostgreSQL spells them."""
+    return dict(
+        connection.execute(
+            sqlalchemy.text(
+                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped"
+            ),
+            {"table": table},
+        ).all()
+    )
 
 
 class CommercePostgresSink(VersionedSink, PostgresSink):
@@ -160,9 +220,24 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
 
     def setup(self) -> None:
         super().setup()
-        self.spool = CopySpool(self._target.spool_directory)
+        with sql_connection(self.connector) as connection:
+            types = column_types(connection, self.quoted_table)
+        stamped = STAMPED if self.include_sdc_metadata_properties else ()
+        self.record_columns = [
+            name for name in self.schema["properties"] if name in types and name not in stamped
+        ]
+        self.spool = CopySpool(
+            self._target.spool_directory,
+            self.record_columns,
+            {name for name, kind in types.items() if kind in ("json", "jsonb")},
+            bool(self.config.get("sanitize_null_text_characters", False)),
+        )
         self._row_budget = self.max_size
         self._byte_budget = int(self.config.get("batch_size_bytes") or DEFAULT_BATCH_BYTES)
+
+    @property
+    def quoted_table(self) -> str:
+        return f"{quote(self.schema_name or 'public')}.{quote(self.table_name)}"
 
     # The fast path (target_commerce_duckdb.background.RawSink).
 
@@ -195,9 +270,9 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
             super().process_batch(context)
 
     def merge_spooled(self, path: str) -> None:
-        """COPY the batch into a temporary table of raw records, then one MERGE casts them into
-        the table's columns (the last record per key wins; a tombstone deletes or marks its row),
-        the older versions retire, and it all commits at once."""
+        """COPY the batch into a temporary table of the table's types, then one MERGE (the last
+        record per key wins; a tombstone deletes or marks its row), the older versions retire,
+        and it all commits at once."""
         started = time.monotonic()
         staging = quote(f"staged_{uuid.uuid4().hex}")
         try:
@@ -214,55 +289,51 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
                     )
                 # Date-times without an offset are UTC, as in target-commerce-duckdb.
                 cursor.execute("SET LOCAL TimeZone = 'UTC'")
+                types = column_types(connection, self.quoted_table)
+                staged_columns = ", ".join(
+                    f"{quote(name)} {types[name]}" for name in self.record_columns
+                )
                 cursor.execute(
-                    f"CREATE TEMP TABLE {staging} (record jsonb, extracted_at text, version bigint)"
-                    " ON COMMIT DROP"
+                    f"CREATE TEMP TABLE {staging} ({staged_columns}, "
+                    f"{quote(EXTRACTED_AT)} text, {quote(TABLE_VERSION)} bigint) ON COMMIT DROP"
                 )
                 with cursor.copy(f"COPY {staging} FROM STDIN ({COPY_OPTIONS})") as copy:
                     for chunk in self._copy_chunks(path):
                         copy.write(chunk)
-                staged = cursor.rowcount
-                cursor.execute(self._merge_statement(cursor, staging))
+                        sent(driver.pgconn)
+                staged, copied = cursor.rowcount, time.monotonic()
+                cursor.execute(self._merge_statement(types, staging))
                 self._retire_older(connection)
         finally:
             Path(path).unlink()
         self.record_counter_metric.increment(staged)
+        done = time.monotonic()
         self.logger.info(
-            "Loaded %d records into %s in %.2f s",
+            "Loaded %d records into %s in %.2f s (COPY %.2f s, MERGE and commit %.2f s)",
             staged,
             self.full_table_name,
-            time.monotonic() - started,
+            done - started,
+            copied - started,
+            done - copied,
         )
 
     def _copy_chunks(self, path: str) -> Iterator[bytes]:
-        sanitize = self.config.get("sanitize_null_text_characters", False)
         with open(path, "rb") as lines:
             while chunk := b"".join(lines.readlines(COPY_CHUNK)):
-                # CR can only be JSON whitespace (escaped in strings); CSV would take it as a
-                # line's end.
-                chunk = chunk.replace(b"\r", b" ")
-                yield NUL_ESCAPE.sub(rb"\1\\ufffd", chunk) if sanitize else chunk
+                yield chunk
 
-    def _merge_statement(self, cursor: Any, staging: str) -> str:
-        table = f"{quote(self.schema_name or 'public')}.{quote(self.table_name)}"
-        types = dict(
-            cursor.execute(
-                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
-                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                [table],
-            ).fetchall()
-        )
+    def _merge_statement(self, types: dict[str, str], staging: str) -> str:
+        table = self.quoted_table
         names = [name for name in self.schema["properties"] if name in types]
         values = self._values(types)
         typed = ", ".join(f"{values[name]} AS {quote(name)}" for name in names)
         columns = ", ".join(quote(name) for name in names)
-        rows = f"{staging} AS staged, jsonb_populate_record(NULL::{table}, staged.record) AS typed"
+        rows = f"{staging} AS staged"
         if not self.key_properties:
             return f"INSERT INTO {table} ({columns}) SELECT {typed} FROM {rows}"
-        # The last record per key: grouped on the keys' JSON values and positions alone, so no
-        # whole row is sorted.
-        json_keys = ", ".join(f"record -> {literal(key)}" for key in self.key_properties)
-        latest = f"SELECT max(ctid) FROM {staging} GROUP BY {json_keys}"
+        # The last record per key: grouped on the keys and positions alone, no whole row sorted.
+        keys = ", ".join(quote(key) for key in self.key_properties)
+        latest = f"SELECT max(ctid) FROM {staging} GROUP BY {keys}"
         match = " AND ".join(
             f"loaded.{quote(key)} = batch.{quote(key)}" for key in self.key_properties
         )
@@ -282,22 +353,21 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
         )
 
     def _values(self, types: dict[str, str]) -> dict[str, str]:
-        """SQL for each column's value, from `typed` (the record cast into the table's row type
-        by jsonb_populate_record: PostgreSQL's own input functions, from the JSON text) or, for
-        the metadata, from the staged row or the batch."""
+        """SQL for each column's value: the staged column, or for the metadata the staged row's
+        time_extracted and version or the batch's stamps."""
         if not self.include_sdc_metadata_properties:
-            return {name: f"typed.{quote(name)}" for name in types}
+            return {name: f"staged.{quote(name)}" for name in types}
         now = literal(dt.datetime.now(dt.UTC).isoformat())
         sources = {
             "_sdc_received_at": now,
             "_sdc_batched_at": now,
             "_sdc_sequence": str(round(time.time() * 1000)),
             "_sdc_sync_started_at": str(self.sync_started_at),
-            "_sdc_extracted_at": "staged.extracted_at",
-            "_sdc_table_version": "staged.version",
+            "_sdc_extracted_at": f"staged.{quote(EXTRACTED_AT)}",
+            "_sdc_table_version": f"staged.{quote(TABLE_VERSION)}",
         }
         return {
-            name: f"CAST({sources[name]} AS {kind})" if name in sources else f"typed.{quote(name)}"
+            name: f"CAST({sources[name]} AS {kind})" if name in sources else f"staged.{quote(name)}"
             for name, kind in types.items()
         }
 
