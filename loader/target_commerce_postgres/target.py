@@ -70,6 +70,7 @@ COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'"
 COPY_CHUNK = 1 << 20
 # A JSON escape of U+0000, not itself escaped (an even run of backslashes before it).
 NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+DEFAULT_BATCH_ROWS = 100_000  # the fast path's, as meltano.yml sets batch_size_rows
 DEFAULT_BATCH_BYTES = 256 * 1024 * 1024
 # Metadata columns the sink fills itself (from the message or the batch), not from the record.
 STAMPED = (
@@ -232,7 +233,8 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
             {name for name, kind in types.items() if kind in ("json", "jsonb")},
             bool(self.config.get("sanitize_null_text_characters", False)),
         )
-        self._row_budget = self.max_size
+        # singer-sdk's default of 10,000 rows makes ten times the merges of meltano.yml's setting.
+        self._row_budget = int(self.config.get("batch_size_rows") or DEFAULT_BATCH_ROWS)
         self._byte_budget = int(self.config.get("batch_size_bytes") or DEFAULT_BATCH_BYTES)
 
     @property

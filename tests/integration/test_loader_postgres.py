@@ -401,3 +401,33 @@ def test_a_backfill_killed_after_its_second_committed_batch_resumes_from_its_sta
     assert rerun.returncode == 0
     assert json.loads(out.splitlines()[-1])["bookmarks"]["invoices"]["position"] == total
     assert rows() == list(stream.expected_rows(total))
+
+
+def test_text_travels_exactly_through_the_fast_paths_copy(postgres, tmp_path, schema):
+    """The fast path splits records into COPY fields itself: an empty string stays '' (not NULL),
+    escapes and control characters come back as sent, a string in a JSONB column stays JSON, and a
+    carriage return between JSON tokens is only whitespace."""
+    text_schema = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "note": {"type": ["string", "null"]},
+            "payload": {"type": ["object", "string", "null"]},
+            "terms": {"type": ["object", "null"]},
+        },
+    }
+    tricky = 'a\nb\r\tc\u0001\u0002"d"\\e é ✓'
+    messages = [
+        schema_message(schema=text_schema),
+        record({"id": 1, "note": "", "terms": {"k": tricky}}),
+        record({"id": 2, "note": tricky, "payload": "plain"}),
+        record({"id": 3, "note": None, "terms": None}),
+        '{"type":"RECORD","stream":"items","record":{"id":4,\r"note":"x",\r"terms":{"n":1.50}}}',
+    ]
+    load(postgres, tmp_path, schema, messages)
+    assert query(postgres, f"SELECT id, note, payload, terms FROM {schema}.items ORDER BY id") == [
+        (1, "", None, {"k": tricky}),
+        (2, tricky, "plain", None),
+        (3, None, None, None),
+        (4, "x", None, {"n": Decimal("1.50")}),
+    ]
