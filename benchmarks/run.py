@@ -8,9 +8,15 @@ The Zoom and Adobe parts measure what concurrent detail requests buy: the same e
 subscription details, and invoice details under their billing documents; Adobe's customer
 details) with max_concurrency 1 and 8, against a sandbox answering every request after 100 ms.
 
-Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced|tap] [--invoices-scale 8600]
-                         [--million-scale 17000] [--skip-million] [--zoho-scale 300]
-                         [--zoom-scale 40] [--adobe-scale 200]
+The PostgreSQL part (postgres.py) loads the nested invoice stream (nested_stream.py) with
+target-commerce-postgres, a plain psycopg COPY and target-postgres 0.8.1; the nested part
+(nested_duckdb.py) loads it with target-commerce-duckdb, DuckDB's read_json and target-duckdb 0.8.0.
+
+Usage: benchmarks/run.py [--suite all|zuora|zoho|zoom|adobe|sliced|tap|postgres|nested]
+                         [--invoices-scale 8600] [--million-scale 17000] [--skip-million]
+                         [--zoho-scale 300] [--zoom-scale 40] [--adobe-scale 200]
+                         [--postgres-records 200000 1000000] [--upstream-up-to 200000]
+                         [--nested-records 200000 1000000]
 """
 
 from __future__ import annotations
@@ -73,10 +79,11 @@ def tap_files(workdir: Path, sandbox: SandboxProcess, stream: str, **settings: o
 def dlt_load(url: str, file_format: str, directory: Path) -> tuple[float, int]:
     """dlt's rest_api source loading the sandbox's Zuora invoices: seconds and rows stored."""
     directory.mkdir()
+    python = venv("dlt") / "python"  # built on first use: not part of dlt's time
     started = time.monotonic()
     output = subprocess.run(
         [
-            str(venv("dlt") / "python"),
+            str(python),
             str(ROOT / "benchmarks" / "dlt_zuora_invoices.py"),
             f"{url}/zuora",
             file_format,
@@ -98,13 +105,17 @@ def count_rows(database: Path, table: str) -> int:
 
 
 def timed(command: list[str], stdin=None, stdout=None) -> tuple[float, int]:
+    """Seconds and peak RSS (MiB) of one command; its error output ends the bench if it fails."""
     started = time.monotonic()
-    process = subprocess.Popen(
-        command, stdin=stdin, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    code, memory = wait(process)
-    if code != 0:
-        sys.exit(f"bench: {command[0]} exited {code}")
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command, stdin=stdin, stdout=stdout or subprocess.DEVNULL, stderr=errors
+        )
+        code, memory = wait(process)
+        if code != 0:
+            errors.seek(0)
+            tail = errors.read()[-2000:].decode(errors="replace")
+            sys.exit(f"bench: {command[0]} exited {code}:\n{tail}")
     return time.monotonic() - started, memory
 
 
@@ -141,7 +152,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--suite",
-        choices=("all", "zuora", "zoho", "zoom", "adobe", "sliced", "tap"),
+        choices=("all", "zuora", "zoho", "zoom", "adobe", "sliced", "tap", "postgres", "nested"),
         default="all",
     )
     parser.add_argument(
@@ -161,6 +172,26 @@ def main() -> None:
         help="Zoom customers (~1.4 subscriptions, ~10 invoices each)",
     )
     parser.add_argument("--adobe-scale", type=int, default=200, help="Adobe customers")
+    parser.add_argument(
+        "--postgres-records",
+        type=int,
+        nargs="+",
+        default=[200_000, 1_000_000],
+        help="sizes of the nested invoice stream the PostgreSQL loaders load",
+    )
+    parser.add_argument(
+        "--upstream-up-to",
+        type=int,
+        default=200_000,
+        help="largest stream target-postgres 0.8.1 loads (~10 minutes per 200k records here)",
+    )
+    parser.add_argument(
+        "--nested-records",
+        type=int,
+        nargs="+",
+        default=[200_000, 1_000_000],
+        help="sizes of the nested invoice stream the DuckDB loaders load",
+    )
     arguments = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
     results: dict[str, dict] = {}
@@ -180,6 +211,14 @@ def main() -> None:
         from tap_path import tap_path  # it imports this module's helpers
 
         results["tap"] = tap_path(arguments.invoices_scale)
+    if arguments.suite in ("all", "postgres"):
+        from postgres import suite  # it imports this module's helpers
+
+        results["postgres"] = suite(arguments.postgres_records, arguments.upstream_up_to)
+    if arguments.suite in ("all", "nested"):
+        import nested_duckdb  # it imports this module's helpers
+
+        results["nested"] = nested_duckdb.suite(arguments.nested_records, sys.maxsize)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2))
 
 

@@ -86,7 +86,8 @@ def through_meltano(work: Path, sandbox: SandboxProcess) -> tuple[float, int]:
 def tap_path(scale: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-tap-", dir=BENCH))
     figures: dict[str, dict] = {}
-    with SandboxProcess(scale=scale) as sandbox:
+    # A world of ~200k invoices takes minutes to grow on a busy machine.
+    with SandboxProcess(scale=scale, startup_timeout=1800) as sandbox:
         runs = {
             "bare HTTP client, pages in sequence": lambda: bare_client(sandbox.url),
             "tap alone, pages in sequence": lambda: tap_alone(work, sandbox, 1),

@@ -21,7 +21,7 @@ from singer_sdk.sinks import BatchSink
 
 from commerce_taps_common.records.tenant import DEFAULT_TENANT, TENANT
 from target_commerce_duckdb.sdk import BaseBatchFileEncoding, SinkSeam
-from target_commerce_duckdb.spool import EXTRACTED_AT, TABLE_VERSION, RecordSpool, nested_key
+from target_commerce_duckdb.spool import EXTRACTED_AT, TABLE_VERSION, RecordSpool
 from target_commerce_duckdb.types import MONEY, column_type, finer_than_money, normalise, wider
 from target_commerce_duckdb.versions import VersionedSink
 
@@ -112,7 +112,10 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
         self._row_budget = target.batch_size_rows
         self._byte_budget = target.batch_size_bytes
         self.spool = RecordSpool(
-            target.spool_directory, self.nested_columns, self.include_sdc_metadata_properties
+            target.spool_directory,
+            self.nested_columns,
+            self.include_sdc_metadata_properties,
+            columns=self.columns,
         )
         for name, node in self.schema["properties"].items():
             if self.wanted[name] == MONEY and finer_than_money(node):
@@ -130,6 +133,10 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
     def is_full(self) -> bool:
         """Checked after every record: plain attributes, no config look-ups."""
         return self.current_size >= self._row_budget or self.spool.size >= self._byte_budget
+
+    @property
+    def spooled_rows(self) -> int:
+        return self.spool.rows
 
     # DuckDB parses timestamps when it casts the batch; parsing each one in Python first would
     # only cost time (and a naive-datetime round trip could lose an offset).
@@ -200,8 +207,13 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
 
     # The fast path: records arrive as raw JSON and go to the spool untouched.
 
-    def append_raw(self, record: msgspec.Raw, extracted_at: bytes, version: int | None) -> None:
-        self.spool.append(record, extracted_at, version)
+    def append_raw(
+        self, record: bytes | msgspec.Raw, extracted_at: msgspec.Raw, version: int | None
+    ) -> None:
+        try:
+            self.spool.append(record, extracted_at, version)
+        except ValueError as error:
+            raise LoaderError(f"stream {self.stream_name}: {error}") from None
         self.tally_record_read()
 
     def _stamps(self) -> dict[str, str]:
@@ -230,9 +242,8 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
                 read[RECORD_STAMPS[name]] = kind
                 select.append(f"{quote(RECORD_STAMPS[name])} AS {quote(name)}")
             elif spooled and name in self.nested_columns:
-                key = nested_key(self.nested_columns.index(name))
-                read[key] = "VARCHAR"
-                select.append(f"CAST({quote(key)} AS {kind}) AS {quote(name)}")
+                read[name] = "VARCHAR"  # the value's exact text (see RecordSpool)
+                select.append(f"CAST({quote(name)} AS {kind}) AS {quote(name)}")
             else:
                 read[name] = kind
                 select.append(quote(name))
@@ -301,12 +312,12 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
                 "set the tap's batch_config.encoding.format to jsonl or parquet"
             )
         elif self.nested_columns:
-            # Exact nested values need their text, which only the spool keeps (see nested_key).
+            # Exact nested values need their text, which only the spool keeps (see RecordSpool).
             for path in paths:
                 with _open_lines(path, encoding.compression) as lines:
                     for line in lines:
                         if line.strip():
-                            self.append_raw(line.rstrip(b"\r\n"), b"", None)
+                            self.append_raw(line.rstrip(b"\r\n"), msgspec.Raw(), None)
             self._target.drain_one(self)
         else:
             source = self._json_source(paths, encoding.compression or "none", spooled=False)

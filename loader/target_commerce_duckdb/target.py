@@ -4,15 +4,11 @@ committed."""
 
 from __future__ import annotations
 
-import copy
-import shutil
 import sys
-import tempfile
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import duckdb
 from singer_sdk import Target
@@ -20,32 +16,23 @@ from singer_sdk import typing as th
 
 from commerce_taps_common.config.plugin import installed_distribution
 from commerce_taps_common.reporting.run_hooks import metrics_only_at_debug
-from target_commerce_duckdb.reader import Envelope, RawRecordReader
-from target_commerce_duckdb.sdk import (
-    TargetSeam,
-    active_sinks,
-    assert_sink_exists,
-    handle_max_record_age,
-    latest_state,
-    replaced_sinks,
-    write_state,
-)
+from target_commerce_duckdb.background import BackgroundMerges
 from target_commerce_duckdb.sinks import DuckDBSink, LoaderError
 
 LOCK_LOG_SECONDS = 30  # how often a wait for another process's lock is logged
 LOCK_POLL_SECONDS = 0.5
 # DuckDB writes an insert of at least a row group (122,880 rows) straight to the file instead of
-# through the WAL and a checkpoint (a third of the cost); 128 MiB is ~130k Zuora invoices, and
-# leaves several batches in a large load to merge while the next is read.
-DEFAULT_BATCH_BYTES = 128 * 1024 * 1024
+# through the WAL and a checkpoint (a third of the cost); 256 MiB is ~160k spooled invoices with
+# nested line items (~1.6 KiB each; 128 MiB held 81k of them), and leaves several batches in a
+# large load to merge while the next is read.
+DEFAULT_BATCH_BYTES = 256 * 1024 * 1024
 DEFAULT_BATCH_ROWS = 250_000
 
 
-class TargetCommerceDuckDB(TargetSeam, Target):
+class TargetCommerceDuckDB(BackgroundMerges, Target):
     name = "target-commerce-duckdb"
     package_name = installed_distribution(name)
-    default_sink_class = DuckDBSink
-    message_reader_class = RawRecordReader
+    default_sink_class = raw_sink_class = DuckDBSink
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -144,21 +131,6 @@ class TargetCommerceDuckDB(TargetSeam, Target):
     def batch_size_bytes(self) -> int:
         return int(self.config.get("batch_size_bytes") or DEFAULT_BATCH_BYTES)
 
-    @property
-    def fast_path(self) -> bool:
-        """Stream maps, flattening and validation work on Python records."""
-        config = self.config
-        return bool(
-            config.get("fast_path", True)
-            and not config.get("stream_maps")
-            and not config.get("flattening_enabled")
-            and not config.get("validate_records")
-        )
-
-    @cached_property
-    def spool_directory(self) -> str:
-        return tempfile.mkdtemp(prefix="target-commerce-duckdb-")
-
     @cached_property
     def connection(self) -> duckdb.DuckDBPyConnection:
         path = self.config.get("database") or self.config.get("filepath") or self.config.get("path")
@@ -210,73 +182,18 @@ class TargetCommerceDuckDB(TargetSeam, Target):
                 time.sleep(min(LOCK_POLL_SECONDS, timeout - waited))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge")
-        self._merging: Future[None] | None = None
-        self.opened_versions: set[tuple[str, int]] = set()  # see versions.VersionedSink
         super().__init__(*args, **kwargs)
         # The last drains one sink after another, as the background merges do: parallel merges
         # share DuckDB's memory_limit and ran out of it (each merge is multi-threaded anyway).
         self.max_parallelism = 1
         metrics_only_at_debug(self.metrics_logger)
         if self.fast_path:
-            cast(RawRecordReader, self.message_reader).record_handler = self._load_raw_record
+            self.start_fast_path()
         if kwargs.get("validate_config") is not False:
             _ = self.connection  # open (and lock) the file now: fail before reading any input
 
-    def _load_raw_record(self, envelope: Envelope) -> None:
-        sink = active_sinks(self).get(envelope.stream)
-        if not isinstance(sink, DuckDBSink):
-            assert_sink_exists(self, envelope.stream)  # raises: a record before its schema
-            raise LoaderError(f"stream {envelope.stream}: a record with no sink to take it")
-        sink.append_raw(envelope.record, envelope.time_extracted, envelope.version)
-        if sink.is_full:
-            self._merge_in_background()
-        else:
-            handle_max_record_age(self)
-
-    def _merge_in_background(self) -> None:
-        """Every sink's spooled batch is merged by one background thread while the next batch
-        is read (DuckDB works outside the GIL); then the state that came before them goes out,
-        vouching only for committed rows. One batch at a time, in order."""
-        self.settle()
-        sinks = cast("list[DuckDBSink]", [*replaced_sinks(self), *active_sinks(self).values()])
-        batches = [(sink, sink.detach_spool()) for sink in sinks if sink.spool.rows]
-        state = copy.deepcopy(latest_state(self))
-        self._merging = self._merger.submit(self._merge_batches, batches, state)
-
-    def _merge_batches(
-        self, batches: list[tuple[DuckDBSink, str]], state: dict[str, Any] | None
-    ) -> None:
-        for sink, path in batches:
-            sink.merge_spooled(path)
-        if state:
-            write_state(self, state)
-
-    def settle(self) -> None:
-        """Wait for the batch merging in the background, if any (its error is raised here)."""
-        if self._merging is not None:
-            self._merging.result()
-
-    # singer-sdk's drain_all emits the latest state: the background batch must be in first.
-    def before_drain_all(self) -> None:
-        self.settle()
-
-    def before_schema_message(self, message: dict[str, Any]) -> None:
-        known = self.mapper.stream_maps.get(message.get("stream", ""))
-        if not (
-            known
-            and known[0].raw_schema == message.get("schema")
-            and known[0].raw_key_properties == message.get("key_properties")
-        ):
-            self.settle()  # a new sink may alter the table the background batch merges into
-
-    def process_endofpipe(self) -> None:
-        try:
-            super().process_endofpipe()
-        finally:
-            self._merger.shutdown()
-            if "spool_directory" in self.__dict__:
-                shutil.rmtree(self.spool_directory, ignore_errors=True)
+    def no_sink(self, stream: str) -> Exception:
+        return LoaderError(f"stream {stream}: a record with no sink to take it")
 
 
 def main() -> None:

@@ -18,17 +18,35 @@ upstream):
 - ACTIVATE_VERSION as the DuckDB loader does it (target_commerce_duckdb.versions): the opening
   deletes nothing, the closing retires the older rows in the transaction of the version's last
   merge; the upstream deletes (or marks) them all on the opening, before any record arrives.
-Everything else (settings, COPY, merge on keys) is the upstream's.
+- the fast path (on unless fast_path is off or stream_maps, flattening or validate_records ask
+  for Python records): RECORD messages stay the raw JSON the tap sent, as in target-commerce-duckdb
+  (target_commerce_duckdb.background), no per-record validation or conformance; each record is
+  split into its columns' text (CopySpool) and spooled to a file; a background thread copies the
+  batch into a temporary table of the table's types while the next batch is read, and merges it
+  with one MERGE (PostgreSQL 15 or later); the STATE read before the batch's next record goes out
+  once the batch is committed. PostgreSQL's input functions cast the text: numbers stay exact
+  (NUMERIC, JSONB), date-times keep their offsets.
+Everything else (settings, the per-record path's COPY, merge on keys) is the upstream's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import select
 import sys
-from collections.abc import Callable, Sequence
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
+import msgspec
+import psycopg
 import sqlalchemy
+from msgspec.structs import astuple
+from singer_sdk import typing as th
 from singer_sdk.sql.connector import JSONSchemaToSQL
 from sqlalchemy.dialects.postgresql import BIGINT, BOOLEAN, DATE, JSONB, NUMERIC, TEXT, TIMESTAMP
 from target_postgres.connector import PostgresConnector
@@ -39,12 +57,35 @@ from commerce_taps_common.config.cli import EXIT_CONFIG, file_problems
 from commerce_taps_common.config.errors import ConfigError, env_var, required_fix
 from commerce_taps_common.config.plugin import installed_distribution
 from commerce_taps_common.records.tenant import DEFAULT_TENANT, TENANT
+from target_commerce_duckdb.background import BackgroundMerges
 from target_commerce_duckdb.sdk import sql_connection, sql_engine
+from target_commerce_duckdb.sinks import literal, quote
+from target_commerce_duckdb.spool import EXTRACTED_AT, TABLE_VERSION, RecordSpool
 from target_commerce_duckdb.types import MONEY, wider
 from target_commerce_duckdb.versions import VersionedSink
 
 NAME = "target-commerce-postgres"
 DELETED = "_sdc_deleted_at"
+MERGE_VERSION = 150000  # PostgreSQL 15 brought MERGE
+
+# COPY's CSV with two bytes JSON text never holds as delimiter and quote (control characters are
+# escaped inside JSON strings and are not JSON whitespace): the raw records need no escaping.
+FIELD, QUOTE = b"\x01", b"\x02"
+COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'"
+COPY_CHUNK = 1 << 20
+# A JSON escape of U+0000, not itself escaped (an even run of backslashes before it).
+NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+DEFAULT_BATCH_ROWS = 100_000  # the fast path's, as meltano.yml sets batch_size_rows
+DEFAULT_BATCH_BYTES = 256 * 1024 * 1024
+# Metadata columns the sink fills itself (from the message or the batch), not from the record.
+STAMPED = (
+    "_sdc_extracted_at",
+    "_sdc_received_at",
+    "_sdc_batched_at",
+    "_sdc_sequence",
+    "_sdc_table_version",
+    "_sdc_sync_started_at",
+)
 
 
 # Column types by the DuckDB loader's names for them, so one rule (types.wider) widens both.
@@ -81,7 +122,7 @@ class CommercePostgresConnector(PostgresConnector):
         to_sql.register_type_handler("array", JSONB)
         return to_sql
 
-    def prepare_table(  # type: ignore[override]  # the upstream's signature
+    def prepare_table(
         self,
         full_table_name: Any,
         schema: dict[str, Any],
@@ -112,7 +153,7 @@ class CommercePostgresConnector(PostgresConnector):
             {"tenant": DEFAULT_TENANT},
         )
         columns = ", ".join(connection.dialect.identifier_preparer.quote(key) for key in keys)
-        constraint = connection.dialect.identifier_preparer.quote(primary["name"])
+        constraint = connection.dialect.identifier_preparer.quote(str(primary["name"]))
         connection.execute(
             sqlalchemy.text(
                 f"ALTER TABLE {name} DROP CONSTRAINT {constraint}, ADD PRIMARY KEY ({columns})"
@@ -151,8 +192,236 @@ class CommercePostgresConnector(PostgresConnector):
         )
 
 
+def sent(pgconn: psycopg.pq.abc.PGconn) -> None:
+    """Wait until libpq has sent what it holds: psycopg leaves COPY data in libpq's output buffer,
+    which grows to the whole batch while the server parses it more slowly than the file is read."""
+    while pgconn.flush():
+        select.select([], [pgconn.socket], [])
+
+
+class CopySpool(RecordSpool):
+    """One sink's pending records as rows for COPY: each of the record's own columns as its text
+    (split from the raw JSON by msgspec, strings unescaped only when they hold an escape, nested
+    values as their exact JSON text), then its time_extracted and its version."""
+
+    def __init__(
+        self, directory: str, columns: list[str], json_columns: set[str], sanitize: bool
+    ) -> None:
+        super().__init__(directory, [], with_metadata=False)
+        self._as_json = [name in json_columns for name in columns]
+        self._values = msgspec.json.Decoder(
+            msgspec.defstruct(
+                "RecordValues",
+                [(f"f{i}", msgspec.Raw, msgspec.Raw()) for i in range(len(columns))],
+                rename={f"f{i}": name for i, name in enumerate(columns)},
+            )
+        )
+        self._sanitize = sanitize
+
+    def _field(self, raw: msgspec.Raw, as_json: bool) -> bytes:
+        text = bytes(raw)
+        if not text or text == b"null":
+            return b""  # NULL
+        if text[0] == 34 and not as_json:  # a string for a column of text, a date, a number...
+            if b"\\" not in text:
+                return text[1:-1] if len(text) > 2 else QUOTE + QUOTE  # '' is not NULL
+            value = _string.decode(text)
+            if self._sanitize:
+                value = value.replace("\x00", "\ufffd")
+            return QUOTE + value.encode().replace(QUOTE, QUOTE + QUOTE) + QUOTE
+        if b"\r" in text:  # JSON whitespace; CSV would take it as the line's end
+            # (CR inside a JSON string is escaped)
+            text = text.replace(b"\r", b" ")
+        return NUL_ESCAPE.sub(rb"\1\\ufffd", text) if self._sanitize else text
+
+    def append(
+        self, record: bytes | msgspec.Raw, extracted_at: bytes | msgspec.Raw, version: int | None
+    ) -> None:
+        handle = self._handle or self._open()
+        values = astuple(self._values.decode(record))
+        fields = [
+            self._field(value, as_json)
+            for value, as_json in zip(values, self._as_json, strict=True)
+        ]
+        extracted = bytes(extracted_at)
+        fields.append(extracted[1:-1] if extracted[:1] == b'"' else b"")  # ISO 8601, no escapes
+        fields.append(b"" if version is None else b"%d" % version)
+        self.rows += 1
+        self.size += handle.write(FIELD.join(fields) + b"\n")
+
+
+_string = msgspec.json.Decoder(str)
+
+
+def column_types(connection: Any, table: str) -> dict[str, str]:
+    """The table's columns and their types, as PostgreSQL spells them."""
+    return dict(
+        connection.execute(
+            sqlalchemy.text(
+                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped"
+            ),
+            {"table": table},
+        ).all()
+    )
+
+
 class CommercePostgresSink(VersionedSink, PostgresSink):
     connector_class = CommercePostgresConnector
+
+    def setup(self) -> None:
+        super().setup()
+        with sql_connection(self.connector) as connection:
+            types = column_types(connection, self.quoted_table)
+        stamped = STAMPED if self.include_sdc_metadata_properties else ()
+        self.record_columns = [
+            name for name in self.schema["properties"] if name in types and name not in stamped
+        ]
+        self.spool = CopySpool(
+            self._target.spool_directory,
+            self.record_columns,
+            {name for name, kind in types.items() if kind in ("json", "jsonb")},
+            bool(self.config.get("sanitize_null_text_characters", False)),
+        )
+        # singer-sdk's default of 10,000 rows makes ten times the merges of meltano.yml's setting.
+        self._row_budget = int(self.config.get("batch_size_rows") or DEFAULT_BATCH_ROWS)
+        self._byte_budget = int(self.config.get("batch_size_bytes") or DEFAULT_BATCH_BYTES)
+
+    @property
+    def quoted_table(self) -> str:
+        return f"{quote(self.schema_name or 'public')}.{quote(self.table_name)}"
+
+    # The fast path (target_commerce_duckdb.background.RawSink).
+
+    @property
+    def is_full(self) -> bool:
+        """Checked before every record: plain attributes, no config look-ups."""
+        return self.current_size >= self._row_budget or self.spool.size >= self._byte_budget
+
+    @property
+    def spooled_rows(self) -> int:
+        return self.spool.rows
+
+    def append_raw(
+        self, record: msgspec.Raw, extracted_at: msgspec.Raw, version: int | None
+    ) -> None:
+        self.spool.append(record, extracted_at, version)
+        self.tally_record_read()
+
+    def detach_spool(self) -> str:
+        path = self.spool.close()
+        self.start_drain()
+        self.mark_drained()
+        return path
+
+    def process_batch(self, context: dict[str, Any]) -> None:
+        self._target.settle()  # a batch merging in the background goes first
+        if self.spool.rows:
+            self.merge_spooled(self.spool.close())
+        elif context.get("records"):
+            super().process_batch(context)
+
+    def merge_spooled(self, path: str) -> None:
+        """COPY the batch into a temporary table of the table's types, then one MERGE (the last
+        record per key wins; a tombstone deletes or marks its row), the older versions retire,
+        and it all commits at once."""
+        started = time.monotonic()
+        staging = quote(f"staged_{uuid.uuid4().hex}")
+        try:
+            with sql_connection(self.connector) as connection, connection.begin():
+                driver = connection.connection.driver_connection
+                assert isinstance(driver, psycopg.Connection)
+                cursor = driver.cursor()
+                server = driver.info.server_version
+                if server < MERGE_VERSION:
+                    raise ConfigError(
+                        "fast_path",
+                        f"PostgreSQL {server // 10000} has no MERGE (15 and later have)",
+                        f"set {env_var(NAME, 'fast_path')}=false or upgrade the server",
+                    )
+                # Date-times without an offset are UTC, as in target-commerce-duckdb.
+                cursor.execute("SET LOCAL TimeZone = 'UTC'")
+                types = column_types(connection, self.quoted_table)
+                staged_columns = ", ".join(
+                    f"{quote(name)} {types[name]}" for name in self.record_columns
+                )
+                cursor.execute(
+                    f"CREATE TEMP TABLE {staging} ({staged_columns}, "
+                    f"{quote(EXTRACTED_AT)} text, {quote(TABLE_VERSION)} bigint) ON COMMIT DROP"
+                )
+                with cursor.copy(f"COPY {staging} FROM STDIN ({COPY_OPTIONS})") as copy:
+                    for chunk in self._copy_chunks(path):
+                        copy.write(chunk)
+                        sent(driver.pgconn)
+                staged, copied = cursor.rowcount, time.monotonic()
+                cursor.execute(self._merge_statement(types, staging))
+                self._retire_older(connection)
+        finally:
+            Path(path).unlink()
+        self.record_counter_metric.increment(staged)
+        done = time.monotonic()
+        self.logger.info(
+            "Loaded %d records into %s in %.2f s (COPY %.2f s, MERGE and commit %.2f s)",
+            staged,
+            self.full_table_name,
+            done - started,
+            copied - started,
+            done - copied,
+        )
+
+    def _copy_chunks(self, path: str) -> Iterator[bytes]:
+        with open(path, "rb") as lines:
+            while chunk := b"".join(lines.readlines(COPY_CHUNK)):
+                yield chunk
+
+    def _merge_statement(self, types: dict[str, str], staging: str) -> str:
+        table = self.quoted_table
+        names = [name for name in self.schema["properties"] if name in types]
+        values = self._values(types)
+        typed = ", ".join(f"{values[name]} AS {quote(name)}" for name in names)
+        columns = ", ".join(quote(name) for name in names)
+        rows = f"{staging} AS staged"
+        if not self.key_properties:
+            return f"INSERT INTO {table} ({columns}) SELECT {typed} FROM {rows}"
+        # The last record per key: grouped on the keys and positions alone, no whole row sorted.
+        keys = ", ".join(quote(key) for key in self.key_properties)
+        latest = f"SELECT max(ctid) FROM {staging} GROUP BY {keys}"
+        match = " AND ".join(
+            f"loaded.{quote(key)} = batch.{quote(key)}" for key in self.key_properties
+        )
+        tombstone = f"batch.{quote(DELETED)} IS NOT NULL" if DELETED in names else "false"
+        if self.config.get("hard_delete", False):
+            on_tombstone = "DELETE"
+        else:  # a tombstone marks the row it deletes; the row's data stays queryable
+            on_tombstone = f"UPDATE SET {quote(DELETED)} = batch.{quote(DELETED)}"
+        updates = ", ".join(f"{quote(name)} = batch.{quote(name)}" for name in names)
+        inserted = ", ".join(f"batch.{quote(name)}" for name in names)
+        return (
+            f"MERGE INTO {table} AS loaded USING (SELECT {typed} FROM {rows} "
+            f"WHERE staged.ctid IN ({latest})) AS batch ON {match} "
+            f"WHEN MATCHED AND {tombstone} THEN {on_tombstone} "
+            f"WHEN MATCHED THEN UPDATE SET {updates} "
+            f"WHEN NOT MATCHED AND NOT ({tombstone}) THEN INSERT ({columns}) VALUES ({inserted})"
+        )
+
+    def _values(self, types: dict[str, str]) -> dict[str, str]:
+        """SQL for each column's value: the staged column, or for the metadata the staged row's
+        time_extracted and version or the batch's stamps."""
+        if not self.include_sdc_metadata_properties:
+            return {name: f"staged.{quote(name)}" for name in types}
+        now = literal(dt.datetime.now(dt.UTC).isoformat())
+        sources = {
+            "_sdc_received_at": now,
+            "_sdc_batched_at": now,
+            "_sdc_sequence": str(round(time.time() * 1000)),
+            "_sdc_sync_started_at": str(self.sync_started_at),
+            "_sdc_extracted_at": f"staged.{quote(EXTRACTED_AT)}",
+            "_sdc_table_version": f"staged.{quote(TABLE_VERSION)}",
+        }
+        return {
+            name: f"CAST({sources[name]} AS {kind})" if name in sources else f"staged.{quote(name)}"
+            for name, kind in types.items()
+        }
 
     @property
     def process_activate_version_messages(self) -> bool:
@@ -199,20 +468,60 @@ class CommercePostgresSink(VersionedSink, PostgresSink):
             self._retire_older(connection)
 
 
-class TargetCommercePostgres(TargetPostgres):
+class TargetCommercePostgres(BackgroundMerges, TargetPostgres):
     name = NAME
     package_name = installed_distribution(NAME)
-    default_sink_class = CommercePostgresSink
+    default_sink_class = raw_sink_class = CommercePostgresSink
+
+    config_jsonschema = {
+        **TargetPostgres.config_jsonschema,
+        "properties": {
+            **TargetPostgres.config_jsonschema["properties"],
+            **th.PropertiesList(
+                th.Property(
+                    "fast_path",
+                    th.BooleanType,
+                    default=True,
+                    description=(
+                        "Hand records to PostgreSQL as the raw JSON the tap sent (COPY, then one "
+                        "MERGE per batch; PostgreSQL 15 or later). Off (or stream_maps, "
+                        "flattening_enabled, validate_records on) sends each record through "
+                        "singer-sdk as Python objects, many times slower."
+                    ),
+                ),
+                th.Property(
+                    "batch_size_bytes",
+                    th.IntegerType,
+                    default=DEFAULT_BATCH_BYTES,
+                    minimum=1,
+                    description=(
+                        "Most bytes of record JSON per stream per batch on the fast path, "
+                        "whatever batch_size_rows says."
+                    ),
+                ),
+                th.Property(
+                    "validate_records",
+                    th.BooleanType,
+                    default=False,
+                    description=(
+                        "Validate each record against its JSON Schema in Python; off by default "
+                        "because PostgreSQL's casts reject what does not fit the column type."
+                    ),
+                ),
+            ).to_dict()["properties"],
+        },
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.opened_versions: set[tuple[str, int]] = set()  # see versions.VersionedSink
         try:
             super().__init__(*args, **kwargs)
         except AssertionError as error:  # the upstream checks its settings with assert
             raise failed_check(self.config, error) from None
+        if self.fast_path:
+            self.start_fast_path()
 
 
-def failed_check(config: dict[str, Any], error: AssertionError) -> ConfigError:
+def failed_check(config: Mapping[str, Any], error: AssertionError) -> ConfigError:
     if not config.get("sqlalchemy_url"):
         for setting in ("host", "port", "user", "password", "database"):
             if config.get(setting) is None:

@@ -1,24 +1,33 @@
-"""target-postgres (MeltanoLabs, the upstream) and target-commerce-postgres (its thin subclass in
-the suite) through their real CLIs into a real PostgreSQL server: what each does with the cases our
-DuckDB loader guarantees (test_loader_duckdb.py). Where the upstream differs, the test says
-how, so a new upstream release that changes it fails here and docs/operations.md is revisited."""
+"""target-postgres (MeltanoLabs, the upstream) and target-commerce-postgres (its subclass in the
+suite, on its fast path and on its per-record path) through their real CLIs into a real PostgreSQL
+server: what each does with the cases our DuckDB loader guarantees (test_loader_duckdb.py). Where
+the upstream differs, the test says how, so a new upstream release that changes it fails here and
+docs/operations.md is revisited."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
+import signal
 import subprocess
+import sys
 import time
 from decimal import Decimal
+from types import ModuleType
 
 import pytest
 from test_loader_duckdb import SCHEMA, record, schema_message, write_lines
 from test_loader_versions import full_table
 
+from commerce_harness import ROOT
 from commerce_harness.pipeline import BIN, SECRET, assert_one_line_config_error
 from commerce_harness.postgres import free_port
 
 UPSTREAM, OURS = "target-postgres", "target-commerce-postgres"
+# Ours with fast_path off: records through singer-sdk as Python objects (stream maps need them).
+PER_RECORD = "target-commerce-postgres, per-record path"
+TARGETS = [UPSTREAM, OURS, PER_RECORD]
 _schemas = itertools.count()
 
 
@@ -29,6 +38,8 @@ def _schema() -> str:
 
 
 def load(postgres, tmp_path, schema, messages, target=OURS, check=True, **config):
+    if target == PER_RECORD:
+        target, config = OURS, {**config, "fast_path": False}
     config = {**postgres.settings, "default_target_schema": schema, **config}
     config = {name: value for name, value in config.items() if value is not None}
     (tmp_path / "target.json").write_text(json.dumps(config))
@@ -62,7 +73,7 @@ def column_types(postgres, schema, database=None):
     )
 
 
-@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])  # the per-record path: the upstream's
 def test_money_is_numeric_and_exact_nested_json_too(postgres, tmp_path, schema, target):
     rows = [  # 0.10 nine times in ten, and an awkward cent: float sums drift
         f'{{"type":"RECORD","stream":"items","record":{{"id":{i},"amount":{amount}}}}}'
@@ -93,7 +104,7 @@ def test_money_is_numeric_and_exact_nested_json_too(postgres, tmp_path, schema, 
     assert types["amount"] == "numeric" and types["payload"] == "jsonb" and types["id"] == "bigint"
 
 
-@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+@pytest.mark.parametrize("target", TARGETS)
 def test_dates_and_instants_on_a_server_whose_time_zone_is_not_utc(
     postgres, tmp_path, schema, target
 ):
@@ -117,7 +128,7 @@ def test_dates_and_instants_on_a_server_whose_time_zone_is_not_utc(
     assert rows[0][0].isoformat() == "2024-02-29"
     types = column_types(postgres, schema, database)
     assert types["day"] == "date"
-    if target == OURS:
+    if target != UPSTREAM:
         assert types["at"] == "timestamp with time zone"
         assert [at for _, at in rows] == ["2023-12-31T22:00:00", "2023-01-31T13:22:16"]
     else:
@@ -125,7 +136,7 @@ def test_dates_and_instants_on_a_server_whose_time_zone_is_not_utc(
         assert [at for _, at in rows] == ["2023-12-31T14:00:00", "2023-01-31T05:22:16"]
 
 
-@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+@pytest.mark.parametrize("target", TARGETS)
 def test_nested_objects_are_jsonb_and_arrays_jsonb_only_in_ours(postgres, tmp_path, schema, target):
     nested = {
         "type": "object",
@@ -140,7 +151,7 @@ def test_nested_objects_are_jsonb_and_arrays_jsonb_only_in_ours(postgres, tmp_pa
     load(postgres, tmp_path, schema, [schema_message(schema=nested), record(row)], target)
     types = column_types(postgres, schema)
     assert types["terms"] == "jsonb"
-    if target == OURS:
+    if target != UPSTREAM:
         assert types["tags"] == types["lines"] == "jsonb"
         sql = f"SELECT lines->0->>'sku', jsonb_array_length(tags) FROM {schema}.items"
     else:  # PostgreSQL arrays: text[] and jsonb[], read with [1] and array_length
@@ -149,7 +160,7 @@ def test_nested_objects_are_jsonb_and_arrays_jsonb_only_in_ours(postgres, tmp_pa
     assert query(postgres, sql) == [("X", 2)]
 
 
-@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+@pytest.mark.parametrize("target", [UPSTREAM, OURS])  # the per-record path: the upstream's
 def test_repeated_keys_merge_the_last_wins_in_a_batch_across_batches_and_runs(
     postgres, tmp_path, schema, target
 ):
@@ -163,7 +174,7 @@ def test_repeated_keys_merge_the_last_wins_in_a_batch_across_batches_and_runs(
 
 
 @pytest.mark.parametrize("hard_delete", [True, False])
-@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+@pytest.mark.parametrize("target", TARGETS)
 def test_tombstones(postgres, tmp_path, schema, target, hard_delete):
     """Ours as the DuckDB loader: delete, or mark and keep the data. The upstream: the row stays
     either way, its data overwritten with the tombstone's nulls."""
@@ -176,13 +187,13 @@ def test_tombstones(postgres, tmp_path, schema, target, hard_delete):
         f"SELECT id, amount, _sdc_deleted_at IS NOT NULL FROM {schema}.items ORDER BY id",
     )
     kept = (2, Decimal("2"), False)
-    if target == OURS:
+    if target != UPSTREAM:
         assert rows == ([kept] if hard_delete else [(1, Decimal("1"), True), kept])
     else:
         assert rows == [(1, None, True), kept]
 
 
-@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+@pytest.mark.parametrize("target", TARGETS)
 def test_activate_version_drops_rows_the_source_no_longer_has(postgres, tmp_path, schema, target):
     def version(number, ids):
         return [
@@ -197,7 +208,7 @@ def test_activate_version_drops_rows_the_source_no_longer_has(postgres, tmp_path
     assert query(postgres, f"SELECT id FROM {schema}.items ORDER BY id") == [(1,), (3,)]
 
 
-@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+@pytest.mark.parametrize("target", TARGETS)
 def test_a_full_table_stream_that_opens_then_dies_keeps_the_table_only_in_ours(
     postgres, tmp_path, schema, target
 ):
@@ -207,10 +218,10 @@ def test_a_full_table_stream_that_opens_then_dies_keeps_the_table_only_in_ours(
     died = full_table(2, range(10), closed=False)
     load(postgres, tmp_path, schema, died, target, hard_delete=True)
     (count,) = query(postgres, f"SELECT count(*) FROM {schema}.items")[0]
-    assert count == (100 if target == OURS else 10)
+    assert count == (100 if target != UPSTREAM else 10)
 
 
-@pytest.mark.parametrize("target", [UPSTREAM, OURS])
+@pytest.mark.parametrize("target", TARGETS)
 def test_schema_evolution_adds_columns_and_only_ours_widens_them(
     postgres, tmp_path, schema, target
 ):
@@ -233,13 +244,13 @@ def test_schema_evolution_adds_columns_and_only_ours_widens_them(
     load(postgres, tmp_path, schema, messages, target)
     rows = query(postgres, f"SELECT id, qty, note FROM {schema}.items ORDER BY id")
     qty_type = column_types(postgres, schema)["qty"]
-    if target == OURS:
+    if target != UPSTREAM:
         assert rows == [(1, 3, None), (2, Decimal("2.5"), "new")] and qty_type == "numeric"
     else:
         assert rows == [(1, 3, None), (2, 3, "new")] and qty_type == "bigint"
     as_text = {**wide, "properties": {**wide["properties"], "qty": {"type": ["string", "null"]}}}
     messages = [schema_message(schema=as_text), record({"id": 3, "qty": "a dozen"})]
-    result = load(postgres, tmp_path, schema, messages, target, check=target == OURS)
+    result = load(postgres, tmp_path, schema, messages, target, check=target != UPSTREAM)
     if target == UPSTREAM:
         assert result.returncode != 0 and "Altering columns is not supported" in result.stderr
     else:
@@ -315,3 +326,108 @@ def test_a_nul_character_fails_the_load_unless_replaced(postgres, tmp_path, sche
     assert load(postgres, tmp_path, schema, messages, check=False).returncode != 0
     load(postgres, tmp_path, schema, messages, sanitize_null_text_characters=True)
     assert query(postgres, f"SELECT payload->>'note' FROM {schema}.items") == [("a\ufffdb",)]
+
+
+def nested_stream() -> ModuleType:
+    """benchmarks/nested_stream.py: the benchmark's invoice stream and the rows it must leave."""
+    spec = importlib.util.spec_from_file_location(
+        "nested_stream", ROOT / "benchmarks" / "nested_stream.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_backfill_killed_after_its_second_committed_batch_resumes_from_its_state(
+    postgres, tmp_path, schema
+):
+    """A real loader process, SIGKILLed as soon as it emits its second STATE: both batches are
+    committed, nothing before that STATE is lost, and a rerun from it completes the table."""
+    stream, batch, total = nested_stream(), 1000, 4000
+    config = tmp_path / "target.json"
+    config.write_text(
+        json.dumps({**postgres.settings, "default_target_schema": schema, "batch_size_rows": batch})
+    )
+
+    def run(start: int) -> subprocess.Popen:
+        generator = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "nested_stream.py"),
+                f"--records={total}",
+                f"--start={start}",
+                f"--state-every={batch}",
+            ],
+            stdout=subprocess.PIPE,
+        )
+        loader = subprocess.Popen(
+            [str(BIN / OURS), "--config", str(config)],
+            stdin=generator.stdout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert generator.stdout is not None
+        generator.stdout.close()
+        return loader
+
+    def rows() -> list[dict]:
+        names = list(stream.PROPERTIES)
+        with postgres.connect() as connection:
+            fetched = connection.execute(
+                f"SELECT {', '.join(names)} FROM {schema}.invoices ORDER BY id"
+            ).fetchall()
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    loader = run(0)
+    assert loader.stdout is not None
+    states = []
+    for line in loader.stdout:
+        states.append(json.loads(line))
+        if len(states) == 2:
+            loader.send_signal(signal.SIGKILL)
+            break
+    loader.wait(timeout=60)
+    assert loader.returncode == -signal.SIGKILL
+    resume = states[-1]["bookmarks"]["invoices"]["position"]
+    assert [state["bookmarks"]["invoices"]["position"] for state in states] == [batch, 2 * batch]
+    loaded = rows()
+    assert loaded[:resume] == list(stream.expected_rows(resume))  # nothing before it lost
+    assert len(loaded) in (resume, resume + batch)  # a third batch in flight: all or none
+
+    rerun = run(resume)
+    out, _ = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0
+    assert json.loads(out.splitlines()[-1])["bookmarks"]["invoices"]["position"] == total
+    assert rows() == list(stream.expected_rows(total))
+
+
+def test_text_travels_exactly_through_the_fast_paths_copy(postgres, tmp_path, schema):
+    """The fast path splits records into COPY fields itself: an empty string stays '' (not NULL),
+    escapes and control characters come back as sent, a string in a JSONB column stays JSON, and a
+    carriage return between JSON tokens is only whitespace."""
+    text_schema = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "note": {"type": ["string", "null"]},
+            "payload": {"type": ["object", "string", "null"]},
+            "terms": {"type": ["object", "null"]},
+        },
+    }
+    tricky = 'a\nb\r\tc\u0001\u0002"d"\\e é ✓'
+    messages = [
+        schema_message(schema=text_schema),
+        record({"id": 1, "note": "", "terms": {"k": tricky}}),
+        record({"id": 2, "note": tricky, "payload": "plain"}),
+        record({"id": 3, "note": None, "terms": None}),
+        '{"type":"RECORD","stream":"items","record":{"id":4,\r"note":"x",\r"terms":{"n":1.50}}}',
+    ]
+    load(postgres, tmp_path, schema, messages)
+    assert query(postgres, f"SELECT id, note, payload, terms FROM {schema}.items ORDER BY id") == [
+        (1, "", None, {"k": tricky}),
+        (2, tricky, "plain", None),
+        (3, None, None, None),
+        (4, "x", None, {"n": Decimal("1.50")}),
+    ]

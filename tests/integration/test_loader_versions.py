@@ -172,8 +172,10 @@ def feed_postgres(warehouse: Warehouse, lines: Iterable[bytes], config: dict) ->
         assert loader.wait(timeout=120) == 0, (warehouse.tmp_path / "target.log").read_text()
 
 
-def paced(messages: list[Any], every: int = 10, pause: float = 0.15) -> Iterable[bytes]:
-    """The messages as lines, a pause after every `every` of them (a tap reading pages)."""
+def paced(messages: list[Any], every: int = 10, pause: float = 0.4) -> Iterable[bytes]:
+    """The messages as lines, a pause after every `every` of them (a tap reading pages), long
+    enough for a batch merged in the background to commit before the next page on a busy
+    machine."""
     for position, message in enumerate(messages, 1):
         yield (json.dumps(message) + "\n").encode()
         if position % every == 0:

@@ -147,15 +147,30 @@ class ReportingTap(TapSeam):
 
 
 class TalliedCounter(metrics.Counter):
-    """The SDK's counter (its METRIC points unchanged), also adding each increment to a tally."""
+    """The SDK's counter (its METRIC points unchanged), also adding its increments to a tally:
+    once `every` have come, and when it exits (rows go 100 at a time: a tally per record cost ~8%
+    of a tap's time)."""
 
-    def __init__(self, counter: metrics.Counter, tally: Callable[[int], None]) -> None:
+    def __init__(
+        self, counter: metrics.Counter, tally: Callable[[int], None], every: int = 1
+    ) -> None:
         super().__init__(counter.metric, counter.tags, counter.log_interval)
         self._tally = tally
+        self._every = every
+        self._untallied = 0
 
     def increment(self, value: int = 1) -> None:
         super().increment(value)
-        self._tally(value)
+        self._untallied += value
+        if self._untallied >= self._every:
+            self._tally(self._untallied)
+            self._untallied = 0
+
+    def exit(self) -> None:
+        if self._untallied:
+            self._tally(self._untallied)
+            self._untallied = 0
+        super().exit()
 
 
 class ReportingStream(StreamSeam):
@@ -183,7 +198,7 @@ class ReportingStream(StreamSeam):
         self.tap.run_summary.count(self.name, pages=value)
 
     def get_record_counter(self, **kwargs: Any) -> metrics.Counter:
-        return TalliedCounter(super().get_record_counter(**kwargs), self._rows)
+        return TalliedCounter(super().get_record_counter(**kwargs), self._rows, every=100)
 
     def get_http_request_counter(self) -> metrics.Counter:
         # The SDK counts one per page read (retries and detail requests are `count_request`'s).
