@@ -246,9 +246,9 @@ def _versioned_spans(versions: list[tuple]) -> list[tuple]:
 def recurring_spans(control: SandboxControl) -> list[Span]:
     """Recurring revenue over time. Contracted, from the subscription versions Zuora and Zoom
     keep: a Zuora version is in force from its creation day in UTC (the first from the
-    subscription's start) while active; a Zoom version from its start, at its MRR, a cancellation
-    or an expiry (`terms`) ending the one before. Derived for Zoho, which keeps no history: each
-    signup or recurring charge spread evenly over its billing period."""
+    subscription's start) while active, an expired one until its end date; a Zoom version from
+    its start, at its MRR, a cancellation or an expiry (`terms`) ending the one before. Derived
+    for Zoho (zoho_spans)."""
     spans: list[Span] = []
     zuora: defaultdict = defaultdict(list)
     for version in control.truth("zuora", "subscriptions"):
@@ -258,8 +258,9 @@ def recurring_spans(control: SandboxControl) -> list[Span]:
             else dt.datetime.fromisoformat(version["created_time"]).astimezone(dt.UTC).date()
         )
         ends = _day(version["end_date"]) if version.get("end_date") else None
+        counts = version["state"] in ("active", "expired")
         zuora[version["subscription_number"]].append(
-            (version["version"], starts, ends, version["state"] == "active", version)
+            (version["version"], starts, ends, counts, version)
         )
     zoom: defaultdict = defaultdict(list)
     for version in control.truth("zoom", "subscription_versions"):
@@ -283,13 +284,52 @@ def recurring_spans(control: SandboxControl) -> list[Span]:
                     customer, amount = zoom_customers[number], version["mrr"]
                 key = (vendor, f"{vendor}:{customer}", version["currency"])
                 spans.append((*key, Decimal(amount), starts, ends))
-    for charge in control.truth("zoho", "transactions"):
-        months = FREQUENCY_MONTHS.get(charge["billing_frequency"])
-        amount = Decimal(charge["amount"])
-        if charge["transaction_type"] in ("signup", "recurring") and months and amount > 0:
-            starts = _day(charge["transaction_date"])
-            key = ("zoho", "zoho:" + charge["org_id"], charge["currency_code"])
-            spans.append((*key, to_cent(amount / months), starts, _plus_months(starts, months)))
+    return spans + zoho_spans(control)
+
+
+def zoho_spans(control: SandboxControl) -> list[Span]:
+    """Zoho keeps no subscription history, only transactions: a signup or recurring charge is in
+    force over its billing period at its amount over the period's months, until the next upgrade
+    or cancellation if sooner; an upgrade from its day at the next recurring charge's amount (the
+    charge's before it if none came); an active subscription's last one runs on at its next
+    recurring amount."""
+    changes: defaultdict = defaultdict(list)
+    for transaction in control.truth("zoho", "transactions"):
+        kind = transaction["transaction_type"]
+        if (kind in ("signup", "recurring") and transaction["amount"] > 0) or kind in (
+            "upgrade",
+            "cancel",
+        ):
+            changes[transaction["subscription_id"]].append(transaction)
+    subscriptions = {row["subscription_id"]: row for row in control.truth("zoho", "subscriptions")}
+    spans: list[Span] = []
+    for subscription_id, rows in changes.items():
+        rows.sort(key=lambda row: (row["transaction_date"], row["transaction_id"]))
+        subscription = subscriptions.get(subscription_id)
+        active = subscription is not None and subscription["status"] == "active"
+        charges = [row for row in rows if row["transaction_type"] in ("signup", "recurring")]
+        charged = 0
+        for index, row in enumerate(rows):
+            kind = row["transaction_type"]
+            charged += kind in ("signup", "recurring")
+            if kind == "cancel" or not charged:
+                continue
+            months = FREQUENCY_MONTHS[row["billing_frequency"]]
+            starts = _day(row["transaction_date"])
+            following = _day(rows[index + 1]["transaction_date"]) if index + 1 < len(rows) else None
+            ends: dt.date | None
+            if following is None and active:
+                assert subscription is not None
+                amount, ends = Decimal(subscription["next_recurring_amount"]), None
+            elif kind == "upgrade":
+                charge = charges[charged] if charged < len(charges) else charges[charged - 1]
+                amount, ends = Decimal(charge["amount"]), following
+            else:
+                period_end = _plus_months(starts, months)
+                amount = Decimal(row["amount"])
+                ends = period_end if following is None else min(following, period_end)
+            key = ("zoho", "zoho:" + row["org_id"], row["currency_code"])
+            spans.append((*key, to_cent(amount / months), starts, ends))
     return spans
 
 

@@ -1,18 +1,16 @@
 -- Vendor x customer x currency x month: MRR and the one movement that explains its change from
 -- the month before (new, expansion, contraction, churn, reactivation, unchanged), on a spine of
 -- every month from the customer's first month with MRR through the month after its last (the
--- churn month), no later than the vendor's as-of month. The MRR itself is
--- monthly_recurring_revenue's (one definition of recurring revenue; see there and
--- int_recurring_revenue_periods): this mart only adds the months at zero between two periods of
--- revenue, so that a customer who comes back is a reactivation, not new.
+-- churn month), no later than the vendor's as-of month. The MRR is int_monthly_recurring_revenue's
+-- (the one definition of recurring revenue; see there and int_recurring_revenue_periods).
 with revenue as (
-    select vendor, customer_key, currency, revenue_month, mrr
-    from {{ ref('monthly_recurring_revenue') }}
+    select vendor, vendor || ':' || customer_id as customer_key, currency, revenue_month, mrr
+    from {{ ref('int_monthly_recurring_revenue') }}
 ),
 
 spans as (
-    -- Each customer's span on the spine. monthly_recurring_revenue has no month after the
-    -- vendor's as-of month, and no month at zero after a month at zero.
+    -- Each customer's span on the spine (int_monthly_recurring_revenue has no month after the
+    -- vendor's as-of month).
     select
         revenue.vendor,
         revenue.customer_key,
