@@ -12,11 +12,11 @@ import json
 import random
 import shutil
 import subprocess
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import marts_compare
 import marts_truth
 import pytest
 
@@ -274,34 +274,14 @@ def test_active_subscriptions_and_mrr_per_vendor_equal_truth(built):
     assert_every_vendor_equal(marts, truth)
 
 
-def test_mrr_movements_equal_truth(built):
-    """MRR and its movement per vendor x customer x currency x month, over every month of the
-    world up to the as-of month, for Zuora and Zoom (contracted: their subscription versions) and
-    Zoho (derived from its transactions); Adobe's history is not recomputed (its as-of month
-    equals `subscriptions`: a singular dbt test). Every movement appears for Zuora and Zoom (the
-    worlds guarantee a customer who churns and comes back)."""
-    marts = money(
-        built.query(
-            "SELECT vendor, customer_key, currency, strftime(month, '%Y-%m'), mrr, previous_mrr,"
-            " movement, movement_amount FROM marts.mrr_movements WHERE vendor != 'adobe'"
-        ),
-        value_columns=4,
-    )
-    spans = marts_truth.recurring_spans(built.sandbox.control)
-    cent = marts_truth.to_cent
-    truth = {
-        key: (cent(mrr), cent(previous), movement, cent(amount))
-        for key, (mrr, previous, movement, amount) in marts_truth.mrr_movements(
-            marts_truth.monthly_mrr(spans, built.as_of)
-        ).items()
-    }
-    assert {key[0] for key in truth} == {"zuora", "zoom", "zoho"}
-    assert marts == truth
-    movements = Counter((key[0], values[2]) for key, values in truth.items())
-    for vendor in ("zuora", "zoom"):
-        assert {movement for (named, movement) in movements if named == vendor} == set(
-            marts_truth.MOVEMENTS
-        ), movements
+def test_mrr_retention_aging_and_renewals_equal_truth(built):
+    """MRR and its movement per vendor x customer x currency x month for Zuora and Zoom
+    (contracted: their subscription versions) and Zoho (derived from its transactions), every
+    movement present for Zuora and Zoom (the worlds guarantee a customer who churns and comes
+    back); the as-of month's bridge, ARR, NRR and GRR; the aging buckets; the renewals of the next
+    90 days (Adobe with its price at renewal). Adobe's MRR history is not recomputed (its as-of
+    month equals `subscriptions`: a singular dbt test)."""
+    marts_compare.assert_marts_equal_truth(built.query, built.sandbox.control, built.as_of)
 
 
 def test_commission_totals_by_status_equal_truth(built):

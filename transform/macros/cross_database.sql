@@ -173,3 +173,12 @@
         substr({{ expression }}, 1, 4) || '-' || substr({{ expression }}, 5, 2) || '-01' as date
     )
 {%- endmacro %}
+
+{#- Whole months from the month of `start` to the month of `finish` (both first days). -#}
+{% macro months_between(start, finish) -%}
+    cast(
+        (extract(year from {{ finish }}) - extract(year from {{ start }})) * 12
+        + extract(month from {{ finish }}) - extract(month from {{ start }})
+        as integer
+    )
+{%- endmacro %}
