@@ -122,7 +122,7 @@ def run_dbt(
             "--project-dir",
             str(project),
             "--profiles-dir",
-            str(TRANSFORM / "profiles"),
+            str(TRANSFORM),
         ],
         env=env,
         capture_output=True,
