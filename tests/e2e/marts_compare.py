@@ -124,7 +124,7 @@ def assert_renewals_equal_truth(query: Query, control: SandboxControl, as_of: st
         key: (day, cent(mrr), cent(price))
         for key, (day, mrr, price) in marts_truth.renewals(control, as_of, 90).items()
     }
-    assert {key[0] for key in truth} == {"zuora", "zoom", "adobe", "zoho"}
+    assert truth  # which vendors renew within 90 days depends on the world's start day
     assert marts == truth
 
 

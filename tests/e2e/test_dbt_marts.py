@@ -184,7 +184,10 @@ def test_a_vendor_that_failed_and_went_stale_fails_freshness_and_the_marts_say_s
     assert {status for name, status in statuses.items() if not name.startswith("zoom.")} == {"pass"}
     assert "ERROR STALE freshness of zoom.accounts" in checked.stdout
 
-    stale.build("stale")
+    # Zoom's rows are newer than the as-of day faked here (only their load metadata moved back):
+    # a version of the last three days is in `subscriptions` but not yet in force in the MRR
+    # history as of three days ago, so that one identity is left out.
+    stale.build("stale", "--exclude", "mrr_this_month_equals_subscriptions")
     build, failures = stale.builds["stale"]
     assert build.returncode == 0 and failures == set(), build.stdout[-3000:]
     after = freshness(stale.warehouse)

@@ -87,7 +87,12 @@ select
         else 'unchanged'
     end as movement,
     {{ money('compared.mrr - compared.previous_mrr') }} as movement_amount,
+    reporting_rates.reporting_currency,
+    {{ reporting_amount('compared.mrr') }} as mrr_reporting,
+    {{ reporting_amount('compared.previous_mrr') }} as previous_mrr_reporting,
+    {{ reporting_amount('compared.mrr - compared.previous_mrr') }} as movement_amount_reporting,
     as_of.as_of
 from compared
 left join {{ ref('customers') }} as customers on customers.customer_key = compared.customer_key
 {{ join_as_of('compared.vendor') }}
+{{ join_reporting_rate('compared.currency', 'compared.month_start') }}

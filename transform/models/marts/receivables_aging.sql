@@ -22,8 +22,11 @@ select
         when invoices.days_past_due <= 90 then '61-90'
         else '90+'
     end as bucket,
+    reporting_rates.reporting_currency,
+    {{ reporting_amount('invoices.open_balance_amount') }} as open_balance_reporting,
     invoices.as_of
 from {{ ref('invoices') }} as invoices
+{{ join_reporting_rate('invoices.currency', 'invoices.as_of') }}
 where invoices.vendor in ('zuora', 'zoom')
     and invoices.status = 'open'
     and invoices.open_balance_amount != 0

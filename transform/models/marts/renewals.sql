@@ -85,8 +85,12 @@ select
                 ~ ' - upcoming.monthly_recurring_amount'
         )
     }} as mrr_change_at_renewal,
+    reporting_rates.reporting_currency,
+    {{ reporting_amount('upcoming.monthly_recurring_amount') }} as mrr_reporting,
+    {{ reporting_amount('12 * upcoming.monthly_recurring_amount') }} as arr_reporting,
     upcoming.as_of
 from upcoming
+{{ join_reporting_rate('upcoming.currency', 'upcoming.as_of') }}
 left join adobe
     on upcoming.vendor = 'adobe' and adobe.subscription_id = upcoming.subscription_id
 where upcoming.renews_on >= upcoming.as_of

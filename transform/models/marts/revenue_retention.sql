@@ -79,6 +79,15 @@ select
         when retention.retention_base_mrr != 0
             then {{ percent_rounded('retention.retained_mrr_capped', 'retention.retention_base_mrr') }}
     end as gross_revenue_retention,
+    reporting_rates.reporting_currency,
+    {{ reporting_amount('bridge.starting_mrr') }} as starting_mrr_reporting,
+    {{ reporting_amount('bridge.new_mrr') }} as new_mrr_reporting,
+    {{ reporting_amount('bridge.expansion_mrr') }} as expansion_mrr_reporting,
+    {{ reporting_amount('bridge.reactivation_mrr') }} as reactivation_mrr_reporting,
+    {{ reporting_amount('bridge.contraction_mrr') }} as contraction_mrr_reporting,
+    {{ reporting_amount('bridge.churn_mrr') }} as churn_mrr_reporting,
+    {{ reporting_amount('bridge.ending_mrr') }} as ending_mrr_reporting,
+    {{ reporting_amount('12 * bridge.ending_mrr') }} as arr_reporting,
     as_of.as_of
 from bridge
 left join retention
@@ -86,3 +95,4 @@ left join retention
     and retention.currency = bridge.currency
     and retention.month = bridge.month
 {{ join_as_of('bridge.vendor') }}
+{{ join_reporting_rate('bridge.currency', 'bridge.month') }}

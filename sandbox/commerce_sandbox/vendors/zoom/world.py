@@ -168,10 +168,11 @@ class ZoomWorld(EventWorld):
         # Whatever the start day, seed and scale, one customer arrives weeks before the start with
         # a trial, a quote and a deal registration: every stream has rows (Zoom.stream_keys).
         self._schedule(now - self.rng.uniform(25, 28) * DAY, "customer", True)
-        # And one customer buys about 200 days before the start, takes fewer seats 40 days later,
-        # cancels 80 days after buying and comes back 70 days after that: a contraction, a churn
-        # and a reactivation in every world's history (a month's end between each).
-        self._schedule(now - self.rng.uniform(195, 205) * DAY, "lapsing_customer", None)
+        # And one customer buys about 240 days before the start, takes fewer seats 40 days later,
+        # cancels 80 days after buying, comes back 70 days after that and takes more seats 40 days
+        # later: a contraction, a churn, a reactivation and an expansion in every world's history
+        # (a month's end between each, and before the start).
+        self._schedule(now - self.rng.uniform(238, 242) * DAY, "lapsing_customer", None)
         self.advance(start, now)
 
     def _number(self) -> int:
@@ -234,11 +235,12 @@ class ZoomWorld(EventWorld):
 
     def _on_lapsing_customer(self, at: float, _: Any) -> None:
         self._on_customer(at, None)
-        self._schedule(at + 40 * DAY, "shrink", self.customers[-1])
+        self._schedule(at + 40 * DAY, "reseat", (self.customers[-1], False))
         self._schedule(at + 80 * DAY, "lapse", self.customers[-1])
 
-    def _on_shrink(self, at: float, customer: Customer) -> None:
-        """The customer's first subscription keeps half the seats of its first line."""
+    def _on_reseat(self, at: float, change: tuple[Customer, bool]) -> None:
+        """The customer's first active subscription: twice the seats of its first line, or half."""
+        customer, grows = change
         subscription = next(
             (
                 row
@@ -251,8 +253,8 @@ class ZoomWorld(EventWorld):
             return
         line = subscription["subscription_lines"][0]
         offer = next(offer for offer in OFFERS if offer[0] == line["offer_id"])
-        change = (offer, max(1, line["quantity"] // 2))
-        self._order(at, customer, "sale", "Amend", subscription, change=change)
+        quantity = line["quantity"] * 2 if grows else max(1, line["quantity"] // 2)
+        self._order(at, customer, "sale", "Amend", subscription, change=(offer, quantity))
 
     def _on_lapse(self, at: float, customer: Customer) -> None:
         """Every active subscription of the customer is cancelled; it buys again 70 days later."""
@@ -260,6 +262,7 @@ class ZoomWorld(EventWorld):
             if subscription["status"] == "active" and self._customer_of(subscription) is customer:
                 self._order(at, customer, "sale", "Amend", subscription, cancel=True)
         self._schedule(at + 70 * DAY, "comeback", customer)
+        self._schedule(at + 110 * DAY, "reseat", (customer, True))
 
     def _on_comeback(self, at: float, customer: Customer) -> None:
         self._order(at, customer, "sale", "New", None)
