@@ -8,10 +8,12 @@ marts say when its last load ran and that its figures are as of then."""
 from __future__ import annotations
 
 import datetime as dt
+import html.parser
 import json
 import random
 import shutil
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +22,8 @@ import marts_compare
 import marts_truth
 import pytest
 
+from commerce_harness import ROOT
+from commerce_harness.browser import chromium
 from commerce_harness.taps import ZOOM
 from commerce_harness.warehouse import TRANSFORM, failed_nodes, load_all, run_dbt
 from commerce_sandbox import SandboxServer
@@ -342,6 +346,134 @@ def test_money_divided_in_sql_rounds_to_the_cent_as_python_decimal_does(built):
         )
         results = [row[0] for row in connection.execute(compiled.stdout).fetchall()]
     assert results == [marts_truth.to_cent(amount / divisor) for amount, divisor in cases]
+
+
+class Tables(html.parser.HTMLParser):
+    """Every table of a page by id: its body's rows, each cell's data-value if it has one (the
+    exact figure), else its text."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.current: list[list[str]] | None = None
+        self.in_body = False
+        self.cell: str | None = None
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if tag == "table":
+            self.current = self.tables.setdefault(named["id"] or "", [])
+        elif tag == "tbody":
+            self.in_body = True
+        elif tag == "tr" and self.in_body and self.current is not None:
+            self.current.append([])
+        elif tag == "td" and self.in_body:
+            self.cell = named.get("data-value")
+            if self.cell is not None and self.current:
+                self.current[-1].append(self.cell)
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is None and self.in_body and self.current:
+            self.current[-1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self.cell = None
+        elif tag == "tbody":
+            self.in_body = False
+
+
+def figures(rows: list[list[str]]) -> list[tuple]:
+    """Table rows with their numbers as Decimal to the cent (text cells as they are)."""
+
+    def value(text: str):
+        try:
+            return Decimal(text).quantize(marts_truth.CENT)
+        except ArithmeticError:
+            return text
+
+    return [tuple(value(text) for text in row) for row in rows]
+
+
+def test_the_report_page_shows_the_marts_figures_in_chromium(built, tmp_path):
+    """scripts/marts_report.py on the warehouse, as a user runs it; Chromium renders the page and
+    its tables hold the marts' figures: the bridge recomputed from mrr_movements, ARR from
+    revenue_retention, the aging buckets and the renewals of the next 90 days; the page fetches
+    nothing (no URL but its own); its screenshot is docs/marts-report.png (the README's)."""
+    page = tmp_path / "report.html"
+    made = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts/marts_report.py"),
+            "--warehouse",
+            str(built.warehouse),
+            "--output",
+            str(page),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr[-2000:]
+    source = page.read_text()
+    assert "<script" not in source and "http" not in source.replace("http://www.w3.org", "")
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    tables = Tables(dom.stdout).tables
+    assert dom.stdout.count("<svg") >= 4
+
+    movements = built.query(
+        "SELECT currency, month, sum(previous_mrr),"
+        " sum(movement_amount) FILTER (WHERE movement = 'new'),"
+        " sum(movement_amount) FILTER (WHERE movement = 'expansion'),"
+        " sum(movement_amount) FILTER (WHERE movement = 'reactivation'),"
+        " -sum(movement_amount) FILTER (WHERE movement = 'contraction'),"
+        " -sum(movement_amount) FILTER (WHERE movement = 'churn'), sum(mrr)"
+        " FROM marts.mrr_movements GROUP BY ALL ORDER BY ALL"
+    )
+    months = sorted({row[1] for row in movements})[-12:]
+    for currency in {row[0] for row in movements if row[1] in months}:
+        expected = [
+            (f"{month:%Y-%m}", *(value or Decimal(0) for value in values))
+            for found, month, *values in movements
+            if found == currency and month in months
+        ]
+        shown = figures(tables[f"bridge-{currency}"])
+        assert shown == figures([list(map(str, row)) for row in expected])
+
+    arr = built.query(
+        "SELECT currency, month, vendor, arr FROM marts.revenue_retention ORDER BY ALL"
+    )
+    months = sorted({row[1] for row in arr})[-24:]
+    for currency in {row[0] for row in arr if row[1] in months}:
+        expected = [
+            [f"{month:%Y-%m}", vendor, str(value)]
+            for found, month, vendor, value in arr
+            if found == currency and month in months
+        ]
+        assert figures(tables[f"arr-{currency}"]) == figures(expected)
+
+    aging = built.query(
+        "SELECT vendor, currency, bucket, count(*), sum(open_balance)"
+        " FROM marts.receivables_aging GROUP BY ALL"
+    )
+    assert sorted(figures(tables["aging"])) == sorted(
+        figures([list(map(str, row)) for row in aging])
+    )
+    renewals = built.query(
+        "SELECT renewal_date, vendor, customer_name, currency, arr, renewal_unit_partner_price"
+        " FROM marts.renewals WHERE days_until_renewal <= 90"
+    )
+    listed = [
+        (row[0], row[1], row[2], row[4], row[6], row[8]) for row in figures(tables["renewals"])
+    ]
+    assert renewals and sorted(listed) == sorted(
+        figures([[str(value) if value is not None else "" for value in row] for row in renewals])
+    )
+
+    shot = ROOT / "docs" / "marts-report.png"
+    result = chromium(tmp_path, f"--screenshot={shot}", page.as_uri(), window="960,1400")
+    assert result.returncode == 0 and shot.stat().st_size > 0, result.stderr[-2000:]
 
 
 BROKEN_LINES = """
