@@ -57,8 +57,8 @@ def bridge_rows(query: Query) -> list[tuple]:
 def arr_rows(query: Query) -> list[tuple]:
     """(currency, month, vendor, ARR) of the last ARR_MONTHS months of each currency."""
     rows = query(
-        "SELECT currency, month, vendor, arr FROM marts.revenue_retention"
-        " ORDER BY currency, month, vendor"
+        "SELECT currency, month, vendor, sum(arr) FROM marts.revenue_retention"
+        " GROUP BY currency, month, vendor ORDER BY currency, month, vendor"
     )
     return last_months(rows, ARR_MONTHS)
 

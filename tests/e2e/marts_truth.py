@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from commerce_sandbox import SandboxControl
+from commerce_taps_common.records.tenant import DEFAULT_TENANT
 
 CENT = Decimal("0.01")
 VENDORS = ("zuora", "zoho", "zoom", "adobe")
@@ -282,7 +283,7 @@ def recurring_spans(control: SandboxControl) -> list[Span]:
                     customer, amount = version["account_id"], version["contracted_mrr"]
                 else:
                     customer, amount = zoom_customers[number], version["mrr"]
-                key = (vendor, f"{vendor}:{customer}", version["currency"])
+                key = (vendor, customer_key(vendor, customer), version["currency"])
                 spans.append((*key, Decimal(amount), starts, ends))
     return spans + zoho_spans(control)
 
@@ -328,9 +329,14 @@ def zoho_spans(control: SandboxControl) -> list[Span]:
                 period_end = _plus_months(starts, months)
                 amount = Decimal(row["amount"])
                 ends = period_end if following is None else min(following, period_end)
-            key = ("zoho", "zoho:" + row["org_id"], row["currency_code"])
+            key = ("zoho", customer_key("zoho", row["org_id"]), row["currency_code"])
             spans.append((*key, to_cent(amount / months), starts, ends))
     return spans
+
+
+def customer_key(vendor: str, customer: str) -> str:
+    """The marts' customer_key of the default account's customer."""
+    return f"{vendor}:{DEFAULT_TENANT}:{customer}"
 
 
 def monthly_mrr(spans: list[Span], as_of: str) -> Money:

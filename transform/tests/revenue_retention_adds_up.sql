@@ -1,7 +1,8 @@
 -- revenue_retention's identities; each failing row names its check:
 --   bridge: ending = starting + new + expansion + reactivation - contraction - churn, and
 --     arr = 12 x ending;
---   chained: starting_mrr is the ending_mrr of the month before for the same vendor and currency;
+--   chained: starting_mrr is the ending_mrr of the month before for the same vendor, account and
+--     currency;
 --   movements: the bridge's amounts are mrr_movements' per movement.
 with retention as (
     select
@@ -9,12 +10,13 @@ with retention as (
         lag(month) over keyed as previous_month,
         lag(ending_mrr) over keyed as previous_ending_mrr
     from {{ ref('revenue_retention') }} as retention
-    window keyed as (partition by vendor, currency order by month)
+    window keyed as (partition by vendor, tenant, currency order by month)
 ),
 
 movements as (
     select
         vendor,
+        tenant,
         currency,
         month,
         sum(case when movement = 'churn' then -movement_amount else 0 end) as churn_mrr,
@@ -22,7 +24,7 @@ movements as (
             as contraction_mrr,
         sum(case when movement = 'reactivation' then mrr else 0 end) as reactivation_mrr
     from {{ ref('mrr_movements') }}
-    group by vendor, currency, month
+    group by vendor, tenant, currency, month
 )
 
 select 'bridge' as failed_check, vendor, currency, month
@@ -39,6 +41,7 @@ select 'movements', retention.vendor, retention.currency, retention.month
 from retention
 inner join movements
     on movements.vendor = retention.vendor
+    and movements.tenant = retention.tenant
     and movements.currency = retention.currency
     and movements.month = retention.month
 where movements.churn_mrr != retention.churn_mrr

@@ -1,7 +1,7 @@
--- Vendor x customer x currency x month: the recurring revenue in force at the month's end (for
--- the vendor's as-of month: on its as-of day; no month after it), from each customer's first
--- span on. Per currency, never converted. History comes from int_recurring_revenue_periods (what
--- each API tells; see there); mrr_movements classifies it.
+-- Vendor x account (tenant) x customer x currency x month: the recurring revenue in force at
+-- the month's end (for the vendor's as-of month: on its as-of day; no month after it), from each
+-- customer's first span on. Per currency, never converted. History comes from
+-- int_recurring_revenue_periods (what each API tells; see there); mrr_movements classifies it.
 with periods as (
     select * from {{ ref('int_recurring_revenue_periods') }}
 ),
@@ -35,14 +35,15 @@ customer_months as (
     -- Every month from a customer's first recurring revenue on, so churn shows as a drop to 0.
     select
         customers.vendor,
+        customers.tenant,
         customers.customer_id,
         customers.currency,
         measured.month_start,
         measured.measured_on
     from (
-        select vendor, customer_id, currency, min(starts_on) as first_start
+        select vendor, tenant, customer_id, currency, min(starts_on) as first_start
         from periods
-        group by vendor, customer_id, currency
+        group by vendor, tenant, customer_id, currency
     ) as customers
     inner join measured
         on measured.vendor = customers.vendor
@@ -52,6 +53,7 @@ customer_months as (
 revenue as (
     select
         customer_months.vendor,
+        customer_months.tenant,
         customer_months.customer_id,
         customer_months.currency,
         customer_months.month_start,
@@ -59,16 +61,18 @@ revenue as (
     from customer_months
     left join periods
         on periods.vendor = customer_months.vendor
+        and periods.tenant = customer_months.tenant
         and periods.customer_id = customer_months.customer_id
         and periods.currency = customer_months.currency
         and periods.starts_on <= customer_months.measured_on
         and (periods.ends_on is null or periods.ends_on > customer_months.measured_on)
     group by
         customer_months.vendor,
+        customer_months.tenant,
         customer_months.customer_id,
         customer_months.currency,
         customer_months.month_start
 )
 
-select vendor, customer_id, currency, month_start as revenue_month, mrr
+select vendor, tenant, customer_id, currency, month_start as revenue_month, mrr
 from revenue

@@ -18,7 +18,7 @@ with zuora_versions as (
     select
         versions.*,
         lead(version_effective_date) over (
-            partition by subscription_number order by version
+            partition by tenant, subscription_number order by version
         ) as next_effective_date
     from {{ ref('stg_zuora__subscription_versions') }} as versions
 ),
@@ -27,7 +27,7 @@ zoom_versions as (
     select
         versions.*,
         lead(version_effective_date) over (
-            partition by subscription_number order by version
+            partition by tenant, subscription_number order by version
         ) as next_effective_date
     from {{ ref('stg_zoom__subscription_versions') }} as versions
 ),
@@ -53,13 +53,14 @@ zoho_changes as (
     where (transactions.transaction_type in ('signup', 'recurring') and transactions.amount > 0)
         or transactions.transaction_type in ('upgrade', 'cancel')
     window subscription_order as (
-        partition by transactions.subscription_id
+        partition by transactions.tenant, transactions.subscription_id
         order by transactions.transaction_date, transactions.transaction_id
     )
 ),
 
 zoho_spans as (
     select
+        changes.tenant,
         changes.customer_id,
         changes.subscription_id,
         changes.currency,
@@ -85,13 +86,16 @@ zoho_spans as (
         end as ends_on
     from zoho_changes as changes
     left join {{ ref('stg_zoho__subscriptions') }} as subscriptions
-        on subscriptions.subscription_id = changes.subscription_id
+        on subscriptions.tenant = changes.tenant
+        and subscriptions.subscription_id = changes.subscription_id
     left join zoho_changes as this_charge
-        on this_charge.subscription_id = changes.subscription_id
+        on this_charge.tenant = changes.tenant
+        and this_charge.subscription_id = changes.subscription_id
         and this_charge.charges_so_far = changes.charges_so_far
         and this_charge.transaction_type in ('signup', 'recurring')
     left join zoho_changes as next_charge
-        on next_charge.subscription_id = changes.subscription_id
+        on next_charge.tenant = changes.tenant
+        and next_charge.subscription_id = changes.subscription_id
         and next_charge.charges_so_far = changes.charges_so_far + 1
         and next_charge.transaction_type in ('signup', 'recurring')
     where changes.transaction_type != 'cancel' and changes.charges_so_far > 0
@@ -101,7 +105,7 @@ adobe_lines as (
     select
         lines.*,
         sum(case when lines.order_type = 'RENEWAL' then 1 else 0 end) over (
-            partition by lines.subscription_id
+            partition by lines.tenant, lines.subscription_id
             order by lines.order_created_at, lines.order_id, lines.line_number
             rows between unbounded preceding and current row
         ) as renewals_so_far
@@ -113,14 +117,15 @@ adobe_quantities as (
     -- The quantity each line leaves in force: a renewal's own, plus the new orders less the
     -- returns since.
     select
+        lines.tenant,
         lines.subscription_id,
         lines.order_date as starts_on,
         lead(lines.order_date) over (
-            partition by lines.subscription_id
+            partition by lines.tenant, lines.subscription_id
             order by lines.order_created_at, lines.order_id, lines.line_number
         ) as next_order_date,
         sum(lines.sign * lines.quantity) over (
-            partition by lines.subscription_id, lines.renewals_so_far
+            partition by lines.tenant, lines.subscription_id, lines.renewals_so_far
             order by lines.order_created_at, lines.order_id, lines.line_number
             rows between unbounded preceding and current row
         ) as quantity
@@ -137,13 +142,14 @@ adobe_prices as (
             as price_ends_on
     from {{ ref('int_adobe__price_list_months') }} as prices
     window partition_offer as (
-        partition by region, market_segment, currency, price_list_type, offer_id
+        partition by tenant, region, market_segment, currency, price_list_type, offer_id
         order by price_list_month
     )
 ),
 
 adobe_subscription_quantities as (
     select
+        subscriptions.tenant,
         subscriptions.subscription_id,
         subscriptions.customer_id,
         subscriptions.currency,
@@ -159,12 +165,14 @@ adobe_subscription_quantities as (
         end as ends_on
     from adobe_quantities as quantities
     inner join {{ ref('int_adobe__subscriptions_priced') }} as subscriptions
-        on subscriptions.subscription_id = quantities.subscription_id
+        on subscriptions.tenant = quantities.tenant
+        and subscriptions.subscription_id = quantities.subscription_id
 ),
 
 adobe_spans as (
     -- Split where the quantity or the price changes.
     select
+        quantities.tenant,
         quantities.subscription_id,
         quantities.customer_id,
         quantities.currency,
@@ -178,7 +186,8 @@ adobe_spans as (
         end as ends_on
     from adobe_subscription_quantities as quantities
     inner join adobe_prices as prices
-        on prices.region = quantities.region
+        on prices.tenant = quantities.tenant
+        and prices.region = quantities.region
         and prices.market_segment = quantities.market_segment
         and prices.currency = quantities.currency
         and prices.price_list_type = quantities.price_list_type
@@ -190,6 +199,7 @@ adobe_spans as (
 
 select
     'zuora' as vendor,
+    tenant,
     account_id as customer_id,
     subscription_number as subscription_id,
     currency,
@@ -203,6 +213,7 @@ union all
 
 select
     'zoom',
+    versions.tenant,
     subscriptions.end_customer_account_id,
     versions.subscription_number,
     versions.currency,
@@ -215,13 +226,15 @@ select
     end
 from zoom_versions as versions
 inner join {{ ref('stg_zoom__subscriptions') }} as subscriptions
-    on subscriptions.subscription_number = versions.subscription_number
+    on subscriptions.tenant = versions.tenant
+    and subscriptions.subscription_number = versions.subscription_number
 where versions.version_action not in ('cancel', 'terms')
 
 union all
 
 select
     'zoho',
+    tenant,
     customer_id,
     subscription_id,
     currency,
@@ -234,6 +247,7 @@ union all
 
 select
     'adobe',
+    tenant,
     customer_id,
     subscription_id,
     currency,

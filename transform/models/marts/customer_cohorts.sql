@@ -1,5 +1,5 @@
 -- Cohort month (a customer's first month with MRR in a currency) x months since x vendor x
--- currency: how many of the cohort's customers still have MRR, and the MRR they bring, against
+-- account (tenant) x currency: how many of the cohort's customers still have MRR, and the MRR they bring, against
 -- the cohort's size and starting MRR; every month from the cohort's first through the vendor's
 -- as-of month (customers gone count 0). From int_monthly_recurring_revenue, mrr_movements' MRR.
 with revenue as (
@@ -7,15 +7,16 @@ with revenue as (
 ),
 
 firsts as (
-    select vendor, customer_id, currency, min(revenue_month) as cohort_month
+    select vendor, tenant, customer_id, currency, min(revenue_month) as cohort_month
     from revenue
     where mrr != 0
-    group by vendor, customer_id, currency
+    group by vendor, tenant, customer_id, currency
 ),
 
 cohort_months as (
     select
         firsts.vendor,
+        firsts.tenant,
         firsts.currency,
         firsts.cohort_month,
         revenue.revenue_month as month,
@@ -24,11 +25,13 @@ cohort_months as (
     from firsts
     inner join revenue
         on revenue.vendor = firsts.vendor
+        and revenue.tenant = firsts.tenant
         and revenue.customer_id = firsts.customer_id
         and revenue.currency = firsts.currency
         and revenue.revenue_month >= firsts.cohort_month
     inner join revenue as starting
         on starting.vendor = firsts.vendor
+        and starting.tenant = firsts.tenant
         and starting.customer_id = firsts.customer_id
         and starting.currency = firsts.currency
         and starting.revenue_month = firsts.cohort_month
@@ -36,6 +39,7 @@ cohort_months as (
 
 select
     cohort_months.vendor,
+    cohort_months.tenant,
     cohort_months.currency,
     cohort_months.cohort_month,
     cohort_months.month,
@@ -49,6 +53,7 @@ from cohort_months
 {{ join_as_of('cohort_months.vendor') }}
 group by
     cohort_months.vendor,
+    cohort_months.tenant,
     cohort_months.currency,
     cohort_months.cohort_month,
     cohort_months.month,

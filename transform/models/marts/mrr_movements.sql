@@ -1,11 +1,17 @@
--- Vendor x customer x currency x month: MRR and the one movement that explains its change from
--- the month before (new, expansion, contraction, churn, reactivation, unchanged), on a spine of
+-- Vendor x account (tenant) x customer x currency x month: MRR and the one movement that explains
+-- its change from the month before (new, expansion, contraction, churn, reactivation, unchanged), on a spine of
 -- every month from the customer's first month with MRR through the month after its last (the
 -- churn month), no later than the vendor's as-of month. The MRR is int_monthly_recurring_revenue's
 -- (the one definition of recurring revenue; see there and int_recurring_revenue_periods).
 with revenue as (
-    select vendor, vendor || ':' || customer_id as customer_key, currency, revenue_month, mrr
-    from {{ ref('int_monthly_recurring_revenue') }}
+    select
+        vendor,
+        tenant,
+        {{ account_key('monthly', 'customer_id') }} as customer_key,
+        currency,
+        revenue_month,
+        mrr
+    from {{ ref('int_monthly_recurring_revenue') }} as monthly
 ),
 
 spans as (
@@ -13,6 +19,7 @@ spans as (
     -- vendor's as-of month).
     select
         revenue.vendor,
+        revenue.tenant,
         revenue.customer_key,
         revenue.currency,
         min(revenue.revenue_month) as first_month,
@@ -24,7 +31,7 @@ spans as (
     from revenue
     {{ join_as_of('revenue.vendor') }}
     where revenue.mrr != 0
-    group by revenue.vendor, revenue.customer_key, revenue.currency
+    group by revenue.vendor, revenue.tenant, revenue.customer_key, revenue.currency
 ),
 
 months as (
@@ -39,6 +46,7 @@ months as (
 spine as (
     select
         spans.vendor,
+        spans.tenant,
         spans.customer_key,
         spans.currency,
         months.month_start = spans.first_month as is_first_month,
@@ -67,6 +75,7 @@ compared as (
 select
     compared.month_start as month,
     compared.vendor,
+    compared.tenant,
     compared.customer_key,
     customers.customer_id,
     customers.customer_name,

@@ -4,6 +4,7 @@
 select
     invoices.document_key,
     invoices.vendor,
+    invoices.tenant,
     invoices.document_id,
     invoices.document_number,
     invoices.document_type,

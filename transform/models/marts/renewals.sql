@@ -18,6 +18,7 @@ with upcoming as (
 
 adobe as (
     select
+        subscriptions.tenant,
         subscriptions.subscription_id,
         subscriptions.renewal_quantity,
         subscriptions.unit_partner_price,
@@ -31,24 +32,28 @@ adobe as (
                 '(select prices.*, subscriptions.subscription_id from '
                     ~ ref('int_adobe__price_list_months') ~ ' as prices inner join '
                     ~ ref('int_adobe__subscriptions_priced') ~ ' as subscriptions'
-                    ~ ' on prices.region = subscriptions.region'
+                    ~ ' on prices.tenant = subscriptions.tenant'
+                    ~ ' and prices.region = subscriptions.region'
                     ~ ' and prices.market_segment = subscriptions.market_segment'
                     ~ ' and prices.currency = subscriptions.currency'
                     ~ ' and prices.price_list_type = subscriptions.price_list_type'
                     ~ ' and prices.offer_id = subscriptions.offer_id'
                     ~ ' where prices.price_list_month <= '
                     ~ yyyymm('cast(subscriptions.renewal_date as date)') ~ ')',
-                'subscription_id',
+                'tenant, subscription_id',
                 'price_list_month desc',
                 rank_column='renewal_rank',
             )
         }}
-    ) as prices on prices.subscription_id = subscriptions.subscription_id
+    ) as prices
+        on prices.tenant = subscriptions.tenant
+        and prices.subscription_id = subscriptions.subscription_id
 )
 
 select
     upcoming.subscription_key,
     upcoming.vendor,
+    upcoming.tenant,
     upcoming.subscription_id,
     upcoming.customer_key,
     upcoming.customer_name,
@@ -92,6 +97,8 @@ select
 from upcoming
 {{ join_reporting_rate('upcoming.currency', 'upcoming.as_of') }}
 left join adobe
-    on upcoming.vendor = 'adobe' and adobe.subscription_id = upcoming.subscription_id
+    on upcoming.vendor = 'adobe'
+    and adobe.tenant = upcoming.tenant
+    and adobe.subscription_id = upcoming.subscription_id
 where upcoming.renews_on >= upcoming.as_of
     and upcoming.renews_on <= {{ add_days('upcoming.as_of', 180) }}

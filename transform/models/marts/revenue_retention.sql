@@ -1,4 +1,4 @@
--- Vendor x currency x month: the MRR bridge (starting + new + expansion + reactivation -
+-- Vendor x account (tenant) x currency x month: the MRR bridge (starting + new + expansion + reactivation -
 -- contraction - churn = ending), ARR, customer counts, and trailing twelve-month net and gross
 -- revenue retention over the customers with MRR twelve months earlier. Everything from
 -- mrr_movements (the one MRR), per currency, never converted.
@@ -9,6 +9,7 @@ with movements as (
 bridge as (
     select
         vendor,
+        tenant,
         currency,
         month,
         sum(previous_mrr) as starting_mrr,
@@ -26,7 +27,7 @@ bridge as (
         count(case when movement = 'churn' then 1 end) as churned_customers,
         count(case when movement = 'reactivation' then 1 end) as reactivated_customers
     from movements
-    group by vendor, currency, month
+    group by vendor, tenant, currency, month
 ),
 
 retention as (
@@ -34,6 +35,7 @@ retention as (
     -- gone: the spine stops after the churn month).
     select
         base.vendor,
+        base.tenant,
         base.currency,
         {{ add_months('base.month', 12) }} as month,
         sum(base.mrr) as retention_base_mrr,
@@ -48,12 +50,13 @@ retention as (
         and later.currency = base.currency
         and later.month = {{ add_months('base.month', 12) }}
     where base.mrr != 0
-    group by base.vendor, base.currency, base.month
+    group by base.vendor, base.tenant, base.currency, base.month
 )
 
 select
     bridge.month,
     bridge.vendor,
+    bridge.tenant,
     bridge.currency,
     {{ money('bridge.starting_mrr') }} as starting_mrr,
     {{ money('bridge.new_mrr') }} as new_mrr,
@@ -92,6 +95,7 @@ select
 from bridge
 left join retention
     on retention.vendor = bridge.vendor
+    and retention.tenant = bridge.tenant
     and retention.currency = bridge.currency
     and retention.month = bridge.month
 {{ join_as_of('bridge.vendor') }}
