@@ -148,6 +148,7 @@ class Customer:
     number: int
     currency: str
     account: dict
+    scripted: bool = False  # the guarantees' customer: no random cancel, change or comeback
 
 
 class ZoomWorld(EventWorld):
@@ -195,7 +196,7 @@ class ZoomWorld(EventWorld):
             if self.rng.random() < DEAL_REGS_PER_CUSTOMER_MONTH / 30:
                 self._deal_registration(at, customer)
         for subscription in list(self.records["subscriptions"].values()):
-            if subscription["status"] != "active":
+            if subscription["status"] != "active" or self._customer_of(subscription).scripted:
                 continue
             if self.rng.random() < CANCEL_PER_SUBSCRIPTION_MONTH / 30:
                 self._order(
@@ -235,6 +236,7 @@ class ZoomWorld(EventWorld):
 
     def _on_lapsing_customer(self, at: float, _: Any) -> None:
         self._on_customer(at, None)
+        self.customers[-1].scripted = True
         self._schedule(at + 40 * DAY, "reseat", (self.customers[-1], False))
         self._schedule(at + 80 * DAY, "lapse", self.customers[-1])
 
@@ -268,7 +270,7 @@ class ZoomWorld(EventWorld):
         self._order(at, customer, "sale", "New", None)
 
     def _maybe_come_back(self, at: float, subscription: dict) -> None:
-        if self.rng.random() < COMEBACK_SHARE:
+        if not self._customer_of(subscription).scripted and self.rng.random() < COMEBACK_SHARE:
             comeback = at + self.rng.uniform(45, 150) * DAY
             self._schedule(comeback, "comeback", self._customer_of(subscription))
 
