@@ -247,9 +247,16 @@ def test_open_balances_per_vendor_and_currency_equal_truth(built):
         built.query(
             "SELECT vendor, currency, sum(open_balance_amount) FROM marts.invoices"
             " WHERE open_balance_amount IS NOT NULL GROUP BY ALL"
+            " HAVING sum(open_balance_amount) != 0"
         )
     )
-    truth = cents_of(marts_truth.open_balances(built.sandbox.control))
+    # A currency whose only Zuora invoices are drafts is open 0 in the mart and absent from the
+    # truth (posted invoices only): compared where something is owed.
+    truth = {
+        key: amount
+        for key, amount in cents_of(marts_truth.open_balances(built.sandbox.control)).items()
+        if amount
+    }
     assert truth and marts == truth
 
 
