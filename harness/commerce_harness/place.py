@@ -67,7 +67,7 @@ class DemoPlace:
             **{env_var(tap.name, "run_summary_dir"): str(self.runs) for tap in TAPS},
             # dbt (the job's last task): this repository's project, on the demo's warehouse.
             "DBT_DUCKDB_PROJECT_DIR": str(TRANSFORM),
-            "DBT_DUCKDB_PROFILES_DIR": str(TRANSFORM / "profiles"),
+            "DBT_DUCKDB_PROFILES_DIR": str(TRANSFORM),
             "DBT_DUCKDB_WAREHOUSE": str(self.warehouse),
             "DBT_DUCKDB_TARGET_PATH": str(self.output / "dbt" / "target"),
             "DBT_DUCKDB_LOG_PATH": str(self.output / "dbt" / "logs"),

@@ -287,7 +287,7 @@ def dbt_env(output: Path, as_of: str) -> dict[str, str]:
     `as_of` (the sandbox's day)."""
     return {
         env_var(DBT, "project_dir"): str(TRANSFORM),
-        env_var(DBT, "profiles_dir"): str(TRANSFORM / "profiles"),
+        env_var(DBT, "profiles_dir"): str(TRANSFORM),
         env_var(DBT, "target_path"): str(output / "dbt" / "target"),
         env_var(DBT, "log_path"): str(output / "dbt" / "logs"),
         env_var(DBT, "as_of_date"): as_of,

@@ -142,7 +142,7 @@ def run_dbt(
             "--project-dir",
             str(project),
             "--profiles-dir",
-            str(TRANSFORM / "profiles"),
+            str(TRANSFORM),
         ],
         env=env,
         capture_output=True,

@@ -249,9 +249,9 @@ def _versioned_spans(versions: list[tuple]) -> list[tuple]:
 def recurring_spans(control: SandboxControl) -> list[Span]:
     """Recurring revenue over time. Contracted, from the subscription versions Zuora and Zoom
     keep: a Zuora version is in force from its creation day in UTC (the first from the
-    subscription's start) while active; a Zoom version from its start, at its MRR, a cancellation
-    or an expiry (`terms`) ending the one before. Derived for Zoho, which keeps no history: each
-    signup or recurring charge spread evenly over its billing period."""
+    subscription's start) while active, an expired one until its end date; a Zoom version from
+    its start, at its MRR, a cancellation or an expiry (`terms`) ending the one before. Derived
+    for Zoho (zoho_spans)."""
     spans: list[Span] = []
     zuora: defaultdict = defaultdict(list)
     for version in control.truth("zuora", "subscriptions"):
@@ -261,8 +261,9 @@ def recurring_spans(control: SandboxControl) -> list[Span]:
             else dt.datetime.fromisoformat(version["created_time"]).astimezone(dt.UTC).date()
         )
         ends = _day(version["end_date"]) if version.get("end_date") else None
+        counts = version["state"] in ("active", "expired")
         zuora[version["subscription_number"]].append(
-            (version["version"], starts, ends, version["state"] == "active", version)
+            (version["version"], starts, ends, counts, version)
         )
     zoom: defaultdict = defaultdict(list)
     for version in control.truth("zoom", "subscription_versions"):
@@ -286,13 +287,52 @@ def recurring_spans(control: SandboxControl) -> list[Span]:
                     customer, amount = zoom_customers[number], version["mrr"]
                 key = (vendor, customer_key(vendor, customer), version["currency"])
                 spans.append((*key, Decimal(amount), starts, ends))
-    for charge in control.truth("zoho", "transactions"):
-        months = FREQUENCY_MONTHS.get(charge["billing_frequency"])
-        amount = Decimal(charge["amount"])
-        if charge["transaction_type"] in ("signup", "recurring") and months and amount > 0:
-            starts = _day(charge["transaction_date"])
-            key = ("zoho", customer_key("zoho", charge["org_id"]), charge["currency_code"])
-            spans.append((*key, to_cent(amount / months), starts, _plus_months(starts, months)))
+    return spans + zoho_spans(control)
+
+
+def zoho_spans(control: SandboxControl) -> list[Span]:
+    """Zoho keeps no subscription history, only transactions: a signup or recurring charge is in
+    force over its billing period at its amount over the period's months, until the next upgrade
+    or cancellation if sooner; an upgrade from its day at the next recurring charge's amount (the
+    charge's before it if none came); an active subscription's last one runs on at its next
+    recurring amount."""
+    changes: defaultdict = defaultdict(list)
+    for transaction in control.truth("zoho", "transactions"):
+        kind = transaction["transaction_type"]
+        if (kind in ("signup", "recurring") and transaction["amount"] > 0) or kind in (
+            "upgrade",
+            "cancel",
+        ):
+            changes[transaction["subscription_id"]].append(transaction)
+    subscriptions = {row["subscription_id"]: row for row in control.truth("zoho", "subscriptions")}
+    spans: list[Span] = []
+    for subscription_id, rows in changes.items():
+        rows.sort(key=lambda row: (row["transaction_date"], row["transaction_id"]))
+        subscription = subscriptions.get(subscription_id)
+        active = subscription is not None and subscription["status"] == "active"
+        charges = [row for row in rows if row["transaction_type"] in ("signup", "recurring")]
+        charged = 0
+        for index, row in enumerate(rows):
+            kind = row["transaction_type"]
+            charged += kind in ("signup", "recurring")
+            if kind == "cancel" or not charged:
+                continue
+            months = FREQUENCY_MONTHS[row["billing_frequency"]]
+            starts = _day(row["transaction_date"])
+            following = _day(rows[index + 1]["transaction_date"]) if index + 1 < len(rows) else None
+            ends: dt.date | None
+            if following is None and active:
+                assert subscription is not None
+                amount, ends = Decimal(subscription["next_recurring_amount"]), None
+            elif kind == "upgrade":
+                charge = charges[charged] if charged < len(charges) else charges[charged - 1]
+                amount, ends = Decimal(charge["amount"]), following
+            else:
+                period_end = _plus_months(starts, months)
+                amount = Decimal(row["amount"])
+                ends = period_end if following is None else min(following, period_end)
+            key = ("zoho", customer_key("zoho", row["org_id"]), row["currency_code"])
+            spans.append((*key, to_cent(amount / months), starts, ends))
     return spans
 
 
@@ -360,3 +400,111 @@ def mrr_movements(mrr: Money) -> dict[tuple, tuple[Decimal, Decimal, str, Decima
             movements[(*key, month)] = (amount, previous, movement, amount - previous)
             previous = amount
     return movements
+
+
+def _month_before(month: str, months: int) -> str:
+    return _plus_months(dt.date.fromisoformat(month + "-01"), -months).strftime("%Y-%m")
+
+
+def revenue_retention(movements: dict, month: str) -> dict[tuple, dict[str, Any]]:
+    """(vendor, currency) -> the month's bridge (starting, new, expansion, reactivation,
+    contraction and churn as positive amounts, ending, ARR) and the trailing twelve months'
+    retention cohort: the MRR twelve months before of the customers who had some then, what they
+    bring in the month (0 when gone), and the same capped at their MRR then."""
+    bridges: dict[tuple, dict[str, Any]] = {}
+    for (vendor, _, currency, row_month), (mrr, previous, movement, amount) in movements.items():
+        if row_month != month:
+            continue
+        bridge = bridges.setdefault((vendor, currency), defaultdict(Decimal))
+        bridge["starting_mrr"] += previous
+        bridge["ending_mrr"] += mrr
+        if movement != "unchanged":
+            bridge[f"{movement}_mrr"] += abs(amount)
+    for bridge in bridges.values():
+        bridge["arr"] = 12 * bridge["ending_mrr"]
+    base_month = _month_before(month, 12)
+    for (vendor, customer, currency, row_month), (mrr, *_) in movements.items():
+        if row_month != base_month or not mrr or (vendor, currency) not in bridges:
+            continue
+        now = movements.get((vendor, customer, currency, month), (Decimal(0),))[0]
+        bridge = bridges[(vendor, currency)]
+        bridge["retention_base_mrr"] += mrr
+        bridge["retained_mrr"] += now
+        bridge["retained_mrr_capped"] += min(now, mrr)
+    return bridges
+
+
+def aging_bucket(due_date: str | None, as_of: str) -> str:
+    days = (_day(as_of) - _day(due_date)).days if due_date else 0
+    if days <= 0:
+        return "current"
+    return "1-30" if days <= 30 else "31-60" if days <= 60 else "61-90" if days <= 90 else "90+"
+
+
+def receivables_aging(control: SandboxControl, as_of: str) -> Money:
+    """(vendor, currency, bucket) -> the open balance of Zuora's posted invoices and Zoom's unpaid
+    documents (credit memos negative), by days past due at the as-of day."""
+    totals: defaultdict = defaultdict(Decimal)
+    for invoice in control.truth("zuora", "invoices"):
+        if invoice["state"] == "posted" and invoice["remaining_balance"]:
+            key = ("zuora", invoice["currency"], aging_bucket(invoice["due_date"], as_of))
+            _add(totals, key, invoice["remaining_balance"])
+    for document in control.truth("zoom", "billing_documents"):
+        balance = document["balance"]
+        if document["payment_status"] == "Unpaid" and balance["amount"]:
+            sign = -1 if document["document_type"] == "credit_memo" else 1
+            key = ("zoom", balance["currency"], aging_bucket(document.get("due_date"), as_of))
+            _add(totals, key, sign * balance["amount"])
+    return dict(totals)
+
+
+def renewals(control: SandboxControl, as_of: str, days: int) -> dict[tuple, tuple]:
+    """(vendor, subscription id) -> (renewal day, MRR, Adobe's partner price at renewal or None)
+    of the active subscriptions renewing within `days` after the as-of day: Zuora's termed ones
+    at the current term's end, Zoom's at the end date, Adobe's at renewalDate (priced from the
+    latest price list month up to the renewal's), Zoho's at the next recurring date."""
+    first, last = _day(as_of), _day(as_of) + dt.timedelta(days=days)
+    found: dict[tuple, tuple] = {}
+
+    def add(vendor: str, key: str, day: str | None, mrr: Any, price: Any = None) -> None:
+        if day and first <= _day(day) <= last:
+            found[(vendor, key)] = (_day(day), to_cent(Decimal(str(mrr))), price)
+
+    for version in control.truth("zuora", "subscriptions"):
+        term = version["current_term"]
+        if version["latest_version"] and version["state"] == "active" and term["type"] == "termed":
+            number, mrr = version["subscription_number"], version["contracted_mrr"]
+            add("zuora", number, term["end_date"], mrr)
+    for subscription in control.truth("zoom", "subscriptions"):
+        if subscription["status"] == "active":
+            add(
+                "zoom",
+                subscription["subscription_number"],
+                subscription["end_date"],
+                subscription["mrr"]["amount"],
+            )
+    for subscription in control.truth("zoho", "subscriptions"):
+        if subscription["status"] == "active":
+            months = FREQUENCY_MONTHS[subscription["billing_frequency"]]
+            add(
+                "zoho",
+                subscription["subscription_id"],
+                subscription["next_recurring_date"],
+                Decimal(subscription["next_recurring_amount"]) / months,
+            )
+    prices = AdobePrices(control)
+    now_month = as_of[:7].replace("-", "")
+    for subscription in control.truth("adobe", "subscriptions"):
+        if subscription["status"] != "1000":
+            continue
+        args = (subscription["customerId"], subscription["currencyCode"], subscription["offerId"])
+        price = prices.latest_price(*args, now_month) or Decimal(0)
+        at_renewal = prices.latest_price(*args, subscription["renewalDate"][:7].replace("-", ""))
+        add(
+            "adobe",
+            subscription["subscriptionId"],
+            subscription["renewalDate"],
+            price * subscription["currentQuantity"] / 12,
+            at_renewal,
+        )
+    return found

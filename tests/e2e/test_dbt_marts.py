@@ -8,18 +8,22 @@ marts say when its last load ran and that its figures are as of then."""
 from __future__ import annotations
 
 import datetime as dt
+import html.parser
 import json
 import random
 import shutil
 import subprocess
-from collections import Counter
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import marts_compare
 import marts_truth
 import pytest
 
+from commerce_harness import ROOT
+from commerce_harness.browser import chromium
 from commerce_harness.taps import ZOOM
 from commerce_harness.warehouse import TRANSFORM, failed_nodes, load_all, run_dbt
 from commerce_sandbox import SandboxServer
@@ -30,7 +34,6 @@ MARTS = (
     "billing_line_items",
     "invoices",
     "subscriptions",
-    "monthly_recurring_revenue",
     "mrr_movements",
     "zoho_commission_reconciliation",
     "adobe_price_changes",
@@ -185,7 +188,10 @@ def test_a_vendor_that_failed_and_went_stale_fails_freshness_and_the_marts_say_s
     assert {status for name, status in statuses.items() if not name.startswith("zoom.")} == {"pass"}
     assert "ERROR STALE freshness of zoom.accounts" in checked.stdout
 
-    stale.build("stale")
+    # Zoom's rows are newer than the as-of day faked here (only their load metadata moved back):
+    # a version of the last three days is in `subscriptions` but not yet in force in the MRR
+    # history as of three days ago, so that one identity is left out.
+    stale.build("stale", "--exclude", "mrr_this_month_equals_subscriptions")
     build, failures = stale.builds["stale"]
     assert build.returncode == 0 and failures == set(), build.stdout[-3000:]
     after = freshness(stale.warehouse)
@@ -196,7 +202,7 @@ def test_a_vendor_that_failed_and_went_stale_fails_freshness_and_the_marts_say_s
     today = marts_truth.as_of_day(built.sandbox.control)
     zoom_day = (dt.date.fromisoformat(today) - days).isoformat()
     assert after["zoom"][0] == zoom_day
-    for mart in ("customers", "invoices", "subscriptions", "monthly_recurring_revenue"):
+    for mart in ("customers", "invoices", "subscriptions", "mrr_movements"):
         assert as_of_by_vendor(stale.warehouse, mart) == {
             vendor: {zoom_day if vendor == "zoom" else today} for vendor in marts_truth.VENDORS
         }, mart
@@ -241,9 +247,16 @@ def test_open_balances_per_vendor_and_currency_equal_truth(built):
         built.query(
             "SELECT vendor, currency, sum(open_balance_amount) FROM marts.invoices"
             " WHERE open_balance_amount IS NOT NULL GROUP BY ALL"
+            " HAVING sum(open_balance_amount) != 0"
         )
     )
-    truth = cents_of(marts_truth.open_balances(built.sandbox.control))
+    # A currency whose only Zuora invoices are drafts is open 0 in the mart and absent from the
+    # truth (posted invoices only): compared where something is owed.
+    truth = {
+        key: amount
+        for key, amount in cents_of(marts_truth.open_balances(built.sandbox.control)).items()
+        if amount
+    }
     assert truth and marts == truth
 
 
@@ -344,31 +357,14 @@ def test_adobe_terms_follow_the_anniversary_an_early_renewal_rolled_over(built):
     assert {key: starts[key] for key in early_lines} == early_lines
 
 
-def test_mrr_movements_equal_truth(built):
-    """MRR and its movement per vendor x customer x currency x month, over every month of the
-    world up to the as-of month, for Zuora and Zoom (contracted: their subscription versions) and
-    Zoho (charges spread over their billing period); Adobe's derived history is not recomputed.
-    The world (seed 41) has churn (Zoom, Zoho) but no customer who comes back after a month at
-    zero: the reactivation rule is checked by the dbt unit test on mrr_movements."""
-    marts = money(
-        built.query(
-            "SELECT vendor, customer_key, currency, strftime(month, '%Y-%m'), mrr, previous_mrr,"
-            " movement, movement_amount FROM marts.mrr_movements WHERE vendor != 'adobe'"
-        ),
-        value_columns=4,
-    )
-    spans = marts_truth.recurring_spans(built.sandbox.control)
-    cent = marts_truth.to_cent
-    truth = {
-        key: (cent(mrr), cent(previous), movement, cent(amount))
-        for key, (mrr, previous, movement, amount) in marts_truth.mrr_movements(
-            marts_truth.monthly_mrr(spans, built.as_of)
-        ).items()
-    }
-    assert {key[0] for key in truth} == {"zuora", "zoom", "zoho"}
-    assert marts == truth
-    movements = Counter((key[0], values[2]) for key, values in truth.items())
-    assert movements[("zoom", "churn")] and movements[("zoho", "churn")], movements
+def test_mrr_retention_aging_and_renewals_equal_truth(built):
+    """MRR and its movement per vendor x customer x currency x month for Zuora and Zoom
+    (contracted: their subscription versions) and Zoho (derived from its transactions), every
+    movement present for Zuora and Zoom (the worlds guarantee a customer who churns and comes
+    back); the as-of month's bridge, ARR, NRR and GRR; the aging buckets; the renewals of the next
+    90 days (Adobe with its price at renewal). Adobe's MRR history is not recomputed (its as-of
+    month equals `subscriptions`: a singular dbt test)."""
+    marts_compare.assert_marts_equal_truth(built.query, built.sandbox.control, built.as_of)
 
 
 def test_commission_totals_by_status_equal_truth(built):
@@ -426,6 +422,135 @@ def test_money_divided_in_sql_rounds_to_the_cent_as_python_decimal_does(built):
         )
         results = [row[0] for row in connection.execute(compiled.stdout).fetchall()]
     assert results == [marts_truth.to_cent(amount / divisor) for amount, divisor in cases]
+
+
+class Tables(html.parser.HTMLParser):
+    """Every table of a page by id: its body's rows, each cell's data-value if it has one (the
+    exact figure), else its text."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.current: list[list[str]] | None = None
+        self.in_body = False
+        self.cell: str | None = None
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if tag == "table":
+            self.current = self.tables.setdefault(named["id"] or "", [])
+        elif tag == "tbody":
+            self.in_body = True
+        elif tag == "tr" and self.in_body and self.current is not None:
+            self.current.append([])
+        elif tag == "td" and self.in_body:
+            self.cell = named.get("data-value")
+            if self.cell is not None and self.current:
+                self.current[-1].append(self.cell)
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is None and self.in_body and self.current:
+            self.current[-1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self.cell = None
+        elif tag == "tbody":
+            self.in_body = False
+
+
+def figures(rows: list[list[str]]) -> list[tuple]:
+    """Table rows with their numbers as Decimal to the cent (text cells as they are)."""
+
+    def value(text: str):
+        try:
+            return Decimal(text).quantize(marts_truth.CENT)
+        except ArithmeticError:
+            return text
+
+    return [tuple(value(text) for text in row) for row in rows]
+
+
+def test_the_report_page_shows_the_marts_figures_in_chromium(built, tmp_path):
+    """scripts/marts_report.py on the warehouse, as a user runs it; Chromium renders the page and
+    its tables hold the marts' figures: the bridge recomputed from mrr_movements, ARR from
+    revenue_retention, the aging buckets and the renewals of the next 90 days; the page fetches
+    nothing (no URL but its own); its screenshot is docs/marts-report.png (the README's)."""
+    page = tmp_path / "report.html"
+    made = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts/marts_report.py"),
+            "--warehouse",
+            str(built.warehouse),
+            "--output",
+            str(page),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr[-2000:]
+    source = page.read_text()
+    assert "<script" not in source and "http" not in source.replace("http://www.w3.org", "")
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    tables = Tables(dom.stdout).tables
+    assert dom.stdout.count("<svg") >= 4
+
+    movements = built.query(
+        "SELECT currency, month, sum(previous_mrr),"
+        " sum(movement_amount) FILTER (WHERE movement = 'new'),"
+        " sum(movement_amount) FILTER (WHERE movement = 'expansion'),"
+        " sum(movement_amount) FILTER (WHERE movement = 'reactivation'),"
+        " -sum(movement_amount) FILTER (WHERE movement = 'contraction'),"
+        " -sum(movement_amount) FILTER (WHERE movement = 'churn'), sum(mrr)"
+        " FROM marts.mrr_movements GROUP BY ALL ORDER BY ALL"
+    )
+    months = sorted({row[1] for row in movements})[-12:]
+    for currency in {row[0] for row in movements if row[1] in months}:
+        expected = [
+            (f"{month:%Y-%m}", *(value or Decimal(0) for value in values))
+            for found, month, *values in movements
+            if found == currency and month in months
+        ]
+        shown = figures(tables[f"bridge-{currency}"])
+        assert shown == figures([list(map(str, row)) for row in expected])
+
+    arr = built.query(
+        "SELECT currency, month, vendor, sum(arr) FROM marts.revenue_retention"
+        " GROUP BY ALL ORDER BY ALL"
+    )
+    months = sorted({row[1] for row in arr})[-24:]
+    for currency in {row[0] for row in arr if row[1] in months}:
+        expected = [
+            [f"{month:%Y-%m}", vendor, str(value)]
+            for found, month, vendor, value in arr
+            if found == currency and month in months
+        ]
+        assert figures(tables[f"arr-{currency}"]) == figures(expected)
+
+    aging = built.query(
+        "SELECT vendor, currency, bucket, count(*), sum(open_balance)"
+        " FROM marts.receivables_aging GROUP BY ALL"
+    )
+    assert sorted(figures(tables["aging"])) == sorted(
+        figures([list(map(str, row)) for row in aging])
+    )
+    renewals = built.query(
+        "SELECT renewal_date, vendor, customer_name, currency, arr, renewal_unit_partner_price"
+        " FROM marts.renewals WHERE days_until_renewal <= 90"
+    )
+    listed = [
+        (row[0], row[1], row[2], row[4], row[6], row[8]) for row in figures(tables["renewals"])
+    ]
+    assert renewals and sorted(listed) == sorted(
+        figures([[str(value) if value is not None else "" for value in row] for row in renewals])
+    )
+
+    shot = ROOT / "docs" / "marts-report.png"
+    result = chromium(tmp_path, f"--screenshot={shot}", page.as_uri(), window="960,1400")
+    assert result.returncode == 0 and shot.stat().st_size > 0, result.stderr[-2000:]
 
 
 BROKEN_LINES = """

@@ -41,3 +41,15 @@ from (
 ) as ranked
 where {{ rank_column }} = 1
 {%- endmacro %}
+
+{#- The user's rate (seed reporting_currency_rates) for `currency` in the month of `day`, as
+    `reporting_rates`; reporting_amount converts with it (null where the month has no rate). -#}
+{% macro join_reporting_rate(currency, day) -%}
+  left join {{ ref('reporting_currency_rates') }} as reporting_rates
+    on reporting_rates.currency = {{ currency }}
+    and reporting_rates.month = {{ month_start(day) }}
+{%- endmacro %}
+
+{% macro reporting_amount(amount) -%}
+  {{ money_divide(money(amount ~ ' * reporting_rates.rate'), 1) }}
+{%- endmacro %}

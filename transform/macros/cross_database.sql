@@ -166,3 +166,19 @@
 {% macro postgres__percent_rounded(part, whole) -%}
   cast(round(100 * ({{ part }}) / ({{ whole }}), 2) as double precision)
 {%- endmacro %}
+
+{#- The first day of a 'YYYYMM' month (Adobe's price list months), as a date. -#}
+{% macro month_of_yyyymm(expression) -%}
+    cast(
+        substr({{ expression }}, 1, 4) || '-' || substr({{ expression }}, 5, 2) || '-01' as date
+    )
+{%- endmacro %}
+
+{#- Whole months from the month of `start` to the month of `finish` (both first days). -#}
+{% macro months_between(start, finish) -%}
+    cast(
+        (extract(year from {{ finish }}) - extract(year from {{ start }})) * 12
+        + extract(month from {{ finish }}) - extract(month from {{ start }})
+        as integer
+    )
+{%- endmacro %}

@@ -1,20 +1,25 @@
--- Vendor x customer (of one account: customer_key names its tenant) x currency x month: MRR and the one movement that explains its change from
--- the month before (new, expansion, contraction, churn, reactivation, unchanged), on a spine of
+-- Vendor x account (tenant) x customer x currency x month: MRR and the one movement that explains
+-- its change from the month before (new, expansion, contraction, churn, reactivation, unchanged), on a spine of
 -- every month from the customer's first month with MRR through the month after its last (the
--- churn month), no later than the vendor's as-of month. The MRR itself is
--- monthly_recurring_revenue's (one definition of recurring revenue; see there and
--- int_recurring_revenue_periods): this mart only adds the months at zero between two periods of
--- revenue, so that a customer who comes back is a reactivation, not new.
+-- churn month), no later than the vendor's as-of month. The MRR is int_monthly_recurring_revenue's
+-- (the one definition of recurring revenue; see there and int_recurring_revenue_periods).
 with revenue as (
-    select vendor, customer_key, currency, revenue_month, mrr
-    from {{ ref('monthly_recurring_revenue') }}
+    select
+        vendor,
+        tenant,
+        {{ account_key('monthly', 'customer_id') }} as customer_key,
+        currency,
+        revenue_month,
+        mrr
+    from {{ ref('int_monthly_recurring_revenue') }} as monthly
 ),
 
 spans as (
-    -- Each customer's span on the spine. monthly_recurring_revenue has no month after the
-    -- vendor's as-of month, and no month at zero after a month at zero.
+    -- Each customer's span on the spine (int_monthly_recurring_revenue has no month after the
+    -- vendor's as-of month).
     select
         revenue.vendor,
+        revenue.tenant,
         revenue.customer_key,
         revenue.currency,
         min(revenue.revenue_month) as first_month,
@@ -26,7 +31,7 @@ spans as (
     from revenue
     {{ join_as_of('revenue.vendor') }}
     where revenue.mrr != 0
-    group by revenue.vendor, revenue.customer_key, revenue.currency
+    group by revenue.vendor, revenue.tenant, revenue.customer_key, revenue.currency
 ),
 
 months as (
@@ -41,6 +46,7 @@ months as (
 spine as (
     select
         spans.vendor,
+        spans.tenant,
         spans.customer_key,
         spans.currency,
         months.month_start = spans.first_month as is_first_month,
@@ -69,7 +75,7 @@ compared as (
 select
     compared.month_start as month,
     compared.vendor,
-    customers.tenant,
+    compared.tenant,
     compared.customer_key,
     customers.customer_id,
     customers.customer_name,
@@ -90,7 +96,12 @@ select
         else 'unchanged'
     end as movement,
     {{ money('compared.mrr - compared.previous_mrr') }} as movement_amount,
+    reporting_rates.reporting_currency,
+    {{ reporting_amount('compared.mrr') }} as mrr_reporting,
+    {{ reporting_amount('compared.previous_mrr') }} as previous_mrr_reporting,
+    {{ reporting_amount('compared.mrr - compared.previous_mrr') }} as movement_amount_reporting,
     as_of.as_of
 from compared
 left join {{ ref('customers') }} as customers on customers.customer_key = compared.customer_key
 {{ join_as_of('compared.vendor') }}
+{{ join_reporting_rate('compared.currency', 'compared.month_start') }}

@@ -22,7 +22,10 @@ with subscriptions as (
         end_date,
         case when term_type = 'termed' then current_term_end_date end as renewal_date,
         term_type,
-        case when current_term_period_type = 'month' then current_term_period end as term_months,
+        case current_term_interval
+            when 'month' then current_term_interval_count
+            when 'year' then 12 * current_term_interval_count
+        end as term_months,
         1 as billing_period_months,
         is_auto_renew,
         currency,

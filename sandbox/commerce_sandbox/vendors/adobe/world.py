@@ -42,7 +42,10 @@ PARTITIONS = (
     ("NA", "COM", "USD", "3YC"),
     ("WE", "COM", "EUR", "STANDARD"),
     ("NA", "EDU", "USD", "STANDARD"),
+    ("WE", "EDU", "EUR", "STANDARD"),
 )
+# Customers buy in their country's currency: the one of their region's price list.
+COUNTRY_CURRENCY = {"US": "USD", "DE": "EUR"}
 # (product family, offer id stem, price per licence and year in USD): each family in a teams and an
 # enterprise edition, so a partition's month is a few pages long, as Adobe's are.
 FAMILIES = (
@@ -138,6 +141,10 @@ class Customer:
     offers: dict[str, str]  # offer family stem -> subscription id
     early_renewal_planned: bool = False  # the guaranteed early renewal: no random one before it
     renewal_date_held: str | None = None  # after an early renewal: the anniversary it renewed
+
+    @property
+    def currency(self) -> str:
+        return COUNTRY_CURRENCY[self.record["companyProfile"]["address"]["country"]]
 
 
 class AdobeWorld(EventWorld):
@@ -312,7 +319,7 @@ class AdobeWorld(EventWorld):
                     "offerId": f"{product[1]}01A12",
                     "currentQuantity": 0,
                     "usedQuantity": 0,
-                    "currencyCode": "USD",
+                    "currencyCode": customer.currency,
                     "autoRenewal": {"enabled": self.rng.random() < 0.85, "renewalQuantity": 0},
                     "creationDate": stamp(at),
                     "renewalDate": customer.record["cotermDate"],
@@ -344,7 +351,7 @@ class AdobeWorld(EventWorld):
                     "quantity": quantity,
                     "subscriptionId": subscription_id,
                     "status": "1000",
-                    "currencyCode": "USD",
+                    "currencyCode": customer.currency,
                     "promotions": [],
                     "flexDiscounts": [],
                 }
@@ -371,7 +378,7 @@ class AdobeWorld(EventWorld):
             "customerId": customer.record["customerId"],
             "orderType": kind,
             "referenceOrderId": reference,
-            "currencyCode": "USD",
+            "currencyCode": customer.currency,
             "creationDate": stamp(at),
             "status": "1000",
             "source": "API",

@@ -2,7 +2,8 @@
 billed monthly to yearly, the transactions they produce (signups, renewals, upgrades, refunds,
 cancellations), the invoices Zoho issues for them a day or two later, and one commission per
 paying transaction that moves from Requested to Active to Completed, with a negative Reversal
-row for every refund. Inactive subscriptions drop out of the store's listings after a while.
+row for every refund. Inactive subscriptions drop out of the store's listings after a while;
+some of their customers sign up again months later.
 
 Records are kept clean (numbers as Decimal, dates as `YYYY-MM-DD`): that is the truth. What the
 API puts on the wire (numbers as strings, dates with times) is applied when a page is served.
@@ -56,6 +57,7 @@ MONTHS = {name: months for name, months, _ in FREQUENCIES}
 CHURN_PER_RENEWAL = 0.05
 UPGRADE_PER_RENEWAL = 0.06
 REFUND_SHARE = 0.02
+COMEBACK_SHARE = 0.3  # of the subscriptions that end: the customer signs up again later
 PURGE_AFTER_DAYS = 60  # an inactive subscription leaves the listings this long after it ends
 NEW_CUSTOMERS_PER_CUSTOMER_DAY = 0.004
 UNCONVERTED_LEADS_PER_CUSTOMER = 0.3
@@ -92,6 +94,7 @@ class ZohoWorld(EventWorld):
         self.invoices: dict[str, dict] = {}  # transaction id -> invoice fields, once invoiced
         self.purged: set[str] = set()  # subscriptions no longer listed
         self.prices: dict[str, tuple] = {}  # subscription id -> (service, price per user)
+        self.owners: dict[str, Customer] = {}  # subscription id -> its customer
         self._ids = itertools.count(1)
         self.customers: list[Customer] = []
         for _ in range(self.scale):
@@ -192,6 +195,7 @@ class ZohoWorld(EventWorld):
             "addons": [{"addon_name": "User", "value": users}],
         }
         self.prices[subscription_id] = (service, customer.market)
+        self.owners[subscription_id] = customer
         self.records["subscriptions"][subscription_id] = subscription
         self._count("subscriptions", "created")
         self._charge(at, subscription, "signup", MONTHS[frequency])
@@ -236,6 +240,9 @@ class ZohoWorld(EventWorld):
         self._count("subscriptions", "changed")
         self._transaction(at, subscription, "cancel", Decimal("0.00"))
         self._schedule(at + PURGE_AFTER_DAYS * DAY, "purge", subscription["subscription_id"])
+        if self.rng.random() < COMEBACK_SHARE:
+            comeback = at + self.rng.uniform(45, 150) * DAY
+            self._schedule(comeback, "signup", self.owners[subscription["subscription_id"]])
 
     def _on_upgrade(self, at: float, subscription_id: str) -> None:
         subscription = self.records["subscriptions"][subscription_id]

@@ -1,8 +1,9 @@
 """The Zoom Commerce world of one partner: end-customer accounts, a catalog of offers priced in
 three currencies, orders (sale and trial) that create and amend subscriptions, monthly invoices
 paid some days later, credit memos when a subscription is cancelled, quotes and deal
-registrations moving through their statuses, trials. Records are kept clean, with the spec's field
-names and types (dates as `YYYY-MM-DD`, money as Decimal); the vendor module puts them on the wire.
+registrations moving through their statuses, trials, customers who cancel and buy again months
+later. Records are kept clean, with the spec's field names and types (dates as `YYYY-MM-DD`,
+money as Decimal); the vendor module puts them on the wire.
 
 Like every world here it is an event queue run by the simulated clock from HISTORY_DAYS before the
 clock's start, so history and the days after it are made the same way.
@@ -72,6 +73,7 @@ COUNTRIES = {"USD": "US", "EUR": "DE", "GBP": "GB"}
 NEW_CUSTOMERS_PER_CUSTOMER_DAY = 0.003
 AMEND_PER_SUBSCRIPTION_MONTH = 0.08
 CANCEL_PER_SUBSCRIPTION_MONTH = 0.02
+COMEBACK_SHARE = 0.3  # of the subscriptions cancelled or expired: the customer buys again later
 QUOTES_PER_CUSTOMER_MONTH = 0.08
 DEAL_REGS_PER_CUSTOMER_MONTH = 0.04
 PAID_AFTER_DAYS = (3, 40)
@@ -167,6 +169,7 @@ class Customer:
     number: int
     currency: str
     account: dict
+    scripted: bool = False  # the guarantees' customer: no random cancel, change or comeback
 
     @property
     def sub_reseller(self) -> dict | None:
@@ -196,6 +199,11 @@ class ZoomWorld(EventWorld):
         # Whatever the start day, seed and scale, one customer arrives weeks before the start with
         # a trial, a quote and a deal registration: every stream has rows (Zoom.stream_keys).
         self._schedule(now - self.rng.uniform(25, 28) * DAY, "customer", True)
+        # And one customer buys about 240 days before the start, takes fewer seats 40 days later,
+        # cancels 80 days after buying, comes back 70 days after that and takes more seats 40 days
+        # later: a contraction, a churn, a reactivation and an expansion in every world's history
+        # (a month's end between each, and before the start).
+        self._schedule(now - self.rng.uniform(238, 242) * DAY, "lapsing_customer", None)
         self.advance(start, now)
 
     def _number(self) -> int:
@@ -218,7 +226,7 @@ class ZoomWorld(EventWorld):
             if self.rng.random() < DEAL_REGS_PER_CUSTOMER_MONTH / 30:
                 self._deal_registration(at, customer)
         for subscription in list(self.records["subscriptions"].values()):
-            if subscription["status"] != "active":
+            if subscription["status"] != "active" or self.customer_of(subscription).scripted:
                 continue
             if self.rng.random() < CANCEL_PER_SUBSCRIPTION_MONTH / 30:
                 self._order(
@@ -257,6 +265,46 @@ class ZoomWorld(EventWorld):
             self._deal_registration(at, customer)
         self._order(at + self.rng.uniform(0, 5) * DAY, customer, "sale", "New", None)
 
+    def _on_lapsing_customer(self, at: float, _: Any) -> None:
+        self._on_customer(at, None)
+        self.customers[-1].scripted = True
+        self._schedule(at + 40 * DAY, "reseat", (self.customers[-1], False))
+        self._schedule(at + 80 * DAY, "lapse", self.customers[-1])
+
+    def _on_reseat(self, at: float, change: tuple[Customer, bool]) -> None:
+        """The customer's first active subscription: twice the seats of its first line, or half."""
+        customer, grows = change
+        subscription = next(
+            (
+                row
+                for row in self.records["subscriptions"].values()
+                if row["status"] == "active" and self.customer_of(row) is customer
+            ),
+            None,
+        )
+        if subscription is None:  # cancelled already (at random)
+            return
+        line = subscription["subscription_lines"][0]
+        offer = next(offer for offer in OFFERS if offer[0] == line["offer_id"])
+        quantity = line["quantity"] * 2 if grows else max(1, line["quantity"] // 2)
+        self._order(at, customer, "sale", "Amend", subscription, change=(offer, quantity))
+
+    def _on_lapse(self, at: float, customer: Customer) -> None:
+        """Every active subscription of the customer is cancelled; it buys again 70 days later."""
+        for subscription in list(self.records["subscriptions"].values()):
+            if subscription["status"] == "active" and self.customer_of(subscription) is customer:
+                self._order(at, customer, "sale", "Amend", subscription, cancel=True)
+        self._schedule(at + 70 * DAY, "comeback", customer)
+        self._schedule(at + 110 * DAY, "reseat", (customer, True))
+
+    def _on_comeback(self, at: float, customer: Customer) -> None:
+        self._order(at, customer, "sale", "New", None)
+
+    def _maybe_come_back(self, at: float, subscription: dict) -> None:
+        if not self.customer_of(subscription).scripted and self.rng.random() < COMEBACK_SHARE:
+            comeback = at + self.rng.uniform(45, 150) * DAY
+            self._schedule(comeback, "comeback", self.customer_of(subscription))
+
     def customer_of(self, subscription: dict) -> Customer:
         return self.customers[
             int(subscription["end_customer_account"]["crm_account_number"][2:]) - 7000001
@@ -276,12 +324,16 @@ class ZoomWorld(EventWorld):
         transaction: str,
         subscription: dict | None,
         cancel: bool = False,
+        change: tuple[tuple, int] | None = None,  # (offer, quantity) instead of chosen at random
     ) -> None:
         number = self._number()
         reference = f"OR-{number}"
         today = day(at)
-        offer = self.rng.choice(OFFERS[:3] if transaction == "New" else OFFERS)
-        quantity = self.rng.randint(5, 200) if not cancel else 0
+        if change is None:
+            offer = self.rng.choice(OFFERS[:3] if transaction == "New" else OFFERS)
+            quantity = self.rng.randint(5, 200) if not cancel else 0
+        else:
+            offer, quantity = change
         period = self.rng.choice(("Month", "Annual"))
         amount = offer_price(offer, customer.currency, period) * max(quantity, 1)
         order = {
@@ -512,6 +564,7 @@ class ZoomWorld(EventWorld):
                 line.update(status="cancelled", end_date=today)
             action = ["cancel"]
             self._credit_memo(at, subscription)
+            self._maybe_come_back(at, subscription)
         else:
             existing = next(
                 (
@@ -558,6 +611,7 @@ class ZoomWorld(EventWorld):
             subscription.update(status="expired", updated_date=today)
             self._put("subscriptions", number, subscription, created=False)
             self._version(number, ["terms"], today)
+            self._maybe_come_back(at, subscription)
 
     def _on_bill(self, at: float, number: str) -> None:
         subscription = self.records["subscriptions"][number]

@@ -6,7 +6,10 @@ allow null for them).
 
 World size from `scale` (= accounts): each account opens 1-24 months before the clock start and
 holds 1-3 subscriptions, each starting within the first fifth of the account's life, billed
-monthly with 1-4 items per invoice (one per charge) and amended with a chance of 4% a month.
+monthly with 1-4 items per invoice (one per charge) and amended with a chance of 4% a month
+(more seats, or fewer). A share of subscriptions is termed (12 months, renewed for 12 more when
+auto-renew is on, else expired at the term's end); an account whose subscription expired may
+subscribe again some months later.
 Measured per account (scale 8000): 23.2 invoices, 58 invoice items, 2.8 subscription versions,
 2.8 orders; so invoices ≈ 23 x scale (scale 8000 ≈ 185k invoices, 466k items).
 """
@@ -42,6 +45,10 @@ NEW_ACCOUNTS_PER_ACCOUNT_DAY = 0.01
 AMENDMENTS_PER_SUBSCRIPTION_DAY = 0.01
 PAID_PER_OPEN_INVOICE_DAY = 0.07
 DRAFT_DELETE_SHARE = 0.25
+TERMED_SHARE = 0.4
+AUTO_RENEW_SHARE = 0.6
+TERM_MONTHS = 12
+COMEBACK_SHARE = 0.5  # of the accounts whose subscription expired, in the history
 
 
 def stamp_text(epoch: float) -> str:
@@ -81,6 +88,10 @@ class Plan:
     latest_id: str  # the id of the subscription's latest version
     charges: list[Charge]
     next_bill: float
+    term_end: float | None  # epoch of the current term's end; None: evergreen
+    ended: bool = False
+    # Seat changes due before the next bills, one each, 0 for none (the world's guarantees).
+    planned_changes: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +120,25 @@ class ZuoraWorld:
         for _ in range(scale):
             opened = now - self.rng.uniform(1, 24) * MONTH
             self._open_account(opened, now, history=True)
+        self._guarantee_every_movement(now)
+
+    def _guarantee_every_movement(self, now: float) -> None:
+        """Whatever the start day, seed and scale, one account's history holds every movement of
+        recurring revenue: a termed subscription without auto-renew starts 20 months ago and
+        expires (churn); two months later the account subscribes again (reactivation), adds
+        seats before its second bill (expansion) and removes some before its fourth
+        (contraction): a month's end between each."""
+        account = self._open_account(now - 20 * MONTH, now, history=True, subscriptions=0)
+        first = self._subscribe(account, now - 20 * MONTH, now, True, termed=True, renews=False)
+        assert first.term_end is not None
+        self._subscribe(
+            account,
+            first.term_end + 62 * DAY,
+            now,
+            True,
+            termed=False,
+            planned_changes=[0, 5, 0, -3],
+        )
 
     # ---- records ---------------------------------------------------------------------------
     def _id(self) -> str:
@@ -142,7 +172,9 @@ class ZuoraWorld:
         return record
 
     # ---- accounts, subscriptions, orders ---------------------------------------------------
-    def _open_account(self, opened: float, now: float, history: bool) -> None:
+    def _open_account(
+        self, opened: float, now: float, history: bool, subscriptions: int | None = None
+    ) -> dict:
         rng = self.rng
         account = self._new(opened)
         currency = rng.choice(("USD", "USD", "USD", "EUR", "GBP"))
@@ -173,12 +205,35 @@ class ZuoraWorld:
         self._put("accounts", account, opened)
         self.account_invoices[account["id"]] = []
         self.account_subscriptions[account["id"]] = []
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(1, 3) if subscriptions is None else subscriptions):
             started = opened + rng.uniform(0, 0.2) * (now - opened) if history else opened
             self._subscribe(account, started, now, history)
+        return account
 
-    def _subscribe(self, account: dict, started: float, now: float, history: bool) -> None:
+    def _subscribe(
+        self,
+        account: dict,
+        started: float,
+        now: float,
+        history: bool,
+        termed: bool | None = None,
+        renews: bool | None = None,
+        planned_changes: tuple | list = (),
+    ) -> Plan:
         rng = self.rng
+        if termed is None:
+            termed = rng.random() < TERMED_SHARE
+        if renews is None:
+            renews = termed and rng.random() < AUTO_RENEW_SHARE
+        term_end = started + TERM_MONTHS * MONTH if termed else None
+        term: dict = (
+            {"type": "termed", "interval": "month", "interval_count": TERM_MONTHS}
+            if termed
+            else {"type": "evergreen"}
+        )
+        current_term = {**term, "start_date": day_text(started)}
+        if term_end is not None:
+            current_term["end_date"] = day_text(term_end)
         subscription = self._new(started)
         charges = []
         for name, sku, accounting_code in rng.sample(CHARGE_CATALOG, rng.randint(1, 4)):
@@ -206,11 +261,11 @@ class ZuoraWorld:
                 "version": 1,
                 "account_id": account["id"],
                 "invoice_owner_account_id": account["id"],
-                "auto_renew": False,
+                "auto_renew": renews,
                 "latest_version": True,
-                "initial_term": {"type": "evergreen"},
-                "current_term": {"type": "evergreen", "start_date": day_text(started)},
-                "renewal_term": {"type": "evergreen"},
+                "initial_term": current_term,
+                "current_term": current_term,
+                "renewal_term": term,
                 "start_date": day_text(started),
                 "description": f"{account['name']} subscription",
                 "contract_effective": day_text(started),
@@ -225,9 +280,17 @@ class ZuoraWorld:
                 "sold_to_id": account["sold_to_id"],
             }
         )
+        if term_end is not None:
+            subscription["end_date"] = day_text(term_end)
         self._set_mrr(subscription, charges)
         plan = Plan(
-            account["id"], subscription["subscription_number"], subscription["id"], charges, started
+            account["id"],
+            subscription["subscription_number"],
+            subscription["id"],
+            charges,
+            started,
+            term_end,
+            planned_changes=list(planned_changes),
         )
         self.plans[plan.subscription_number] = plan
         self._order(account, subscription, started, "create_subscription", complete=history)
@@ -235,10 +298,48 @@ class ZuoraWorld:
         self.account_subscriptions[account["id"]].append(subscription["id"])
         if history:
             while plan.next_bill <= now:
-                if plan.next_bill > started and rng.random() < AMEND_PER_SUBSCRIPTION_MONTH:
+                if plan.term_end is not None and plan.term_end <= plan.next_bill:
+                    self._end_term(plan, plan.term_end, now)
+                    if plan.ended:
+                        break
+                if plan.next_bill > started and plan.planned_changes:
+                    change = plan.planned_changes.pop(0)
+                    if change:
+                        self._amend(plan, plan.next_bill - 10 * DAY, complete=True, change=change)
+                elif plan.next_bill > started and rng.random() < AMEND_PER_SUBSCRIPTION_MONTH:
                     self._amend(plan, plan.next_bill - rng.uniform(1, 20) * DAY, complete=True)
                 self._bill(plan, plan.next_bill, now)
                 plan.next_bill += MONTH
+        return plan
+
+    def _end_term(self, plan: Plan, when: float, now: float) -> None:
+        """The current term ends: renewed for another term (a new version, as Zuora's renewal
+        makes) when auto-renew is on, else the latest version expires; in the history, half the
+        accounts whose subscription expired subscribe again two to four months later."""
+        assert plan.term_end is not None
+        latest = self.tables["subscriptions"].records[plan.latest_id]
+        if latest["auto_renew"]:
+            plan.term_end += TERM_MONTHS * MONTH
+            self._new_version(
+                plan,
+                when,
+                complete=True,
+                action="renew",
+                current_term={
+                    **latest["renewal_term"],
+                    "start_date": latest["current_term"]["end_date"],
+                    "end_date": day_text(plan.term_end),
+                },
+                end_date=day_text(plan.term_end),
+            )
+            return
+        expired = self._touch("subscriptions", plan.latest_id, when)
+        expired["state"] = "expired"
+        plan.ended = True
+        comeback = when + self.rng.uniform(60, 120) * DAY
+        if comeback <= now and self.rng.random() < COMEBACK_SHARE:
+            account = self.tables["accounts"].records[plan.account_id]
+            self._subscribe(account, comeback, now, history=True)
 
     @staticmethod
     def _set_mrr(subscription: dict, charges: list[Charge]) -> None:
@@ -323,25 +424,34 @@ class ZuoraWorld:
         if not complete:
             self.pending_orders[order["id"]] = None
 
-    def _amend(self, plan: Plan, when: float, complete: bool) -> None:
-        """A quantity change: a new subscription version (new id, version + 1, the latest), the
-        old version no longer the latest, and the order that did it."""
+    def _amend(self, plan: Plan, when: float, complete: bool, change: int | None = None) -> None:
+        """A quantity change, more seats or (a third of the time) fewer."""
+        charge = self.rng.choice(plan.charges)
+        if change is None:
+            change = self.rng.randint(1, 10) * (-1 if self.rng.random() < 1 / 3 else 1)
+        charge.quantity = max(Decimal(1), charge.quantity + change)
+        self._new_version(plan, when, complete, "update_subscription_plan")
+
+    def _new_version(
+        self, plan: Plan, when: float, complete: bool, action: str, **changes: object
+    ) -> None:
+        """A new subscription version (new id, version + 1, the latest), the old version no
+        longer the latest, and the order that did it."""
         stamps = self.tables["subscriptions"].stamps
         old = self._touch("subscriptions", plan.latest_id, when)
         old["latest_version"] = False
         changed_at = stamps[plan.latest_id]
-        charge = self.rng.choice(plan.charges)
-        charge.quantity += self.rng.randint(1, 10)
         new = {
             **old,
             **self._new(changed_at),
             "version": old["version"] + 1,
             "latest_version": True,
             "last_booking_date": day_text(changed_at),
+            **changes,
         }
         self._set_mrr(new, plan.charges)
         account = self.tables["accounts"].records[plan.account_id]
-        self._order(account, new, changed_at, "update_subscription_plan", complete)
+        self._order(account, new, changed_at, action, complete)
         self._put("subscriptions", new, changed_at)
         self.account_subscriptions[plan.account_id].append(new["id"])
         plan.latest_id = new["id"]
@@ -517,7 +627,10 @@ class ZuoraWorld:
                 line_item["state"] = "booked"
                 line_item["updated_time"] = order["updated_time"]
         self.pending_orders.clear()
-        plans = list(self.plans.values())
+        for plan in self.plans.values():
+            if plan.term_end is not None and not plan.ended and start < plan.term_end <= end:
+                self._end_term(plan, plan.term_end, end)
+        plans = [plan for plan in self.plans.values() if not plan.ended]
         amendments = min(
             len(plans), int(len(plans) * AMENDMENTS_PER_SUBSCRIPTION_DAY * days + rng.random())
         )
@@ -529,7 +642,9 @@ class ZuoraWorld:
             int(len(self.account_invoices) * NEW_ACCOUNTS_PER_ACCOUNT_DAY * days + rng.random())
         ):
             self._open_account(moment(), end, history=False)
-        for plan in self.plans.values():  # the bill run: drafts, posted (or deleted) next time
+        # The bill run (the accounts opened just now included): drafts, posted (or deleted) next
+        # time.
+        for plan in [plan for plan in self.plans.values() if not plan.ended]:
             while plan.next_bill <= end:
                 issued = max(plan.next_bill, start + 1)
                 self._bill(plan, issued, issued)

@@ -13,8 +13,9 @@ select
     {{ json_text('current_term', ['type']) }} as term_type,
     cast({{ json_text('current_term', ['start_date']) }} as date) as current_term_start_date,
     cast({{ json_text('current_term', ['end_date']) }} as date) as current_term_end_date,
-    cast({{ json_text('current_term', ['period']) }} as integer) as current_term_period,
-    {{ json_text('current_term', ['period_type']) }} as current_term_period_type,
+    -- The term's length: interval_count intervals (day, week, month or year; the spec's Term).
+    cast({{ json_text('current_term', ['interval_count']) }} as integer) as current_term_interval_count,
+    {{ json_text('current_term', ['interval']) }} as current_term_interval,
     auto_renew as is_auto_renew,
     {{ money('contracted_mrr') }} as contracted_mrr,
     currency,

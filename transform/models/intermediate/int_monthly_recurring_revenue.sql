@@ -1,7 +1,7 @@
--- Vendor x account (tenant) x customer x month x currency: the recurring revenue in force at the month's end (for
--- the vendor's as-of month: on its as-of day; no month after it) and its movement from the month
--- before: new, expansion, contraction, churned. Per currency, never converted (there is no rate source). History comes
--- from int_recurring_revenue_periods (what each API tells; see there).
+-- Vendor x account (tenant) x customer x currency x month: the recurring revenue in force at
+-- the month's end (for the vendor's as-of month: on its as-of day; no month after it), from each
+-- customer's first span on. Per currency, never converted. History comes from
+-- int_recurring_revenue_periods (what each API tells; see there); mrr_movements classifies it.
 with periods as (
     select * from {{ ref('int_recurring_revenue_periods') }}
 ),
@@ -72,55 +72,7 @@ revenue as (
         customer_months.customer_id,
         customer_months.currency,
         customer_months.month_start
-),
-
-movements as (
-    select
-        revenue.*,
-        coalesce(
-            lag(mrr) over (
-                partition by vendor, tenant, customer_id, currency order by month_start
-            ),
-            {{ money(0) }}
-        ) as previous_mrr
-    from revenue
 )
 
-select
-    {{ account_key('movements', 'customer_id') }} || ':' || movements.currency || ':'
-        || {{ yyyymm('movements.month_start') }} as mrr_key,
-    movements.vendor,
-    movements.tenant,
-    {{ account_key('movements', 'customer_id') }} as customer_key,
-    movements.customer_id,
-    customers.customer_name,
-    movements.month_start as revenue_month,
-    movements.currency,
-    movements.mrr,
-    movements.previous_mrr,
-    case when movements.previous_mrr = 0 then movements.mrr else {{ money(0) }} end as new_mrr,
-    case
-        when movements.previous_mrr > 0 and movements.mrr > movements.previous_mrr
-            then movements.mrr - movements.previous_mrr
-        else {{ money(0) }}
-    end as expansion_mrr,
-    case
-        when movements.mrr > 0 and movements.mrr < movements.previous_mrr
-            then movements.previous_mrr - movements.mrr
-        else {{ money(0) }}
-    end as contraction_mrr,
-    case when movements.mrr = 0 then movements.previous_mrr else {{ money(0) }} end
-        as churned_mrr,
-    case
-        when movements.previous_mrr = 0 then 'new'
-        when movements.mrr = 0 then 'churned'
-        when movements.mrr > movements.previous_mrr then 'expansion'
-        when movements.mrr < movements.previous_mrr then 'contraction'
-        else 'unchanged'
-    end as movement,
-    as_of.as_of
-from movements
-left join {{ ref('customers') }} as customers
-    on customers.customer_key = {{ account_key('movements', 'customer_id') }}
-{{ join_as_of('movements.vendor') }}
-where movements.mrr != 0 or movements.previous_mrr != 0
+select vendor, tenant, customer_id, currency, month_start as revenue_month, mrr
+from revenue
