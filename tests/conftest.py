@@ -48,12 +48,13 @@ def pytest_report_header() -> str:
 
 
 def _started_sandboxes() -> Iterator[StartSandbox]:
-    """`start(seed=, scale=)` starts a sandbox on a free port of 127.0.0.1; every sandbox started
-    stops when the fixture's scope ends, whether the test passed or not."""
+    """`start(seed=, scale=)` starts a sandbox on a free port of 127.0.0.1 (`accounts=`: more
+    accounts of every vendor); every sandbox started stops when the fixture's scope ends, whether
+    the test passed or not."""
     with contextlib.ExitStack() as started:
 
-        def start(*, seed: int, scale: int) -> SandboxServer:
-            return started.enter_context(SandboxServer(seed=seed, scale=scale))
+        def start(*, seed: int, scale: int, accounts: tuple[str, ...] = ()) -> SandboxServer:
+            return started.enter_context(SandboxServer(seed=seed, scale=scale, accounts=accounts))
 
         yield start
 

@@ -25,6 +25,7 @@ from commerce_harness.pipeline import (
 )
 from commerce_harness.reconcile import compare_table
 from commerce_sandbox import SandboxControl
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT, credential, slot_name
 from commerce_sandbox.vendor import StreamKey
 from commerce_sandbox.vendors import VENDORS, adobe, zoho, zoom, zuora
 from commerce_sandbox.vendors.adobe.world import FLEX_COUNTRIES, HISTORY_DAYS, PARTITIONS
@@ -44,7 +45,8 @@ S = TypeVar("S", bound=Sandbox)
 
 
 def _credentials(vendor: ModuleType, *settings: str) -> dict[str, str]:
-    """The credentials the sandbox vendor accepts, by setting name (its constants' names)."""
+    """The credentials the sandbox vendor's default account accepts, by setting name (its
+    constants' names)."""
     return {setting: getattr(vendor, setting.upper()) for setting in settings}
 
 
@@ -55,13 +57,18 @@ def _no_world_settings(control: SandboxControl) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Tap:
     """One vendor's tap: its executable, the sandbox vendor it reads (also the warehouse schema),
-    the settings that point it at a sandbox, and the tests' other settings."""
+    the settings that point it at a sandbox, and the tests' other settings.
+
+    `account` (commerce_sandbox.accounts) picks which of the sandbox's accounts of the vendor the
+    tap reads: its credentials, its truth, its Meltano plugin."""
 
     name: str
     vendor: str
     urls: dict[str, str]  # setting -> path under the sandbox's URL
-    # The credentials the sandbox accepts and the suite's other settings (the `sandbox`
-    # environment of meltano.yml holds the same, so the demo passes only the URLs).
+    # The credentials the sandbox's default account accepts (the `sandbox` environment of
+    # meltano.yml holds the same, so the demo passes only the URLs).
+    credentials: dict[str, str]
+    # The suite's other settings (meltano.yml's `sandbox` environment holds them too).
     settings: dict[str, Any]
     # Settings that follow the sandbox's simulated days, which a fixed file cannot hold.
     world_settings: Callable[[SandboxControl], dict[str, Any]] = field(default=_no_world_settings)
@@ -71,24 +78,44 @@ class Tap:
         """Stream -> primary key, as the sandbox vendor that owns the truth declares them."""
         return VENDORS[self.vendor].stream_keys
 
-    def state_id(self, loader: str = LOADER, environment: str = "sandbox") -> str:
+    def plugin(self, account: str = DEFAULT_ACCOUNT) -> str:
+        """The Meltano extractor of `account`: the tap itself, or a plugin inheriting from it."""
+        return self.name if account == DEFAULT_ACCOUNT else f"{self.name}--{account}"
+
+    def state_id(
+        self, loader: str = LOADER, environment: str = "sandbox", account: str = DEFAULT_ACCOUNT
+    ) -> str:
         """Meltano names a task's state by its environment, extractor and loader."""
-        return f"{environment}:{self.name}-to-{loader}"
+        return f"{environment}:{self.plugin(account)}-to-{loader}"
+
+    def account_credentials(self, account: str = DEFAULT_ACCOUNT) -> dict[str, str]:
+        """The credentials that open `account`'s world of the sandbox."""
+        return {setting: credential(value, account) for setting, value in self.credentials.items()}
 
     def sandbox_settings(self, sandbox: Sandbox) -> dict[str, Any]:
         """What only the running sandbox knows: its URLs and the settings of its world's day."""
         urls = {setting: f"{sandbox.url}{path}" for setting, path in self.urls.items()}
         return {**urls, **self.world_settings(sandbox.control)}
 
-    def config(self, sandbox: Sandbox, **overrides: Any) -> dict[str, Any]:
-        return {**self.settings, **self.sandbox_settings(sandbox), **overrides}
-
-    def env(self, sandbox: Sandbox) -> dict[str, str]:
-        """`sandbox_settings` as Meltano reads them from the environment."""
+    def config(
+        self, sandbox: Sandbox, account: str = DEFAULT_ACCOUNT, **overrides: Any
+    ) -> dict[str, Any]:
         return {
-            env_var(self.name, setting): str(value)
-            for setting, value in self.sandbox_settings(sandbox).items()
+            **self.account_credentials(account),
+            **self.settings,
+            **self.sandbox_settings(sandbox),
+            **overrides,
         }
+
+    def env(self, sandbox: Sandbox, account: str = DEFAULT_ACCOUNT) -> dict[str, str]:
+        """`sandbox_settings` as Meltano reads them from the environment (and, for another
+        account than the default one, that account's credentials: meltano.yml's `sandbox`
+        environment holds the default one's)."""
+        settings = self.sandbox_settings(sandbox)
+        if account != DEFAULT_ACCOUNT:
+            settings |= self.account_credentials(account)
+        plugin = self.plugin(account)
+        return {env_var(plugin, setting): str(value) for setting, value in settings.items()}
 
     def target_config(self, tmp_path: Path) -> dict[str, Any]:
         return target_config(tmp_path, self.vendor)
@@ -149,20 +176,21 @@ class Tap:
             ]
         assert all(diff.equal for diff in diffs), "\n".join(diff.summary() for diff in diffs)
 
-    def requests_served(self, sandbox: Sandbox) -> dict[str, int]:
-        """Requests the sandbox served this vendor since its last reset: endpoint -> count."""
-        return sandbox.control.stats().get(self.vendor, {})
+    def requests_served(self, sandbox: Sandbox, account: str = DEFAULT_ACCOUNT) -> dict[str, int]:
+        """Requests the sandbox served this vendor's `account` since its last reset: endpoint ->
+        count."""
+        return sandbox.control.stats().get(slot_name(self.vendor, account), {})
 
-    def requests_total(self, sandbox: Sandbox) -> int:
-        return sum(self.requests_served(sandbox).values())
+    def requests_total(self, sandbox: Sandbox, account: str = DEFAULT_ACCOUNT) -> int:
+        return sum(self.requests_served(sandbox, account).values())
 
 
 ZUORA = Tap(
     "tap-zuora-quickstart",
     "zuora",
     {"api_url": "/zuora"},
+    _credentials(zuora, "client_id", "client_secret"),
     {
-        **_credentials(zuora, "client_id", "client_secret"),
         "start_date": "2020-01-01T00:00:00Z",
     },
 )
@@ -174,8 +202,8 @@ ZOHO = Tap(
     "tap-zoho-partner",
     "zoho",
     {"api_url": "/zoho/api/v1/partner", "accounts_url": "/zoho/accounts"},
+    _credentials(zoho, "client_id", "client_secret", "refresh_token"),
     {
-        **_credentials(zoho, "client_id", "client_secret", "refresh_token"),
         "start_date": "2018-06-01",
         "requests_per_minute": ZOHO_FAST_RATE * 0.9,
     },
@@ -183,7 +211,8 @@ ZOHO = Tap(
 
 
 def fast_zoho(sandbox: S, **settings: Any) -> S:
-    sandbox.control.configure("zoho", rate_limit_per_minute=ZOHO_FAST_RATE, **settings)
+    for account in sandbox.control.accounts():
+        sandbox.control.configure("zoho", account, rate_limit_per_minute=ZOHO_FAST_RATE, **settings)
     return sandbox
 
 
@@ -191,8 +220,8 @@ ZOOM = Tap(
     "tap-zoom-commerce",
     "zoom",
     {"api_url": "/zoom/v2", "oauth_url": "/zoom/oauth/token"},
+    _credentials(zoom, "client_id", "client_secret", "account_id"),
     {
-        **_credentials(zoom, "client_id", "client_secret", "account_id"),
         "start_date": "2020-01-01",
         "catalog_currencies": ["USD", "EUR", "GBP"],
         # The sandbox allows Business+ rates (80 and 60 a second); tests run at them.
@@ -212,8 +241,8 @@ ADOBE = Tap(
     "tap-adobe-vipmp",
     "adobe",
     {"api_url": "/adobe", "ims_url": "/adobe"},
+    _credentials(adobe, "client_id", "client_secret"),
     {
-        **_credentials(adobe, "client_id", "client_secret"),
         "start_date": "2017-01-01",
         "price_list_partitions": [
             {

@@ -29,6 +29,13 @@ def main(argv: list[str] | None = None) -> None:
         help="the simulated clock's first day, YYYY-MM-DD (default: 40 days before today, or "
         f"${START_DAY_ENV})",
     )
+    serve.add_argument(
+        "--accounts",
+        type=lambda text: tuple(filter(None, text.split(","))),
+        default=(),
+        help="more accounts of every vendor, e.g. eu,us: each a world of its own, opened by the "
+        "demo credentials with .<account> appended",
+    )
     serve.add_argument("--latency-ms", type=int, default=0, help="delay added to every API answer")
     serve.add_argument("--rate-limit-per-minute", type=int, help="requests per minute before 429s")
     serve.add_argument("--ready-file", type=Path, help="write the base URL here once listening")
@@ -49,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
         port=arguments.port,
         setting_defaults=dict.fromkeys(VENDORS, settings),
         start_day=arguments.start_day,
+        accounts=arguments.accounts,
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if arguments.ready_file:

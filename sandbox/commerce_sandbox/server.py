@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT, account_of, check_account_name, slot_name
 from commerce_sandbox.clock import Clock, default_start_day
 from commerce_sandbox.control import SandboxControl
 from commerce_sandbox.encoding import encode
@@ -40,9 +41,12 @@ class VendorSlot:
 class Sandbox:
     """Every vendor world, the one clock they share, and what the control surface changes.
 
-    `setting_defaults` (per vendor prefix) survive resets: they are how the command line sets
-    a server's baseline (latency, rate limit). The start day is the clock's first day, fixed for
-    the server's life (clock.default_start_day when not given)."""
+    Each vendor serves its default account and one more per name in `accounts` (each a world of
+    its own: commerce_sandbox.accounts); `slots` holds them by their control-surface name
+    (`zoho`, `zoho.eu`). `setting_defaults` (per vendor prefix, for every account) survive
+    resets: they are how the command line sets a server's baseline (latency, rate limit). The
+    start day is the clock's first day, fixed for the server's life (clock.default_start_day when
+    not given)."""
 
     def __init__(
         self,
@@ -50,8 +54,10 @@ class Sandbox:
         scale: int,
         setting_defaults: dict[str, dict[str, Any]] | None = None,
         start_day: dt.date | None = None,
+        accounts: tuple[str, ...] = (),
     ) -> None:
         self.lock = threading.RLock()
+        self.accounts = tuple(check_account_name(account) for account in accounts)
         self.setting_defaults = setting_defaults or {}
         self.start_day = start_day or default_start_day()
         self.reset(seed, scale)
@@ -65,15 +71,19 @@ class Sandbox:
             gc.disable()
             try:
                 self.slots = {
-                    vendor.prefix: VendorSlot(vendor)
-                    for vendor in all_vendors(seed, scale, self.clock)
+                    slot_name(vendor.prefix, vendor.account): VendorSlot(vendor)
+                    for vendor in all_vendors(seed, scale, self.clock, self.accounts)
                 }
             finally:
                 gc.enable()
             gc.collect()
             gc.freeze()
-            for prefix, settings in self.setting_defaults.items():
-                self.slots[prefix].vendor.settings.update(settings)
+            for slot in self.slots.values():
+                slot.vendor.settings.update(self.setting_defaults.get(slot.vendor.prefix, {}))
+
+    def slot_for(self, prefix: str, request: Request) -> VendorSlot | None:
+        """The world of the vendor's account whose credentials or token `request` carries."""
+        return self.slots.get(slot_name(prefix, account_of(request.carried(), self.accounts)))
 
     def advance(self, seconds: float) -> dict[str, Any]:
         with self.lock:
@@ -110,6 +120,8 @@ def _control(sandbox: Sandbox, method: str, action: str, body: bytes) -> Respons
             if seconds < 0:
                 raise ControlError(400, "the clock only moves forward")
             return Response(200, sandbox.advance(seconds))
+        case "GET", ["accounts"]:
+            return Response(200, {"accounts": [DEFAULT_ACCOUNT, *sandbox.accounts]})
         case "GET", ["clock"]:
             return Response(
                 200, {"now": sandbox.clock.iso(), "start_day": sandbox.start_day.isoformat()}
@@ -203,14 +215,14 @@ class Handler(BaseHTTPRequestHandler):
             self._send(response)
             return
         prefix, _, rest = url.path.lstrip("/").partition("/")
-        slot = sandbox.slots.get(prefix)
-        if slot is None:
-            self._send(Response(404, {"error": f"no vendor at /{prefix}"}))
-            return
         path = "/" + rest
         request = Request(
             method, path, parse_qs(url.query, keep_blank_values=True), self.headers, body
         )
+        slot = sandbox.slot_for(prefix, request)
+        if slot is None:
+            self._send(Response(404, {"error": f"no vendor at /{prefix}"}))
+            return
         with sandbox.lock:
             slot.requests[f"{method} {path}"] += 1
             fault = slot.faults.take(path)
@@ -280,7 +292,8 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
 class SandboxServer:
     """The sandbox on a local port; `with SandboxServer(seed=1, scale=50) as sandbox:` serves it
-    from a background thread, `serve_forever()` from the calling one (the command line)."""
+    from a background thread, `serve_forever()` from the calling one (the command line);
+    `accounts=("eu",)` serves a second account of every vendor."""
 
     def __init__(
         self,
@@ -290,8 +303,9 @@ class SandboxServer:
         port: int = 0,
         setting_defaults: dict[str, dict[str, Any]] | None = None,
         start_day: dt.date | None = None,
+        accounts: tuple[str, ...] = (),
     ) -> None:
-        self.sandbox = Sandbox(seed, scale, setting_defaults, start_day)
+        self.sandbox = Sandbox(seed, scale, setting_defaults, start_day, accounts)
         self.http = SandboxHTTPServer((host, port), self.sandbox)
         self.url = f"http://{host}:{self.http.server_port}"
         self._thread: threading.Thread | None = None

@@ -8,12 +8,15 @@ import time
 
 
 class TokenStore:
-    def __init__(self) -> None:
+    """`suffix` ends every token issued: an account's tokens name the account (see accounts.py)."""
+
+    def __init__(self, suffix: str = "") -> None:
+        self.suffix = suffix
         self._expiry: dict[str, float] = {}  # token -> time.monotonic() deadline
         self.issued: list[str] = []  # every token ever issued: the secrets tests look for them
 
     def issue(self, ttl_seconds: float) -> str:
-        token = secrets.token_hex(16)
+        token = secrets.token_hex(16) + self.suffix
         self._expiry[token] = time.monotonic() + ttl_seconds
         self.issued.append(token)
         return token

@@ -1,17 +1,21 @@
 """The vendor interface: each simulated API is a Vendor under its own path prefix, with routes,
-a world built from (seed, scale), `advance`, `truth`, the key of each truth stream, and settings.
-The server supplies what is common (request counters, fault plan, latency); a vendor supplies its
-quirks. A leaf module: the worlds and the vendors import it, it imports none of them."""
+a world built from (seed, scale) for one account, `advance`, `truth`, the key of each truth
+stream, and settings. The server supplies what is common (request counters, fault plan,
+latency); a vendor supplies its quirks. A leaf module: the worlds and the vendors import it, it
+imports none of them."""
 
 from __future__ import annotations
 
 import abc
+import base64
+import binascii
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT, account_seed, credential
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
 from commerce_sandbox.ratelimit import MinuteWindow
@@ -38,6 +42,21 @@ class Request:
         return {
             key: values[-1] for key, values in parse_qs(self.body.decode(errors="replace")).items()
         }
+
+    def carried(self) -> Iterator[str]:
+        """Every value the request may carry a credential or a token in (which account's it is:
+        commerce_sandbox.accounts)."""
+        for value in self.headers.values():
+            scheme, _, rest = value.partition(" ")
+            yield from (value, rest)
+            if scheme.lower() == "basic":
+                try:
+                    yield from base64.b64decode(rest, validate=True).decode().split(":", 1)
+                except (binascii.Error, UnicodeDecodeError):
+                    pass
+        for values in self.query.values():
+            yield from values
+        yield from self.form().values()
 
     def bearer_token(self) -> str | None:
         scheme, _, token = (self.header("authorization") or "").partition(" ")
@@ -77,10 +96,12 @@ class Vendor(abc.ABC):
     #: for a vendor that does not.
     errors_inside_200 = False
 
-    def __init__(self, seed: int, scale: int, clock: Clock) -> None:
-        self.seed, self.scale, self.clock = seed, scale, clock
+    def __init__(self, seed: int, scale: int, clock: Clock, account: str = DEFAULT_ACCOUNT) -> None:
+        self.seed, self.scale, self.clock, self.account = seed, scale, clock, account
+        #: What the account's world grows from (commerce_sandbox.accounts).
+        self.world_seed = account_seed(seed, account)
         self.settings = dict(self.default_settings)
-        self.tokens = TokenStore()
+        self.tokens = TokenStore(credential("", account))
         self.rate_window = MinuteWindow()
 
     @abc.abstractmethod
@@ -101,6 +122,10 @@ class Vendor(abc.ABC):
     @abc.abstractmethod
     def fault_response(self, fault: Fault) -> Response:
         """The vendor's own answer for an injected 400/404/429/500/502/503 (or 200_error)."""
+
+    def credential(self, value: str) -> str:
+        """The demo credential `value` as this vendor's account accepts it."""
+        return credential(value, self.account)
 
     @functools.cached_property
     def _route_table(self) -> dict[tuple[str, str], Handler]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.vendor import Vendor
 from commerce_sandbox.vendors.adobe import Adobe
@@ -14,5 +15,12 @@ VENDORS: dict[str, type[Vendor]] = {
 }
 
 
-def all_vendors(seed: int, scale: int, clock: Clock) -> list[Vendor]:
-    return [vendor_class(seed, scale, clock) for vendor_class in VENDORS.values()]
+def all_vendors(
+    seed: int, scale: int, clock: Clock, accounts: tuple[str, ...] = ()
+) -> list[Vendor]:
+    """Every vendor's default account, then each of `accounts` of every vendor."""
+    return [
+        vendor_class(seed, scale, clock, account)
+        for account in (DEFAULT_ACCOUNT, *accounts)
+        for vendor_class in VENDORS.values()
+    ]

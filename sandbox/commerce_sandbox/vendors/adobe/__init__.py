@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
 from commerce_sandbox.vendor import Handler, Request, Response, StreamCounts, Vendor
@@ -149,9 +150,9 @@ class Adobe(Vendor):
         "internal_error_path": "",
     }
 
-    def __init__(self, seed: int, scale: int, clock: Clock) -> None:
-        super().__init__(seed, scale, clock)
-        self.world = AdobeWorld(seed, scale, clock.now)
+    def __init__(self, seed: int, scale: int, clock: Clock, account: str = DEFAULT_ACCOUNT) -> None:
+        super().__init__(seed, scale, clock, account)
+        self.world = AdobeWorld(self.world_seed, scale, clock.now)
         self._replies: dict[str, Response] = {}  # correlation id -> the response first given for it
         self._request_ids: dict[str, str] = {}  # request id -> its correlation id
 
@@ -230,7 +231,9 @@ class Adobe(Vendor):
         form = request.form()
         if form.get("grant_type") != "client_credentials":
             return Response(400, {"error": "unsupported_grant_type"})
-        if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
+        if form.get("client_id") != self.credential(CLIENT_ID) or form.get(
+            "client_secret"
+        ) != self.credential(CLIENT_SECRET):
             return Response(
                 401, {"error": "invalid_client", "error_description": "invalid client_id or secret"}
             )
@@ -251,7 +254,7 @@ class Adobe(Vendor):
                 return Response(
                     400, ApiError(400, "4119", "X-Correlation-Id is missing or invalid").body
                 )
-            if request.header("x-api-key") != CLIENT_ID:
+            if request.header("x-api-key") != self.credential(CLIENT_ID):
                 return Response(403, ApiError(403, "4115", "Invalid API key").body)
             if not request.bearer_token():
                 return Response(403, ApiError(403, "4117", "Missing token").body)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
 from commerce_sandbox.vendor import Handler, Request, Response, StreamCounts, Vendor
@@ -120,9 +121,9 @@ class Zoho(Vendor):
         "throttle_status": 400,  # seen as 400 and as 200 in public code
     }
 
-    def __init__(self, seed: int, scale: int, clock: Clock) -> None:
-        super().__init__(seed, scale, clock)
-        self.world = ZohoWorld(seed, scale, clock.now)
+    def __init__(self, seed: int, scale: int, clock: Clock, account: str = DEFAULT_ACCOUNT) -> None:
+        super().__init__(seed, scale, clock, account)
+        self.world = ZohoWorld(self.world_seed, scale, clock.now)
         self._minted: dict[str, deque[float]] = {}  # refresh token -> monotonic mint times
         self._orderings: dict[str, tuple[int, list[dict]]] = {}
 
@@ -188,13 +189,13 @@ class Zoho(Vendor):
         value = {**request.form(), **request.params()}
         if value.get("grant_type") != "refresh_token":
             return Response(200, {"error": "unsupported_grant_type"})
-        if value.get("client_id") != CLIENT_ID:
+        if value.get("client_id") != self.credential(CLIENT_ID):
             return Response(200, {"error": "invalid_client"})
-        if value.get("client_secret") != CLIENT_SECRET:
+        if value.get("client_secret") != self.credential(CLIENT_SECRET):
             return Response(200, {"error": "invalid_client_secret"})
-        if value.get("refresh_token") != REFRESH_TOKEN:
+        if value.get("refresh_token") != self.credential(REFRESH_TOKEN):
             return Response(200, {"error": "invalid_code"})
-        minted = self._minted.setdefault(REFRESH_TOKEN, deque())
+        minted = self._minted.setdefault(self.credential(REFRESH_TOKEN), deque())
         now = time.monotonic()
         while minted and minted[0] <= now - float(self.settings["token_window_seconds"]):
             minted.popleft()

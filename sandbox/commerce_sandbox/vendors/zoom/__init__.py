@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.faults import Fault
 from commerce_sandbox.money import cents
@@ -114,16 +115,18 @@ class Zoom(Vendor):
         **webhooks.SETTINGS,
     }
 
-    def __init__(self, seed: int, scale: int, clock: Clock) -> None:
-        super().__init__(seed, scale, clock)
-        self.world = ZoomWorld(seed, scale, clock.now)
-        self.refresh_token = FIRST_REFRESH_TOKEN
+    def __init__(self, seed: int, scale: int, clock: Clock, account: str = DEFAULT_ACCOUNT) -> None:
+        super().__init__(seed, scale, clock, account)
+        self.world = ZoomWorld(self.world_seed, scale, clock.now)
+        self.refresh_token = self.credential(FIRST_REFRESH_TOKEN)
         self._page_tokens: dict[
             str, tuple[str, int, float]
         ] = {}  # token -> (query key, offset, issued)
         self._windows = {"LIGHT": MinuteWindow(), "MEDIUM": MinuteWindow()}
         self._used_today = 0
-        self.webhooks = webhooks.Webhooks(seed, self.world, self.settings, ACCOUNT_ID)
+        self.webhooks = webhooks.Webhooks(
+            self.world_seed, self.world, self.settings, self.credential(ACCOUNT_ID)
+        )
 
     # ---- the vendor interface --------------------------------------------------------------
     def routes(self) -> dict[tuple[str, str], Handler]:
@@ -242,7 +245,11 @@ class Zoom(Vendor):
             client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
         except ValueError:
             client_id = secret = ""
-        if scheme.lower() != "basic" or client_id != CLIENT_ID or secret != CLIENT_SECRET:
+        if (
+            scheme.lower() != "basic"
+            or client_id != self.credential(CLIENT_ID)
+            or secret != self.credential(CLIENT_SECRET)
+        ):
             return Response(
                 401, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
             )
@@ -255,13 +262,13 @@ class Zoom(Vendor):
             "api_url": "https://api.zoom.us",
         }
         if form.get("grant_type") == "account_credentials":
-            if form.get("account_id") != ACCOUNT_ID:
+            if form.get("account_id") != self.credential(ACCOUNT_ID):
                 return Response(400, {"reason": "Invalid account_id", "error": "invalid_request"})
             return Response(200, body)
         if form.get("grant_type") == "refresh_token":
             if form.get("refresh_token") != self.refresh_token:  # each refresh token works once
                 return Response(400, {"reason": "Invalid Token!", "error": "invalid_request"})
-            self.refresh_token = f"sandbox-zoom-refresh-{secrets.token_hex(8)}"
+            self.refresh_token = self.credential(f"sandbox-zoom-refresh-{secrets.token_hex(8)}")
             return Response(200, {**body, "refresh_token": self.refresh_token})
         return Response(
             400, {"reason": "Unsupported grant type", "error": "unsupported_grant_type"}

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT
 from commerce_sandbox.clock import Clock
 from commerce_sandbox.encoding import encode
 from commerce_sandbox.faults import Fault
@@ -218,9 +219,11 @@ class Zuora(Vendor):
         "rate_window_seconds": 60,
     }  # a test scales time down by shortening the window
 
-    def __init__(self, seed: int, scale: int, clock: Clock) -> None:
-        super().__init__(seed, scale, clock)
-        self.world = ZuoraWorld(seed, scale, clock.now)
+    def __init__(self, seed: int, scale: int, clock: Clock, account: str = DEFAULT_ACCOUNT) -> None:
+        super().__init__(seed, scale, clock, account)
+        self.world = ZuoraWorld(
+            self.world_seed, scale, clock.now, id_seed=None if account == DEFAULT_ACCOUNT else seed
+        )
         self._orderings: dict[tuple[str, tuple], tuple[int, Ordering]] = {}
         tables = self.world.tables
         accounts, invoices, subscriptions = (
@@ -339,7 +342,9 @@ class Zuora(Vendor):
             return Response(
                 400, error_body(400, "unsupported_grant_type", message, "grant_type"), headers
             )
-        if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
+        if form.get("client_id") != self.credential(CLIENT_ID) or form.get(
+            "client_secret"
+        ) != self.credential(CLIENT_SECRET):
             return Response(
                 401,
                 error_body(401, "invalid_client", "Invalid client_id or client_secret"),

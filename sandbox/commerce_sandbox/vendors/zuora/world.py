@@ -90,8 +90,11 @@ class OpenInvoice:
 
 
 class ZuoraWorld:
-    def __init__(self, seed: int, scale: int, now: float) -> None:
+    def __init__(self, seed: int, scale: int, now: float, id_seed: int | None = None) -> None:
         self.rng = random.Random(seed)
+        # Ids from a generator of their own when given one (accounts of one vendor share it, so
+        # their ids collide); the default account's come from `rng`, as they always did.
+        self.id_rng = self.rng if id_seed is None else random.Random(id_seed)
         self.tables = {stream: Table() for stream in STREAMS}
         self.items_of: dict[str, list[str]] = {}  # invoice id -> its item ids
         self.account_invoices: dict[str, list[str]] = {}
@@ -109,7 +112,7 @@ class ZuoraWorld:
 
     # ---- records ---------------------------------------------------------------------------
     def _id(self) -> str:
-        return f"{self.rng.getrandbits(128):032x}"
+        return f"{self.id_rng.getrandbits(128):032x}"
 
     def _number(self, kind: str) -> str:
         return f"{kind}{next(self.numbers[kind]):08d}"
