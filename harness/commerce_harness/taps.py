@@ -30,6 +30,7 @@ from commerce_sandbox.vendor import StreamKey
 from commerce_sandbox.vendors import VENDORS, adobe, zoho, zoom, zuora
 from commerce_sandbox.vendors.adobe.world import FLEX_COUNTRIES, HISTORY_DAYS, PARTITIONS
 from commerce_taps_common.config.errors import env_var
+from commerce_taps_common.records.tenant import TENANT
 
 
 class Sandbox(Protocol):
@@ -92,6 +93,26 @@ class Tap:
         """The credentials that open `account`'s world of the sandbox."""
         return {setting: credential(value, account) for setting, value in self.credentials.items()}
 
+    def account_settings(self, account: str = DEFAULT_ACCOUNT) -> dict[str, str]:
+        """`account`'s credentials and, for another account than the default one, its `tenant`:
+        the account's name (the tap's default tenant is the default account's)."""
+        credentials = self.account_credentials(account)
+        return credentials if account == DEFAULT_ACCOUNT else {**credentials, TENANT: account}
+
+    def truth(
+        self, sandbox: Sandbox, stream: str, account: str = DEFAULT_ACCOUNT
+    ) -> list[dict[str, Any]]:
+        """The rows `stream` of `account` must hold in the warehouse, each with its tenant."""
+        return [
+            {**record, TENANT: account}
+            for record in sandbox.control.truth(self.vendor, stream, account)
+        ]
+
+    def tenant_key(self, stream: str) -> tuple[str, ...]:
+        """The stream's key in the warehouse: the tenant, then the vendor's key."""
+        key = self.keys[stream]
+        return (TENANT, *((key,) if isinstance(key, str) else key))
+
     def sandbox_settings(self, sandbox: Sandbox) -> dict[str, Any]:
         """What only the running sandbox knows: its URLs and the settings of its world's day."""
         urls = {setting: f"{sandbox.url}{path}" for setting, path in self.urls.items()}
@@ -101,7 +122,7 @@ class Tap:
         self, sandbox: Sandbox, account: str = DEFAULT_ACCOUNT, **overrides: Any
     ) -> dict[str, Any]:
         return {
-            **self.account_credentials(account),
+            **self.account_settings(account),
             **self.settings,
             **self.sandbox_settings(sandbox),
             **overrides,
@@ -113,7 +134,7 @@ class Tap:
         environment holds the default one's)."""
         settings = self.sandbox_settings(sandbox)
         if account != DEFAULT_ACCOUNT:
-            settings |= self.account_credentials(account)
+            settings |= self.account_settings(account)
         plugin = self.plugin(account)
         return {env_var(plugin, setting): str(value) for setting, value in settings.items()}
 
@@ -160,19 +181,22 @@ class Tap:
         assert "Traceback" not in log, log[-2000:]
         return errors[0]
 
-    def assert_warehouse_equals_truth(self, sandbox: Sandbox, database: Path) -> None:
-        """Every table of the vendor's schema in `database` equals the sandbox's truth."""
+    def assert_warehouse_equals_truth(
+        self, sandbox: Sandbox, database: Path, accounts: tuple[str, ...] = (DEFAULT_ACCOUNT,)
+    ) -> None:
+        """Every table of the vendor's schema in `database` equals the union of the `accounts`'
+        truths, row by row, each row under its tenant."""
         with duckdb.connect(str(database), read_only=True) as connection:
             diffs = [
                 compare_table(
                     connection,
                     self.vendor,
                     stream,
-                    sandbox.control.truth(self.vendor, stream),
+                    [row for account in accounts for row in self.truth(sandbox, stream, account)],
                     vendor=self.vendor,
-                    key=key,
+                    key=self.tenant_key(stream),
                 )
-                for stream, key in self.keys.items()
+                for stream in self.keys
             ]
         assert all(diff.equal for diff in diffs), "\n".join(diff.summary() for diff in diffs)
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 from singer_sdk.contrib.msgspec import encoder as json_encoder
 from singer_sdk.sinks import BatchSink
 
+from commerce_taps_common.records.tenant import DEFAULT_TENANT, TENANT
 from target_commerce_duckdb.sdk import BaseBatchFileEncoding, SinkSeam
 from target_commerce_duckdb.spool import EXTRACTED_AT, TABLE_VERSION, RecordSpool, nested_key
 from target_commerce_duckdb.types import MONEY, column_type, finer_than_money, normalise, wider
@@ -136,7 +137,8 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
 
     def _prepare_table(self) -> dict[str, str]:
         """Create the table, or evolve it: new properties add columns, wider types widen them,
-        nothing is dropped."""
+        nothing is dropped. A key that gains `tenant` (a table loaded before accounts existed)
+        adds the column with the default tenant on the rows already there."""
         connection = self.connection
         schema_name = self._target.schema_name
         connection.execute(
@@ -159,6 +161,16 @@ class DuckDBSink(VersionedSink, SinkSeam, BatchSink):
             if name not in existing:
                 connection.execute(f"ALTER TABLE {self.table} ADD COLUMN {quote(name)} {kind}")
                 existing[name] = kind
+                if name == TENANT and name in self.key_properties:
+                    connection.execute(
+                        f"UPDATE {self.table} SET {quote(TENANT)} = {literal(DEFAULT_TENANT)}"
+                    )
+                    self.logger.info(
+                        "%s: the key gained %s; the rows loaded before are tenant %r",
+                        self.table,
+                        TENANT,
+                        DEFAULT_TENANT,
+                    )
             elif (widened := wider(existing[name], kind)) != existing[name]:
                 self.logger.info(
                     "Widening %s.%s from %s to %s", self.table, name, existing[name], widened

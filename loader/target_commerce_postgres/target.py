@@ -11,6 +11,10 @@ upstream):
   keep its data without; the upstream overwrites the row with the tombstone's nulls and keeps it;
 - a property whose type widens (integer to number, date to date-time, anything to string)
   widens its column; the upstream stops the load ("Altering columns is not supported");
+- a key that gains `tenant` (a table loaded before accounts existed) adds the column, gives the
+  rows already there the default tenant and rebuilds the primary key on the new key, as the
+  DuckDB loader fills the column; the upstream adds the column and keeps the old primary key,
+  which refuses a second account's colliding ids;
 - ACTIVATE_VERSION as the DuckDB loader does it (target_commerce_duckdb.versions): the opening
   deletes nothing, the closing retires the older rows in the transaction of the version's last
   merge; the upstream deletes (or marks) them all on the opening, before any record arrives.
@@ -20,7 +24,7 @@ Everything else (settings, COPY, merge on keys) is the upstream's.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -34,6 +38,7 @@ from target_postgres.target import TargetPostgres
 from commerce_taps_common.config.cli import EXIT_CONFIG, file_problems
 from commerce_taps_common.config.errors import ConfigError, env_var, required_fix
 from commerce_taps_common.config.plugin import installed_distribution
+from commerce_taps_common.records.tenant import DEFAULT_TENANT, TENANT
 from target_commerce_duckdb.sdk import sql_connection, sql_engine
 from target_commerce_duckdb.types import MONEY, wider
 from target_commerce_duckdb.versions import VersionedSink
@@ -75,6 +80,51 @@ class CommercePostgresConnector(PostgresConnector):
         to_sql.register_format_handler("date-time", lambda _: TIMESTAMP(timezone=True))
         to_sql.register_type_handler("array", JSONB)
         return to_sql
+
+    def prepare_table(  # type: ignore[override]  # the upstream's signature
+        self,
+        full_table_name: Any,
+        schema: dict[str, Any],
+        primary_keys: Sequence[str],
+        connection: sqlalchemy.engine.Connection,
+        partition_keys: list[str] | None = None,
+        as_temp_table: bool = False,
+    ) -> sqlalchemy.Table:
+        """The upstream's, and a table whose key gained `tenant` is upgraded (module doc)."""
+        table = super().prepare_table(
+            full_table_name, schema, primary_keys, connection, partition_keys, as_temp_table
+        )
+        if not as_temp_table and TENANT in primary_keys:
+            self._key_gained_tenant(table, list(primary_keys), connection)
+        return table
+
+    def _key_gained_tenant(
+        self, table: sqlalchemy.Table, keys: list[str], connection: sqlalchemy.engine.Connection
+    ) -> None:
+        primary = sqlalchemy.inspect(connection).get_pk_constraint(table.name, table.schema)
+        old = primary.get("constrained_columns") or []
+        if not old or old == keys or TENANT in old:
+            return
+        name = connection.dialect.identifier_preparer.format_table(table)
+        tenant = connection.dialect.identifier_preparer.quote(TENANT)
+        connection.execute(
+            sqlalchemy.text(f"UPDATE {name} SET {tenant} = :tenant WHERE {tenant} IS NULL"),
+            {"tenant": DEFAULT_TENANT},
+        )
+        columns = ", ".join(connection.dialect.identifier_preparer.quote(key) for key in keys)
+        constraint = connection.dialect.identifier_preparer.quote(primary["name"])
+        connection.execute(
+            sqlalchemy.text(
+                f"ALTER TABLE {name} DROP CONSTRAINT {constraint}, ADD PRIMARY KEY ({columns})"
+            )
+        )
+        self.logger.info(
+            "%s: the key gained %s; the rows loaded before are tenant %r, primary key (%s)",
+            name,
+            TENANT,
+            DEFAULT_TENANT,
+            columns,
+        )
 
     def merge_sql_types(
         self, sql_types: list[sqlalchemy.types.TypeEngine]

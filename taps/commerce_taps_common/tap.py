@@ -15,9 +15,11 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from commerce_taps_common.config.errors import ConfigError, required_fix
 from commerce_taps_common.config.plugin import DEVELOPMENT_DISTRIBUTION, installed_distribution
+from commerce_taps_common.config.settings import TENANT
 from commerce_taps_common.dates import parse_instant
 from commerce_taps_common.http.auth import OAuthTokenAuth
 from commerce_taps_common.http.pacing import Pacer
+from commerce_taps_common.records.tenant import DEFAULT_TENANT, tenant_map_config, tenant_maps
 from commerce_taps_common.reporting.run_hooks import ReportingTap
 from commerce_taps_common.sdk import mutable_config
 
@@ -43,6 +45,8 @@ class CommerceTap(ReportingTap, Tap):
         module's docstring says (`tap-x: what it reads`), the name left out."""
         super().__init_subclass__(**kwargs)
         cls.package_name = installed_distribution(cls.name)
+        # Every tap has the `tenant` setting (records/tenant.py), declared here once.
+        cls.config_jsonschema["properties"].update(TENANT.to_dict())
         if not cls.__dict__.get("__doc__"):
             text = " ".join((sys.modules[cls.__module__].__doc__ or "").split())
             text = text.removeprefix(f"{cls.name}: ")
@@ -56,6 +60,16 @@ class CommerceTap(ReportingTap, Tap):
         if cls.__doc__:
             command.help = f"{cls.__doc__}\n\nExecute the Singer tap."
         return command
+
+    def setup_mapper(self) -> None:
+        """Every stream's records carry the `tenant` setting, first in the stream's key:
+        singer-sdk's stream maps, one per stream, built here under the user's own."""
+        config = mutable_config(self)
+        config["stream_maps"] = tenant_maps(self.streams.values(), config.get("stream_maps") or {})
+        config["stream_map_config"] = tenant_map_config(
+            config.get("tenant") or DEFAULT_TENANT, config.get("stream_map_config")
+        )
+        super().setup_mapper()
 
     def discover_streams(self) -> list[Stream]:
         names = [stream.name for stream in self.stream_types]

@@ -212,7 +212,7 @@ def test_the_history_page_renders_chart_and_numbers_in_chromium(zuora_runs, tmp_
     night, requests = success["started_at"][:10], success["total"]["requests"]
     # Both runs of the night: rows and requests of the one that loaded, one failure.
     assert (
-        f"<td>{night}</td><td>tap-zuora-quickstart</td><td>2</td><td>{rows:,}</td>"
+        f"<td>{night}</td><td>tap-zuora-quickstart</td><td>default</td><td>2</td><td>{rows:,}</td>"
         f"<td>{requests:,}</td>"
     ) in cells
     assert cells.split("</tr>")[1].endswith("<td>1</td>")

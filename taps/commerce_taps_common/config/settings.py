@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
+from commerce_taps_common.records.tenant import DEFAULT_TENANT
+
 REQUEST_TIMEOUT = th.Property(
     "request_timeout",
     th.IntegerType,
@@ -52,3 +54,16 @@ def sweep_budget(stream: str, default: int) -> th.Property[int]:
             "the rest wait for the next run."
         ),
     )
+
+
+TENANT = th.Property(
+    "tenant",
+    th.StringType,
+    default=DEFAULT_TENANT,
+    pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+    description=(
+        "A short label for the account this tap reads (e.g. emea, us-store): every record "
+        "carries it in its `tenant` column, first in every stream's key, so accounts whose ids "
+        "coincide load side by side into the same tables. Letters, digits, '.', '_' and '-'."
+    ),
+)

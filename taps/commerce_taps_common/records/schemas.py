@@ -16,6 +16,7 @@ from typing import Any
 from singer_sdk import SchemaDirectory
 
 from commerce_taps_common.records.shape import with_extra_column
+from commerce_taps_common.records.tenant import with_tenant_column
 
 
 def schemas_root() -> Path:
@@ -26,10 +27,11 @@ def schemas_root() -> Path:
 
 
 class StreamSchemas(SchemaDirectory):
-    """The schema files, each with the `_sdc_extra` column every stream has (see shape.py)."""
+    """The schema files, each with the columns every stream has: `tenant` (tenant.py) and
+    `_sdc_extra` (shape.py)."""
 
     def fetch_schema(self, key: str) -> dict[str, Any]:
-        return with_extra_column(super().fetch_schema(key))
+        return with_tenant_column(with_extra_column(super().fetch_schema(key)))
 
 
 def _in_tap_package(tap_name: str) -> Path | None:

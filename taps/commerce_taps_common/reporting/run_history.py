@@ -1,6 +1,6 @@
 """The run-history page: one static HTML file (inline SVG, no scripts, nothing fetched) drawn from
-the JSON run summaries in a directory, per night and tap: runs, rows, requests, duration, failures,
-with a bar chart of the rows. The taps regenerate it after each run; by hand:
+the JSON run summaries in a directory, per night, tap and account (tenant): runs, rows, requests,
+duration, failures, with a bar chart of the rows. The taps regenerate it after each run; by hand:
 
     python -m commerce_taps_common.reporting.run_history DIRECTORY
 """
@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from commerce_taps_common.files import write_atomically
+from commerce_taps_common.records.tenant import DEFAULT_TENANT
+from commerce_taps_common.reporting.run_summary import account_label
 
 PAGE_NAME = "index.html"
 #: The newest nights shown; older summaries stay on disk.
@@ -31,6 +33,7 @@ BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 18, 6, 260, 760
 class NightOfTap:
     night: str  # the UTC date the runs started on
     tap: str
+    tenant: str  # the account (summaries written before accounts existed: the default one)
     runs: int = 0
     rows: int = 0
     requests: int = 0
@@ -52,20 +55,20 @@ def read_summaries(directory: Path) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 def nights(summaries: list[dict[str, Any]]) -> list[NightOfTap]:
-    """Per night and tap, newest night first, the newest `NIGHTS_SHOWN` nights."""
-    grouped: dict[tuple[str, str], NightOfTap] = {}
+    """Per night, tap and tenant, newest night first, the newest `NIGHTS_SHOWN` nights."""
+    grouped: dict[tuple[str, str, str], NightOfTap] = {}
     for summary in summaries:
         day = dt.datetime.fromisoformat(summary["started_at"]).astimezone(dt.UTC).date()
-        key = (day.isoformat(), summary["tap"])
+        key = (day.isoformat(), summary["tap"], summary.get("tenant", DEFAULT_TENANT))
         entry = grouped.setdefault(key, NightOfTap(*key))
         entry.runs += 1
         entry.rows += summary["total"]["rows"]
         entry.requests += summary["total"]["requests"]
         entry.seconds += summary["duration_seconds"]
         entry.failures += summary["status"] == "failed"
-    shown = sorted({night for night, _ in grouped}, reverse=True)[:NIGHTS_SHOWN]
+    shown = sorted({night for night, *_ in grouped}, reverse=True)[:NIGHTS_SHOWN]
     by_night: dict[str, list[NightOfTap]] = defaultdict(list)
-    for (night, _), entry in sorted(grouped.items()):
+    for (night, *_), entry in sorted(grouped.items()):
         by_night[night].append(entry)
     return [entry for night in shown for entry in by_night[night]]
 
@@ -85,7 +88,8 @@ def chart(entries: list[NightOfTap]) -> str:
         colour = FAILED_COLOUR if entry.failures else BAR_COLOUR
         middle = top + BAR_HEIGHT - 5
         parts += [
-            f'<text x="0" y="{middle}">{escape(entry.night)} {escape(entry.tap)}</text>',
+            f'<text x="0" y="{middle}">{escape(entry.night)} '
+            f"{escape(account_label(entry.tap, entry.tenant))}</text>",
             f'<rect class="bar" x="{LABEL_WIDTH}" y="{top}" width="{width}" '
             f'height="{BAR_HEIGHT}" fill="{colour}"/>',
             f'<text x="{LABEL_WIDTH + width + 6}" y="{middle}">{entry.rows:,}</text>',
@@ -98,12 +102,14 @@ def render(summaries: list[dict[str, Any]], unreadable: list[str]) -> str:
     entries = nights(summaries)
     rows = "\n".join(
         f"<tr{FAILED_ROW if entry.failures else ''}><td>{escape(entry.night)}</td>"
-        f"<td>{escape(entry.tap)}</td><td>{entry.runs}</td><td>{entry.rows:,}</td>"
+        f"<td>{escape(entry.tap)}</td><td>{escape(entry.tenant)}</td><td>{entry.runs}</td>"
+        f"<td>{entry.rows:,}</td>"
         f"<td>{entry.requests:,}</td><td>{entry.seconds:,.1f}</td><td>{entry.failures}</td></tr>"
         for entry in entries
     )
     errors = "".join(
-        f"<li>{escape(summary['started_at'])} {escape(summary['tap'])}: "
+        f"<li>{escape(summary['started_at'])} "
+        f"{escape(account_label(summary['tap'], summary.get('tenant', DEFAULT_TENANT)))}: "
         f"{escape(str(summary.get('error')))}</li>"
         for summary in sorted(summaries, key=lambda s: s["started_at"], reverse=True)
         if summary["status"] == "failed"
@@ -122,18 +128,18 @@ def render(summaries: list[dict[str, Any]], unreadable: list[str]) -> str:
 body {{ font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }}
 table {{ border-collapse: collapse; margin: 16px 0; }}
 th, td {{ padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: left; }}
-th:nth-child(n+3), td:nth-child(n+3) {{ text-align: right; font-variant-numeric: tabular-nums; }}
+th:nth-child(n+4), td:nth-child(n+4) {{ text-align: right; font-variant-numeric: tabular-nums; }}
 tr.failed td {{ font-weight: bold; }}
 svg text {{ font: 12px system-ui, sans-serif; fill: #222; }}
 </style>
 </head>
 <body>
 <h1>commerce-taps run history</h1>
-<p>Runs: {len(summaries)}; per night (UTC) and tap, the newest {NIGHTS_SHOWN} nights.
-Bars: rows loaded per night and tap, red where a run failed (bold rows below).</p>
+<p>Runs: {len(summaries)}; per night (UTC), tap and tenant, the newest {NIGHTS_SHOWN} nights.
+Bars: rows loaded per night, tap and tenant, red where a run failed (bold rows below).</p>
 {chart(entries)}
 <table id="history">
-<thead><tr><th>night</th><th>tap</th><th>runs</th><th>rows</th><th>requests</th>
+<thead><tr><th>night</th><th>tap</th><th>tenant</th><th>runs</th><th>rows</th><th>requests</th>
 <th>seconds</th><th>failures</th></tr></thead>
 <tbody>
 {rows}

@@ -24,6 +24,7 @@ from commerce_taps_common.http.unreachable import (
     unreachable_config_error,
     unreachable_reason,
 )
+from commerce_taps_common.records.tenant import DEFAULT_TENANT
 from commerce_taps_common.reporting.progress import ProgressLog
 from commerce_taps_common.reporting.run_history import write_page
 from commerce_taps_common.reporting.run_summary import RunSummary
@@ -101,7 +102,7 @@ class ReportingTap(TapSeam):
 
     @cached_property
     def run_summary(self) -> RunSummary:
-        return RunSummary(self.name)
+        return RunSummary(self.name, self.config.get("tenant") or DEFAULT_TENANT)
 
     @cached_property
     def progress(self) -> ProgressLog:

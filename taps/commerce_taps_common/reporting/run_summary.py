@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from commerce_taps_common.files import write_atomically
+from commerce_taps_common.records.tenant import DEFAULT_TENANT
 
 #: Bumped when the JSON layout changes in a way `run_history` must know about.
 SUMMARY_VERSION = 1
@@ -65,10 +66,13 @@ class StreamTally:
 
 
 class RunSummary:
-    """Counts of one tap run; thread-safe (detail requests run in worker threads)."""
+    """Counts of one tap run, of one account (its `tenant`); thread-safe (detail requests run in
+    worker threads)."""
 
-    def __init__(self, tap: str, clock: Callable[[], float] = time.monotonic) -> None:
-        self.tap = tap
+    def __init__(
+        self, tap: str, tenant: str = DEFAULT_TENANT, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.tap, self.tenant = tap, tenant
         self.started_at = dt.datetime.now(dt.UTC)
         self._clock = clock
         self._started = clock()
@@ -148,12 +152,17 @@ class RunSummary:
         status = f"{self.status} in {self.seconds or 0:.1f} s"
         if self.error:
             status += f" ({self.error})"
-        return [f"{self.tap}: {status}", aligned(header), *map(aligned, rows)]
+        return [
+            f"{account_label(self.tap, self.tenant)}: {status}",
+            aligned(header),
+            *map(aligned, rows),
+        ]
 
     def as_json(self) -> dict[str, Any]:
         return {
             "version": SUMMARY_VERSION,
             "tap": self.tap,
+            "tenant": self.tenant,
             "started_at": self.started_at.isoformat(timespec="seconds"),
             "duration_seconds": round(self.seconds or 0, 3),
             "status": self.status,
@@ -163,12 +172,18 @@ class RunSummary:
         }
 
     def write(self, directory: str | os.PathLike[str]) -> Path:
-        """`<directory>/<start, UTC>-<tap>.json`, written whole or not at all."""
+        """`<directory>/<start, UTC>-<tap>[-<tenant>].json`, written whole or not at all."""
         folder = Path(directory).expanduser()
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{self.started_at:%Y%m%dT%H%M%S%fZ}-{self.tap}.json"
+        account = self.tap if self.tenant == DEFAULT_TENANT else f"{self.tap}-{self.tenant}"
+        path = folder / f"{self.started_at:%Y%m%dT%H%M%S%fZ}-{account}.json"
         write_atomically(path, json.dumps(self.as_json(), indent=2) + "\n")
         return path
+
+
+def account_label(tap: str, tenant: str) -> str:
+    """How a report names one account's runs: the tap, and the tenant unless the default."""
+    return tap if tenant == DEFAULT_TENANT else f"{tap} (tenant {tenant})"
 
 
 def _cells(tally: StreamTally) -> tuple[str, ...]:
