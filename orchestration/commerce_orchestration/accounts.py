@@ -1,6 +1,6 @@
-"""The portfolio as meltano.yml declares it: one account per extractor `tap-<vendor>--<tenant>`
-(an inherited plugin with its own credentials and state id), or the vendor's own plugin while it
-has none; and the feeds, the inherited plugins that read one stream of the vendor's (Zoom's
+"""The portfolio as meltano.yml declares it: the vendor's own extractor is an account, and so is
+every extractor `tap-<vendor>--<tenant>` inheriting from it (with its own credentials and state
+id); the feeds, the inherited plugins that read one stream of the vendor's (Zoom's
 webhook events) and no account. Read from meltano.yml, never typed twice."""
 
 from __future__ import annotations
@@ -58,12 +58,11 @@ def read_portfolio(meltano_yml: Path) -> Portfolio:
     for name, base in bases.items():
         vendor = base["namespace"]
         inherited = [plugin for plugin in extractors if plugin.get("inherit_from") == name]
-        own = [
+        accounts += [Extractor(name, vendor, _tenant(base, name))] + [
             Extractor(plugin["name"], vendor, _tenant(plugin, name))
             for plugin in inherited
             if plugin["name"].startswith(name + ACCOUNT_SEPARATOR)
         ]
-        accounts += own or [Extractor(name, vendor, _tenant(base, name))]
         feeds += [
             Feed(
                 plugin["name"],

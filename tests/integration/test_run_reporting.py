@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import shutil
 import struct
-import subprocess
 import zlib
 from pathlib import Path
 
 import pytest
 
+from commerce_harness.browser import chromium
 from commerce_harness.taps import ZOOM, ZUORA
 from commerce_taps_common.reporting.run_history import BAR_COLOUR, FAILED_COLOUR, write_page
 
@@ -162,31 +162,6 @@ def png_pixels(path: Path) -> set[tuple[int, int, int]]:
 
 def rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
-
-
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--force-color-profile=srgb",
-    "--hide-scrollbars",
-    "--window-size=800,400",
-)
-
-
-def chromium(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
-    executable = shutil.which("chromium")
-    assert executable, "chromium is missing: `make browser` installs it"
-    return subprocess.run(
-        [executable, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def screenshot_colours(tmp_path: Path, page: Path) -> set[tuple[int, int, int]]:

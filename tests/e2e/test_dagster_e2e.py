@@ -1,0 +1,123 @@
+"""End to end through Dagster: two accounts of every vendor (eight loads, meltano.yml's inherited
+extractors read by the code location) materialised in process by the multiprocess executor, each
+load in its vendor's pool, into a real PostgreSQL server that also holds Dagster's runs and events
+and Meltano's bookmarks (as workers on several machines share them). A backfill, then a day later
+an incremental night in which one account's credentials are refused: it fails alone, without
+retries, and the seven others land; the marts are built after it. The warehouse holds every
+account's rows apart, each equal to its own world's truth row by row."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from commerce_harness.orchestration import LOADER, Orchestration
+from commerce_harness.postgres import table_rows
+from commerce_harness.reconcile import compare_rows
+from commerce_harness.taps import TAPS, ZUORA, fast_zoho
+from commerce_harness.warehouse import failed_nodes
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT
+from commerce_taps_common.config.errors import env_var
+
+ACCOUNTS = (DEFAULT_ACCOUNT, "eu")
+LOADS = {f"{tap.vendor}__{account}": (tap, account) for tap in TAPS for account in ACCOUNTS}
+REFUSED = (ZUORA, "eu")  # the account whose credentials are refused on the second night
+
+
+@pytest.fixture(scope="module", name="portfolio")
+def _portfolio(module_sandboxes, postgres, tmp_path_factory):
+    sandbox = fast_zoho(module_sandboxes(seed=47, scale=3, accounts=ACCOUNTS[1:]))
+    return Orchestration(tmp_path_factory.mktemp("dagster"), sandbox, postgres, ACCOUNTS)
+
+
+def truths(portfolio: Orchestration) -> dict:
+    """Every account's rows of every stream, each with its tenant."""
+    return {
+        (tap.vendor, account): {
+            stream: tap.truth(portfolio.sandbox, stream, account) for stream in tap.keys
+        }
+        for tap in TAPS
+        for account in ACCOUNTS
+    }
+
+
+def assert_warehouse_equals_truths(portfolio: Orchestration, truths: dict) -> None:
+    """Every vendor's tables equal the union of its accounts' `truths`, row by row."""
+    with portfolio.postgres.connect() as connection:
+        diffs = [
+            compare_rows(
+                tap.vendor,
+                stream,
+                *table_rows(connection, tap.vendor, stream),
+                [row for account in ACCOUNTS for row in truths[tap.vendor, account][stream]],
+                vendor=tap.vendor,
+                key=tap.tenant_key(stream),
+            )
+            for tap in TAPS
+            for stream in tap.keys
+        ]
+    assert all(diff.equal for diff in diffs), "\n".join(d.summary() for d in diffs if not d.equal)
+
+
+def bookmarks(portfolio: Orchestration, tap, account: str) -> dict:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "meltano"), "state", "get"]
+        + [tap.state_id(LOADER, account=account)],
+        cwd=portfolio.project,
+        env=portfolio.env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout)["singer_state"]["bookmarks"]
+
+
+def same_vendor_overlaps(spans: dict[str, list[float]]) -> list[tuple[str, str]]:
+    """Pairs of loads of one vendor that ran at the same time (their pool allows one)."""
+    return [
+        (a, b)
+        for a, b in itertools.combinations(sorted(spans), 2)
+        if a.split("__")[0] == b.split("__")[0]
+        and spans[a][0] < spans[b][-1]
+        and spans[b][0] < spans[a][-1]
+    ]
+
+
+@pytest.mark.slow
+def test_two_accounts_of_every_vendor_through_dagster(portfolio, monkeypatch):
+    for name, value in portfolio.env.items():
+        monkeypatch.setenv(name, value)
+    backfill, spans = portfolio.run("accounts")
+    assert backfill.success, [event.message for event in backfill.all_events if event.is_failure]
+    assert set(spans) == set(LOADS)
+    assert same_vendor_overlaps(spans) == []
+    assert_warehouse_equals_truths(portfolio, truths(portfolio))
+    first = {load: bookmarks(portfolio, *LOADS[load]) for load in LOADS}
+    assert all(first.values())
+
+    # A day later: new and changed rows in every world; one account's secret refused.
+    before = truths(portfolio)
+    portfolio.sandbox.control.advance(days=1)
+    tap, account = REFUSED
+    monkeypatch.setenv(env_var(tap.plugin(account), "client_secret"), "refused-secret")
+    night, spans = portfolio.run("accounts")
+    refused = f"{tap.vendor}__{account}"
+    assert not night.success
+    failed = [event for event in night.all_events if event.is_step_failure]
+    assert [event.step_key for event in failed] == [refused]  # once: no retry of a refusal
+    assert "client_secret" in failed[0].event_specific_data.error.message
+    expected = truths(portfolio)
+    expected[tap.vendor, account] = before[tap.vendor, account]  # its last good load stays
+    assert_warehouse_equals_truths(portfolio, expected)
+    second = {load: bookmarks(portfolio, *LOADS[load]) for load in LOADS}
+    assert second[refused] == first[refused]
+    assert all(second[load] != first[load] for load in LOADS if load != refused)
+
+    marts, _ = portfolio.run("marts")
+    assert marts.success, [event.message for event in marts.all_events if event.is_failure]
+    assert failed_nodes(Path(portfolio.env["COMMERCE_DBT_TARGET_PATH"]).parent) == set()
