@@ -65,10 +65,16 @@ def dagster_yaml(postgres: PostgresServer, pool_limit: int) -> dict[str, Any]:
     }
 
 
+def dbt_env(target_path: Path) -> dict[str, str]:
+    """The code location's dbt on the PostgreSQL target, its manifest and results in
+    `target_path`: where one is already, the code location does not parse the project again."""
+    return {"COMMERCE_DBT_TARGET": "postgres", "COMMERCE_DBT_TARGET_PATH": str(target_path)}
+
+
 class Orchestration:
     """The project copy with `accounts` of every tap in `taps`, loading into `postgres` (the
-    warehouse database), the Dagster home beside it; `env` is what the code location and the
-    processes it starts read."""
+    warehouse database), the Dagster home beside it, dbt's files in `dbt_target`; `env` is what
+    the code location and the processes it starts read."""
 
     def __init__(
         self,
@@ -78,6 +84,7 @@ class Orchestration:
         accounts: tuple[str, ...],
         taps: tuple[Tap, ...] = TAPS,
         pool_limit: int = 1,
+        dbt_target: Path | None = None,
     ) -> None:
         self.sandbox, self.postgres, self.accounts, self.taps = sandbox, postgres, accounts, taps
         self.project, env = meltano_project(tmp_path)
@@ -97,8 +104,7 @@ class Orchestration:
             "DAGSTER_HOME": str(self.home),
             "COMMERCE_MELTANO_PROJECT": str(self.project),
             "COMMERCE_LOADER": LOADER,
-            "COMMERCE_DBT_TARGET": "postgres",
-            "COMMERCE_DBT_TARGET_PATH": str(tmp_path / "dbt" / "target"),
+            **dbt_env(dbt_target or tmp_path / "dbt" / "target"),
             "DBT_LOG_PATH": str(tmp_path / "dbt" / "logs"),
             "MELTANO_ENVIRONMENT": "sandbox",
             "MELTANO_DATABASE_URI": meltano_uri,

@@ -30,9 +30,10 @@ REFUSED = (ZUORA, "eu")  # the account whose credentials are refused on the seco
 
 
 @pytest.fixture(scope="module", name="portfolio")
-def _portfolio(module_sandboxes, postgres, tmp_path_factory):
+def _portfolio(module_sandboxes, postgres, tmp_path_factory, dagster_dbt_target):
     sandbox = fast_zoho(module_sandboxes(seed=47, scale=3, accounts=ACCOUNTS[1:]))
-    return Orchestration(tmp_path_factory.mktemp("dagster"), sandbox, postgres, ACCOUNTS)
+    place = tmp_path_factory.mktemp("dagster")
+    return Orchestration(place, sandbox, postgres, ACCOUNTS, dbt_target=dagster_dbt_target)
 
 
 def truths(portfolio: Orchestration) -> dict:

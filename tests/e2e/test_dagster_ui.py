@@ -18,7 +18,7 @@ import yaml
 
 from commerce_harness import ROOT
 from commerce_harness.browser import chromium
-from commerce_harness.orchestration import add_accounts
+from commerce_harness.orchestration import add_accounts, dbt_env
 from commerce_harness.pipeline import BIN
 from commerce_harness.place import meltano_project
 from commerce_harness.postgres import free_port
@@ -34,7 +34,7 @@ INSTANCE = {"nux": {"enabled": False}, "telemetry": {"enabled": False}}
 
 
 @pytest.fixture(name="webserver")
-def _webserver(tmp_path: Path) -> Iterator[str]:
+def _webserver(tmp_path: Path, dagster_dbt_target: Path) -> Iterator[str]:
     project, env = meltano_project(tmp_path)
     add_accounts(project, TAPS, ACCOUNTS)
     home = tmp_path / "dagster"
@@ -43,7 +43,7 @@ def _webserver(tmp_path: Path) -> Iterator[str]:
     env |= {
         "DAGSTER_HOME": str(home),
         "COMMERCE_MELTANO_PROJECT": str(project),
-        "COMMERCE_DBT_TARGET_PATH": str(tmp_path / "dbt"),
+        **dbt_env(dagster_dbt_target),
     }
     url = f"http://127.0.0.1:{free_port()}"
     command = [str(BIN / "dagster-webserver"), "-m", "commerce_orchestration.definitions"]
