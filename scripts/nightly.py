@@ -9,7 +9,9 @@ extractor and loader, not per job).
 
     .venv/bin/python scripts/nightly.py --environment prod      # e.g. from cron, at 02:00
 
-`meltano run nightly` runs the same tasks but stops at the first failure.
+`meltano run nightly` runs the same tasks but stops at the first failure. An account of its own
+(a plugin inheriting from a tap, docs/operations.md#accounts-and-tenants) is a task of its own:
+its failure is named by its plugin (`tap-adobe-vipmp--emea`) and stops no other account.
 
 With `--parallel` the taps' tasks (`tap-... target-...`) run at once, one `meltano run` each, then
 the other tasks (dbt) in order: for a warehouse that takes several writers at a time, PostgreSQL

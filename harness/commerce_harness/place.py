@@ -14,14 +14,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from commerce_harness import ROOT
-from commerce_harness.pipeline import BIN
-from commerce_harness.taps import TAPS
+from commerce_harness.pipeline import BIN, LOADER
+from commerce_harness.taps import TAPS, Tap
 from commerce_harness.warehouse import TRANSFORM, DuckDBWarehouse, Warehouse
 from commerce_sandbox import SandboxControl
 from commerce_taps_common.config.errors import env_var
@@ -129,8 +131,10 @@ class DemoPlace:
             for tap in TAPS:
                 print(f"   {tap.name}: {sum(stats.get(tap.vendor, {}).values())} requests")
                 for stream in tap.keys:
-                    rows = opened.count(tap.vendor, stream)
-                    print(f"     {tap.vendor}.{stream:<14} {rows:>7} rows")
+                    rows = opened.tenant_counts(tap.vendor, stream)
+                    accounts = f" ({', '.join(f'{t} {n}' for t, n in rows.items())})"
+                    shown = accounts if len(rows) > 1 else ""
+                    print(f"     {tap.vendor}.{stream:<14} {sum(rows.values()):>7} rows{shown}")
                 state_id = tap.state_id(opened.loader, ENVIRONMENT)
                 state = json.loads(self.meltano("state", "get", state_id) or "{}")
                 for stream, bookmark in sorted(
@@ -182,6 +186,26 @@ def place_from_arguments(description: str, output: Path) -> DemoPlace:
     )
     arguments = parser.parse_args()
     return DemoPlace(arguments.project.resolve(), arguments.output.resolve())
+
+
+def add_accounts(
+    project: Path, accounts: Iterable[tuple[Tap, str]], job: str | None = None
+) -> list[str]:
+    """One inherited plugin per (tap, account) in `project`'s meltano.yml (a copy's: the file is
+    rewritten without its comments), each as Tap.account_plugin writes it, and `job` (if given)
+    loading each into DuckDB; the plugins' names. Their settings come from the environment:
+    Tap.env(sandbox, account)."""
+    path = project / "meltano.yml"
+    config = yaml.safe_load(path.read_text())
+    extractors = config["plugins"]["extractors"]
+    known = {plugin["name"] for plugin in extractors}
+    added = [tap.account_plugin(account) for tap, account in accounts]
+    extractors += [plugin for plugin in added if plugin["name"] not in known]
+    names = [plugin["name"] for plugin in added]
+    if job:
+        config["jobs"].append({"name": job, "tasks": [f"{name} {LOADER}" for name in names]})
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return names
 
 
 def meltano_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:

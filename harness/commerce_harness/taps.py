@@ -83,6 +83,20 @@ class Tap:
         """The Meltano extractor of `account`: the tap itself, or a plugin inheriting from it."""
         return self.name if account == DEFAULT_ACCOUNT else f"{self.name}--{account}"
 
+    def account_plugin(self, account: str) -> dict[str, Any]:
+        """The Meltano plugin of another account than the default one, as the README adds it:
+        inherited, its tenant, its credentials from its own environment variables only."""
+        plugin = self.plugin(account)
+        return {
+            "name": plugin,
+            "inherit_from": self.name,
+            "namespace": self.vendor,  # not inherited
+            "config": {
+                TENANT: account,
+                **{setting: f"${env_var(plugin, setting)}" for setting in self.credentials},
+            },
+        }
+
     def state_id(
         self, loader: str = LOADER, environment: str = "sandbox", account: str = DEFAULT_ACCOUNT
     ) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
@@ -18,7 +19,9 @@ from commerce_harness.pipeline import BIN, LOADER
 from commerce_harness.reconcile import compare_rows, warehouse_rows
 from commerce_harness.taps import TAPS, Sandbox, fast_zoho
 from commerce_sandbox import SandboxControl
+from commerce_sandbox.accounts import DEFAULT_ACCOUNT
 from commerce_sandbox.vendor import StreamKey
+from commerce_taps_common.records.tenant import TENANT
 
 TRANSFORM = ROOT / "transform"
 
@@ -38,6 +41,13 @@ class Warehouse:
 
     def count(self, schema: str, table: str) -> int:
         return self.connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+
+    def tenant_counts(self, schema: str, table: str) -> dict[str, int]:
+        """Rows per tenant (per account)."""
+        rows = self.connection.execute(
+            f'SELECT {TENANT}, count(*) FROM "{schema}"."{table}" GROUP BY 1 ORDER BY 1'
+        ).fetchall()
+        return dict(rows)
 
     def rows(self, schema: str, table: str) -> tuple[list[str], list[dict]]:
         raise NotImplementedError
@@ -61,20 +71,30 @@ def check_truth(
     control: SandboxControl,
     warehouse: Warehouse,
     extra: tuple[tuple[str, str, StreamKey], ...] = (),
+    accounts: Mapping[str, tuple[str, ...]] | None = None,
 ) -> bool:
     """Every table (of the taps, and `extra` (vendor, stream, key) ones) against the sandbox's
-    truth, one line each; whether all are equal."""
+    truth, the union of the vendor's `accounts` (by default its default account alone), each row
+    under its tenant; one line each; whether all are equal."""
     print("\n== warehouse versus sandbox truth")
     tables = [(tap.vendor, stream, key) for tap in TAPS for stream, key in tap.keys.items()]
+
+    def truth(vendor: str, stream: str) -> list[dict[str, Any]]:
+        return [
+            {**record, TENANT: account}
+            for account in (accounts or {}).get(vendor, (DEFAULT_ACCOUNT,))
+            for record in control.truth(vendor, stream, account)
+        ]
+
     with warehouse as opened:
         diffs = [
             compare_rows(
                 vendor,
                 stream,
                 *opened.rows(vendor, stream),
-                control.truth(vendor, stream),
+                truth(vendor, stream),
                 vendor=vendor,
-                key=key,
+                key=(TENANT, *((key,) if isinstance(key, str) else key)),
             )
             for vendor, stream, key in (*tables, *extra)
         ]

@@ -6,11 +6,15 @@ them (the closing): the first sighting of a stream's version in a run is its ope
 its closing. The opening deletes nothing, so a tap that dies mid-stream leaves the table as it was
 plus the records it delivered (merged over the old rows: readers never see fewer). The closing
 merges the version's last batch and retires the older rows in the same transaction. Nothing is
-kept across runs: a version never closed never retires anything."""
+kept across runs: a version never closed never retires anything. In a table of several accounts
+(a `tenant` column) a version retires the older rows of its own account only: the tenants of its
+rows; a version of no rows retires nothing there (the loader cannot tell whose it is)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from commerce_taps_common.records.tenant import TENANT
 
 if TYPE_CHECKING:
     from singer_sdk.sinks import Sink
@@ -61,12 +65,18 @@ class VersionedSink(_SinkBase):
         than the version being closed; None while no version is."""
         if self._retiring is None:
             return None
-        older = f"({VERSION} IS NULL OR {VERSION} < {int(self._retiring)})"
+        version = int(self._retiring)
+        older = f"({VERSION} IS NULL OR {VERSION} < {version})"
+        if TENANT in self.schema["properties"]:
+            # Only the older rows of the account whose version closes (the tenants of its rows):
+            # the other accounts' rows in the table are theirs to replace.
+            tenant = f'"{TENANT}"'
+            older += f" AND {tenant} IN (SELECT {tenant} FROM {table} WHERE {VERSION} = {version})"
         if self.config.get("hard_delete", False):
             return f"DELETE FROM {table} WHERE {older}"
         return f"UPDATE {table} SET {DELETED} = now() WHERE {older} AND {DELETED} IS NULL"
 
     def retire_alone(self) -> None:
         """Retire the older rows in a transaction of their own: the version's records were all
-        merged already (or it had none: an empty source empties the table)."""
+        merged already (or it had none: an empty source empties a table without tenants)."""
         raise NotImplementedError

@@ -112,7 +112,7 @@ class CommerceTap(ReportingTap, Tap):
         if error is not None:
             if error.validator == "required":
                 setting = error.message.split("'")[1]
-                raise ConfigError(setting, "is required", required_fix(self.name, setting))
+                raise ConfigError(setting, "is required", required_fix(self.plugin_name, setting))
             setting = ".".join(str(part) for part in error.absolute_path) or "config"
             raise ConfigError(setting, f"invalid value {error.instance!r}: {error.message}")
         self.check_settings(mutable_config(self))

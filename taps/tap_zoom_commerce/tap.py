@@ -139,7 +139,7 @@ class TapZoomCommerce(CommerceTap):
         """What every stream that calls the API needs: credentials and one OAuth flow."""
         for setting in ("client_id", "client_secret"):
             if not config.get(setting):
-                raise ConfigError(setting, "is required", required_fix(self.name, setting))
+                raise ConfigError(setting, "is required", required_fix(self.plugin_name, setting))
         if bool(config.get("account_id")) == bool(config.get("refresh_token")):
             raise ConfigError(
                 "account_id",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from commerce_sandbox import SandboxControl
+from commerce_taps_common.records.tenant import DEFAULT_TENANT
 
 CENT = Decimal("0.01")
 VENDORS = ("zuora", "zoho", "zoom", "adobe")
@@ -281,16 +282,21 @@ def recurring_spans(control: SandboxControl) -> list[Span]:
                     customer, amount = version["account_id"], version["contracted_mrr"]
                 else:
                     customer, amount = zoom_customers[number], version["mrr"]
-                key = (vendor, f"{vendor}:{customer}", version["currency"])
+                key = (vendor, customer_key(vendor, customer), version["currency"])
                 spans.append((*key, Decimal(amount), starts, ends))
     for charge in control.truth("zoho", "transactions"):
         months = FREQUENCY_MONTHS.get(charge["billing_frequency"])
         amount = Decimal(charge["amount"])
         if charge["transaction_type"] in ("signup", "recurring") and months and amount > 0:
             starts = _day(charge["transaction_date"])
-            key = ("zoho", "zoho:" + charge["org_id"], charge["currency_code"])
+            key = ("zoho", customer_key("zoho", charge["org_id"]), charge["currency_code"])
             spans.append((*key, to_cent(amount / months), starts, _plus_months(starts, months)))
     return spans
+
+
+def customer_key(vendor: str, customer: str) -> str:
+    """The marts' customer_key of the default account's customer."""
+    return f"{vendor}:{DEFAULT_TENANT}:{customer}"
 
 
 def monthly_mrr(spans: list[Span], as_of: str) -> Money:

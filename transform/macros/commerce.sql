@@ -10,9 +10,11 @@
   {{ money(json_text(column, ['amount'])) }}
 {%- endmacro %}
 
-{#- A key unique across vendors: 'vendor:id' (null when the id is null). -#}
-{% macro vendor_key(vendor, column) -%}
-  ('{{ vendor }}:' || {{ column }})
+{#- A key unique across vendors and their accounts: 'vendor:tenant:id' (null when the id is
+    null), from the `vendor` and `tenant` columns of `alias` and its column `column`: ids are
+    unique within one account of one vendor only. -#}
+{% macro account_key(alias, column) -%}
+  {{ alias }}.vendor || ':' || {{ alias }}.tenant || ':' || {{ alias }}.{{ column }}
 {%- endmacro %}
 
 {#- Rows the source deleted are not part of any model (the loader hard-deletes by default; with

@@ -11,7 +11,7 @@ staged as (
     select 'zuora' as vendor, invoices.currency, sum(items.amount + items.tax_amount) as amount
     from {{ ref('stg_zuora__invoice_items') }} as items
     inner join {{ ref('stg_zuora__invoices') }} as invoices
-        on invoices.invoice_id = items.invoice_id
+        on invoices.tenant = items.tenant and invoices.invoice_id = items.invoice_id
     group by invoices.currency
     union all
     select 'zoom', currency, sum(amount)

@@ -9,6 +9,7 @@ the seam with singer-sdk's internals (commerce_taps_common.sdk)."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
@@ -100,6 +101,12 @@ class ReportingTap(TapSeam):
         super().append_builtin_config(config_jsonschema)
         merge_missing_config_jsonschema(REPORTING_CONFIG, config_jsonschema)
 
+    @property
+    def plugin_name(self) -> str:
+        """The Meltano plugin running the tap (one per account: `tap-zoho-partner--eu` reads its
+        settings from TAP_ZOHO_PARTNER__EU_...), else the tap's own name: what a fix names."""
+        return os.environ.get("MELTANO_EXTRACTOR_NAME") or self.name
+
     @cached_property
     def run_summary(self) -> RunSummary:
         return RunSummary(self.name, self.config.get("tenant") or DEFAULT_TENANT)
@@ -120,7 +127,7 @@ class ReportingTap(TapSeam):
         try:
             super().around_sync(sync_all)
         except HostUnreachable as unreachable:
-            error = unreachable_config_error(self.name, self.config, unreachable)
+            error = unreachable_config_error(self.plugin_name, self.config, unreachable)
             raise error from None
         except BaseException as failure:
             error = failure

@@ -1,6 +1,7 @@
 -- The price-list partition a customer buys in: the region of its country (seed
 -- adobe_country_regions) and its market segment (only in companyProfile).
 select
+    customers.tenant,
     customers.customer_id,
     customers.company_name,
     customers.market_segment,

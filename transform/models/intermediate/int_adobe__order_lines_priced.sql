@@ -17,9 +17,10 @@ with lines as (
         {{ adobe_price_list_type('lines.offer_id') }} as price_list_type,
         case when orders.order_type = 'RETURN' then -1 else 1 end as sign
     from {{ ref('stg_adobe__order_line_items') }} as lines
-    inner join {{ ref('stg_adobe__orders') }} as orders on orders.order_id = lines.order_id
+    inner join {{ ref('stg_adobe__orders') }} as orders
+        on orders.tenant = lines.tenant and orders.order_id = lines.order_id
     left join {{ ref('int_adobe__customer_partitions') }} as partitions
-        on partitions.customer_id = lines.customer_id
+        on partitions.tenant = lines.tenant and partitions.customer_id = lines.customer_id
 )
 
 select
@@ -38,7 +39,8 @@ select
     ) as line_partner_amount
 from lines
 left join {{ ref('int_adobe__price_list_months') }} as prices
-    on prices.price_list_month = {{ yyyymm('lines.order_date') }}
+    on prices.tenant = lines.tenant
+    and prices.price_list_month = {{ yyyymm('lines.order_date') }}
     and prices.region = lines.region
     and prices.market_segment = lines.market_segment
     and prices.currency = lines.currency

@@ -3,7 +3,7 @@
 {{
     first_per_group(
         ref('stg_adobe__price_lists'),
-        'price_list_month, region, market_segment, currency, price_list_type, offer_id',
+        'tenant, price_list_month, region, market_segment, currency, price_list_type, offer_id',
         'first_order_at desc',
     )
 }}

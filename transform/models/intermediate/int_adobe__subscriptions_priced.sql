@@ -11,7 +11,8 @@ with subscriptions as (
         {{ adobe_price_list_type('subscriptions.offer_id') }} as price_list_type
     from {{ ref('stg_adobe__subscriptions') }} as subscriptions
     left join {{ ref('int_adobe__customer_partitions') }} as partitions
-        on partitions.customer_id = subscriptions.customer_id
+        on partitions.tenant = subscriptions.tenant
+        and partitions.customer_id = subscriptions.customer_id
 ),
 
 latest_prices as (
@@ -20,7 +21,7 @@ latest_prices as (
             '(select prices.* from ' ~ ref('int_adobe__price_list_months') ~ ' as prices '
                 ~ join_as_of("'adobe'") ~ ' where prices.price_list_month <= '
                 ~ yyyymm('as_of.as_of') ~ ')',
-            'region, market_segment, currency, price_list_type, offer_id',
+            'tenant, region, market_segment, currency, price_list_type, offer_id',
             'price_list_month desc',
             rank_column='latest_rank',
         )
@@ -36,7 +37,8 @@ select
         as monthly_partner_amount
 from subscriptions
 left join latest_prices as prices
-    on prices.region = subscriptions.region
+    on prices.tenant = subscriptions.tenant
+    and prices.region = subscriptions.region
     and prices.market_segment = subscriptions.market_segment
     and prices.currency = subscriptions.currency
     and prices.price_list_type = subscriptions.price_list_type

@@ -11,7 +11,7 @@ with zuora_versions as (
     select
         versions.*,
         lead(version_effective_date) over (
-            partition by subscription_number order by version
+            partition by tenant, subscription_number order by version
         ) as next_effective_date
     from {{ ref('stg_zuora__subscription_versions') }} as versions
 ),
@@ -20,13 +20,14 @@ zoom_versions as (
     select
         versions.*,
         lead(version_effective_date) over (
-            partition by subscription_number order by version
+            partition by tenant, subscription_number order by version
         ) as next_effective_date
     from {{ ref('stg_zoom__subscription_versions') }} as versions
 )
 
 select
     'zuora' as vendor,
+    tenant,
     account_id as customer_id,
     subscription_number as subscription_id,
     currency,
@@ -40,6 +41,7 @@ union all
 
 select
     'zoom',
+    versions.tenant,
     subscriptions.end_customer_account_id,
     versions.subscription_number,
     versions.currency,
@@ -52,13 +54,15 @@ select
     end
 from zoom_versions as versions
 inner join {{ ref('stg_zoom__subscriptions') }} as subscriptions
-    on subscriptions.subscription_number = versions.subscription_number
+    on subscriptions.tenant = versions.tenant
+    and subscriptions.subscription_number = versions.subscription_number
 where versions.version_action not in ('cancel', 'terms')
 
 union all
 
 select
     'zoho',
+    transactions.tenant,
     transactions.customer_id,
     transactions.subscription_id,
     transactions.currency,
@@ -78,6 +82,7 @@ union all
 
 select
     'adobe',
+    tenant,
     customer_id,
     subscription_id,
     currency,

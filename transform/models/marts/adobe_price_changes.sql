@@ -6,11 +6,11 @@ with months as (
     select
         prices.*,
         lag(partner_price) over (
-            partition by region, market_segment, currency, price_list_type, offer_id
+            partition by tenant, region, market_segment, currency, price_list_type, offer_id
             order by price_list_month
         ) as previous_partner_price,
         lag(price_list_month) over (
-            partition by region, market_segment, currency, price_list_type, offer_id
+            partition by tenant, region, market_segment, currency, price_list_type, offer_id
             order by price_list_month
         ) as previous_price_list_month
     from {{ ref('int_adobe__price_list_months') }} as prices
@@ -30,7 +30,8 @@ changes as (
 )
 
 select
-    price_list_row_id as price_change_key,
+    tenant || '|' || price_list_row_id as price_change_key,
+    tenant,
     price_list_month,
     cast(
         substr(price_list_month, 1, 4) || '-' || substr(price_list_month, 5, 2) || '-01' as date

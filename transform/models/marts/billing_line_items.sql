@@ -4,6 +4,7 @@
 with lines as (
     select
         'zuora' as vendor,
+        items.tenant,
         items.invoice_id as document_id,
         items.invoice_item_id as line_id,
         'invoice_item' as record_type,
@@ -26,14 +27,16 @@ with lines as (
         'vendor' as price_source
     from {{ ref('stg_zuora__invoice_items') }} as items
     inner join {{ ref('stg_zuora__invoices') }} as invoices
-        on invoices.invoice_id = items.invoice_id
+        on invoices.tenant = items.tenant and invoices.invoice_id = items.invoice_id
     left join {{ ref('stg_zuora__subscription_versions') }} as versions
-        on versions.subscription_version_id = items.subscription_version_id
+        on versions.tenant = items.tenant
+        and versions.subscription_version_id = items.subscription_version_id
 
     union all
 
     select
         'zoom',
+        items.tenant,
         items.invoice_number,
         items.invoice_item_id,
         'invoice_item',
@@ -61,6 +64,7 @@ with lines as (
     -- A Zoom credit memo has no items: one line for the whole memo, negative.
     select
         'zoom',
+        memos.tenant,
         memos.document_id,
         memos.document_id,
         'credit_memo',
@@ -88,6 +92,7 @@ with lines as (
 
     select
         'adobe',
+        lines.tenant,
         lines.order_id,
         lines.order_line_id,
         'order_line',
@@ -118,6 +123,7 @@ with lines as (
     -- negative, cancellations as zero.
     select
         'zoho',
+        tenant,
         invoice_number,
         transaction_id,
         'transaction',
@@ -142,9 +148,10 @@ with lines as (
 )
 
 select
-    lines.vendor || ':' || lines.line_id as line_key,
+    {{ account_key('lines', 'line_id') }} as line_key,
     lines.vendor,
-    lines.vendor || ':' || lines.document_id as document_key,
+    lines.tenant,
+    {{ account_key('lines', 'document_id') }} as document_key,
     lines.document_id,
     documents.document_number,
     lines.line_id,
@@ -159,10 +166,10 @@ select
     lines.discount_amount,
     lines.tax_amount,
     lines.total_amount,
-    lines.vendor || ':' || lines.customer_id as customer_key,
+    {{ account_key('lines', 'customer_id') }} as customer_key,
     lines.customer_id,
     customers.customer_name,
-    lines.vendor || ':' || lines.subscription_id as subscription_key,
+    {{ account_key('lines', 'subscription_id') }} as subscription_key,
     lines.subscription_id,
     lines.product_id,
     lines.product_name,
@@ -174,7 +181,7 @@ select
     as_of.as_of
 from lines
 left join {{ ref('invoices') }} as documents
-    on documents.document_key = lines.vendor || ':' || lines.document_id
+    on documents.document_key = {{ account_key('lines', 'document_id') }}
 left join {{ ref('customers') }} as customers
-    on customers.customer_key = lines.vendor || ':' || lines.customer_id
+    on customers.customer_key = {{ account_key('lines', 'customer_id') }}
 {{ join_as_of('lines.vendor') }}

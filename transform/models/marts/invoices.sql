@@ -4,6 +4,7 @@
 with documents as (
     select
         'zuora' as vendor,
+        invoices.tenant,
         invoices.invoice_id as document_id,
         invoices.invoice_number as document_number,
         'invoice' as document_type,
@@ -26,12 +27,13 @@ with documents as (
         cast(null as integer) as unpriced_line_count
     from {{ ref('stg_zuora__invoices') }} as invoices
     left join {{ ref('stg_zuora__accounts') }} as accounts
-        on accounts.account_id = invoices.account_id
+        on accounts.tenant = invoices.tenant and accounts.account_id = invoices.account_id
 
     union all
 
     select
         'zoom',
+        documents.tenant,
         documents.document_number,
         documents.document_number,
         documents.document_type,
@@ -53,9 +55,11 @@ with documents as (
         select case when documents.document_type = 'credit_memo' then -1 else 1 end as factor
     ) as sign
     left join {{ ref('stg_zoom__invoices') }} as invoices
-        on invoices.invoice_number = documents.document_number
+        on invoices.tenant = documents.tenant
+        and invoices.invoice_number = documents.document_number
     left join {{ ref('stg_zoom__accounts') }} as accounts
-        on accounts.zoom_account_number = documents.customer_zoom_account_number
+        on accounts.tenant = documents.tenant
+        and accounts.zoom_account_number = documents.customer_zoom_account_number
 
     union all
 
@@ -64,6 +68,7 @@ with documents as (
     -- API says nothing of payment, so balance is unknown (null).
     select
         'adobe',
+        orders.tenant,
         orders.order_id,
         orders.external_reference_id,
         'order',
@@ -86,14 +91,15 @@ with documents as (
     from {{ ref('stg_adobe__orders') }} as orders
     left join (
         select
+            tenant,
             order_id,
             sum(line_partner_amount) as total_amount,
             sum(case when is_priced then 0 else 1 end) as unpriced_line_count
         from {{ ref('int_adobe__order_lines_priced') }}
-        group by order_id
-    ) as lines on lines.order_id = orders.order_id
+        group by tenant, order_id
+    ) as lines on lines.tenant = orders.tenant and lines.order_id = orders.order_id
     left join {{ ref('int_adobe__customer_partitions') }} as partitions
-        on partitions.customer_id = orders.customer_id
+        on partitions.tenant = orders.tenant and partitions.customer_id = orders.customer_id
 
     union all
 
@@ -101,6 +107,7 @@ with documents as (
     -- amount invoiced but nothing of payment, so balance is unknown (null).
     select
         'zoho',
+        tenant,
         invoice_number,
         invoice_number,
         'invoice',
@@ -120,8 +127,9 @@ with documents as (
 )
 
 select
-    documents.vendor || ':' || documents.document_id as document_key,
+    {{ account_key('documents', 'document_id') }} as document_key,
     documents.vendor,
+    documents.tenant,
     documents.document_id,
     documents.document_number,
     documents.document_type,
@@ -130,7 +138,7 @@ select
     documents.due_date,
     documents.status,
     documents.currency,
-    documents.vendor || ':' || documents.customer_id as customer_key,
+    {{ account_key('documents', 'customer_id') }} as customer_key,
     documents.customer_id,
     documents.customer_name,
     documents.subtotal_amount,

@@ -1,4 +1,4 @@
--- Vendor x customer x month x currency: the recurring revenue in force at the month's end (for
+-- Vendor x account (tenant) x customer x month x currency: the recurring revenue in force at the month's end (for
 -- the vendor's as-of month: on its as-of day; no month after it) and its movement from the month
 -- before: new, expansion, contraction, churned. Per currency, never converted (there is no rate source). History comes
 -- from int_recurring_revenue_periods (what each API tells; see there).
@@ -35,14 +35,15 @@ customer_months as (
     -- Every month from a customer's first recurring revenue on, so churn shows as a drop to 0.
     select
         customers.vendor,
+        customers.tenant,
         customers.customer_id,
         customers.currency,
         measured.month_start,
         measured.measured_on
     from (
-        select vendor, customer_id, currency, min(starts_on) as first_start
+        select vendor, tenant, customer_id, currency, min(starts_on) as first_start
         from periods
-        group by vendor, customer_id, currency
+        group by vendor, tenant, customer_id, currency
     ) as customers
     inner join measured
         on measured.vendor = customers.vendor
@@ -52,6 +53,7 @@ customer_months as (
 revenue as (
     select
         customer_months.vendor,
+        customer_months.tenant,
         customer_months.customer_id,
         customer_months.currency,
         customer_months.month_start,
@@ -59,12 +61,14 @@ revenue as (
     from customer_months
     left join periods
         on periods.vendor = customer_months.vendor
+        and periods.tenant = customer_months.tenant
         and periods.customer_id = customer_months.customer_id
         and periods.currency = customer_months.currency
         and periods.starts_on <= customer_months.measured_on
         and (periods.ends_on is null or periods.ends_on > customer_months.measured_on)
     group by
         customer_months.vendor,
+        customer_months.tenant,
         customer_months.customer_id,
         customer_months.currency,
         customer_months.month_start
@@ -75,7 +79,7 @@ movements as (
         revenue.*,
         coalesce(
             lag(mrr) over (
-                partition by vendor, customer_id, currency order by month_start
+                partition by vendor, tenant, customer_id, currency order by month_start
             ),
             {{ money(0) }}
         ) as previous_mrr
@@ -83,10 +87,11 @@ movements as (
 )
 
 select
-    movements.vendor || ':' || movements.customer_id || ':' || movements.currency || ':'
+    {{ account_key('movements', 'customer_id') }} || ':' || movements.currency || ':'
         || {{ yyyymm('movements.month_start') }} as mrr_key,
     movements.vendor,
-    movements.vendor || ':' || movements.customer_id as customer_key,
+    movements.tenant,
+    {{ account_key('movements', 'customer_id') }} as customer_key,
     movements.customer_id,
     customers.customer_name,
     movements.month_start as revenue_month,
@@ -116,6 +121,6 @@ select
     as_of.as_of
 from movements
 left join {{ ref('customers') }} as customers
-    on customers.customer_key = movements.vendor || ':' || movements.customer_id
+    on customers.customer_key = {{ account_key('movements', 'customer_id') }}
 {{ join_as_of('movements.vendor') }}
 where movements.mrr != 0 or movements.previous_mrr != 0

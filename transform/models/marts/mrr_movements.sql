@@ -1,4 +1,4 @@
--- Vendor x customer x currency x month: MRR and the one movement that explains its change from
+-- Vendor x customer (of one account: customer_key names its tenant) x currency x month: MRR and the one movement that explains its change from
 -- the month before (new, expansion, contraction, churn, reactivation, unchanged), on a spine of
 -- every month from the customer's first month with MRR through the month after its last (the
 -- churn month), no later than the vendor's as-of month. The MRR itself is
@@ -69,6 +69,7 @@ compared as (
 select
     compared.month_start as month,
     compared.vendor,
+    customers.tenant,
     compared.customer_key,
     customers.customer_id,
     customers.customer_name,

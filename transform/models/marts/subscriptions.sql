@@ -3,6 +3,7 @@
 with subscriptions as (
     select
         'zuora' as vendor,
+        tenant,
         subscription_number as subscription_id,
         account_id as customer_id,
         cast(null as varchar) as product_id,
@@ -33,6 +34,7 @@ with subscriptions as (
 
     select
         'zoho',
+        tenant,
         subscription_id,
         customer_id,
         plan_id,
@@ -55,6 +57,7 @@ with subscriptions as (
 
     select
         'zoom',
+        subscriptions.tenant,
         subscriptions.subscription_number,
         subscriptions.end_customer_account_id,
         first_line.offer_id,
@@ -76,20 +79,25 @@ with subscriptions as (
         true
     from {{ ref('stg_zoom__subscriptions') }} as subscriptions
     left join {{ ref('stg_zoom__subscription_lines') }} as first_line
-        on first_line.subscription_number = subscriptions.subscription_number
+        on first_line.tenant = subscriptions.tenant
+        and first_line.subscription_number = subscriptions.subscription_number
         and first_line.line_number = 1
     left join (
         select
+            tenant,
             subscription_number,
             sum(case when line_status = 'active' then quantity else 0 end) as active_quantity
         from {{ ref('stg_zoom__subscription_lines') }}
-        group by subscription_number
-    ) as lines on lines.subscription_number = subscriptions.subscription_number
+        group by tenant, subscription_number
+    ) as lines
+        on lines.tenant = subscriptions.tenant
+        and lines.subscription_number = subscriptions.subscription_number
 
     union all
 
     select
         'adobe',
+        tenant,
         subscription_id,
         customer_id,
         offer_id,
@@ -110,10 +118,11 @@ with subscriptions as (
 )
 
 select
-    subscriptions.vendor || ':' || subscriptions.subscription_id as subscription_key,
+    {{ account_key('subscriptions', 'subscription_id') }} as subscription_key,
     subscriptions.vendor,
+    subscriptions.tenant,
     subscriptions.subscription_id,
-    subscriptions.vendor || ':' || subscriptions.customer_id as customer_key,
+    {{ account_key('subscriptions', 'customer_id') }} as customer_key,
     subscriptions.customer_id,
     customers.customer_name,
     subscriptions.product_id,
@@ -137,5 +146,5 @@ select
     as_of.as_of
 from subscriptions
 left join {{ ref('customers') }} as customers
-    on customers.customer_key = subscriptions.vendor || ':' || subscriptions.customer_id
+    on customers.customer_key = {{ account_key('subscriptions', 'customer_id') }}
 {{ join_as_of('subscriptions.vendor') }}

@@ -13,12 +13,13 @@ commissions as (
 
 pairable as (
     select
+        tenant,
         commission_id,
         subscription_id,
         is_reversal,
         abs(commission_amount) as absolute_amount,
         row_number() over (
-            partition by subscription_id, is_reversal, abs(commission_amount)
+            partition by tenant, subscription_id, is_reversal, abs(commission_amount)
             order by commission_date, commission_id
         ) as pair_rank
     from commissions
@@ -26,10 +27,14 @@ pairable as (
 ),
 
 reversal_pairs as (
-    select reversals.commission_id as reversal_id, bases.commission_id as base_id
+    select
+        reversals.tenant,
+        reversals.commission_id as reversal_id,
+        bases.commission_id as base_id
     from pairable as reversals
     inner join pairable as bases
-        on bases.subscription_id = reversals.subscription_id
+        on bases.tenant = reversals.tenant
+        and bases.subscription_id = reversals.subscription_id
         and bases.absolute_amount = reversals.absolute_amount
         and bases.pair_rank = reversals.pair_rank
         and not bases.is_reversal
@@ -38,6 +43,7 @@ reversal_pairs as (
 
 joined as (
     select
+        coalesce(transactions.tenant, commissions.tenant) as tenant,
         coalesce(transactions.transaction_id, commissions.transaction_id) as transaction_id,
         transactions.transaction_date,
         transactions.transaction_type,
@@ -60,17 +66,20 @@ joined as (
         transactions.transaction_id is not null as has_transaction,
         commissions.commission_id is not null as has_commission
     from transactions
-    full outer join commissions on commissions.transaction_id = transactions.transaction_id
+    full outer join commissions
+        on commissions.tenant = transactions.tenant
+        and commissions.transaction_id = transactions.transaction_id
 )
 
 select
-    coalesce(joined.transaction_id, '') || '|' || coalesce(joined.commission_id, '')
-        as reconciliation_key,
+    joined.tenant || '|' || coalesce(joined.transaction_id, '') || '|'
+        || coalesce(joined.commission_id, '') as reconciliation_key,
+    joined.tenant,
     joined.transaction_id,
     joined.transaction_date,
     joined.transaction_type,
     joined.subscription_id,
-    'zoho:' || joined.customer_id as customer_key,
+    'zoho:' || joined.tenant || ':' || joined.customer_id as customer_key,
     joined.customer_id,
     joined.customer_name,
     joined.transaction_currency,
@@ -100,6 +109,8 @@ select
     reversing.reversal_id as reversed_by_commission_id,
     as_of.as_of
 from joined
-left join reversal_pairs as reversed on reversed.reversal_id = joined.commission_id
-left join reversal_pairs as reversing on reversing.base_id = joined.commission_id
+left join reversal_pairs as reversed
+    on reversed.tenant = joined.tenant and reversed.reversal_id = joined.commission_id
+left join reversal_pairs as reversing
+    on reversing.tenant = joined.tenant and reversing.base_id = joined.commission_id
 {{ join_as_of("'zoho'") }}

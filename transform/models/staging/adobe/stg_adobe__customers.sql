@@ -1,5 +1,6 @@
 -- The market segment (which prices an order line) exists only in the company profile.
 select
+    tenant,
     customers."customerId" as customer_id,
     customers."resellerId" as reseller_id,
     customers."externalReferenceId" as external_reference_id,

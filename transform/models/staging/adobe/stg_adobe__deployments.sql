@@ -1,4 +1,5 @@
 select
+    tenant,
     deployments."deploymentId" as deployment_id,
     deployments."customerId" as customer_id,
     {{ json_text('deployments."companyProfile"', ['address', 'country']) }} as country,

@@ -1,4 +1,5 @@
 select
+    tenant,
     id as flex_discount_id,
     name as flex_discount_name,
     code as discount_code,

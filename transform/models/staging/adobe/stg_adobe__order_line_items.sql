@@ -6,6 +6,7 @@ select
     coalesce(codes.status_name, 'unknown') as status
 from (
     select
+        orders.tenant,
         orders."orderId" as order_id,
         orders."customerId" as customer_id,
         coalesce(

@@ -1,4 +1,5 @@
 select
+    tenant,
     orders."orderId" as order_id,
     orders."customerId" as customer_id,
     orders."externalReferenceId" as external_reference_id,

@@ -1,6 +1,7 @@
 -- One row per partition (region, market segment, currency, price list type), month and offer
 -- (and first order date, when Adobe publishes an offer's price twice in a month).
 select
+    tenant,
     "priceListMonth" || '|' || region || '|' || "marketSegment" || '|' || currency || '|'
         || "priceListType" || '|' || "offerId" || '|'
         || coalesce(cast("firstOrderDate" as varchar), '') as price_list_row_id,

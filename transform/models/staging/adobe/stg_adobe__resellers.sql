@@ -1,4 +1,5 @@
 select
+    tenant,
     resellers."resellerId" as reseller_id,
     resellers."distributorId" as distributor_id,
     resellers."externalReferenceId" as external_reference_id,

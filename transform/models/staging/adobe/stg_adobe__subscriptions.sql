@@ -1,4 +1,5 @@
 select
+    tenant,
     subscriptions."subscriptionId" as subscription_id,
     subscriptions."customerId" as customer_id,
     subscriptions."offerId" as offer_id,

@@ -1,4 +1,5 @@
 select
+    tenant,
     commission_id,
     transaction_id,
     subscription_id,

@@ -1,4 +1,5 @@
 select
+    tenant,
     lead_id,
     email_id as lead_email,
     customer_company_name as company_name,

@@ -1,4 +1,5 @@
 select
+    tenant,
     subscription_id,
     org_id as customer_id,
     customer_company_name as customer_name,

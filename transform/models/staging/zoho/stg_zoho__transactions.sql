@@ -1,4 +1,5 @@
 select
+    tenant,
     transaction_id,
     subscription_id,
     org_id as customer_id,

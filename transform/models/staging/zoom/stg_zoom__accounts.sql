@@ -1,4 +1,5 @@
 select
+    tenant,
     crm_account_number as account_id,
     account_name,
     zoom_account_number,

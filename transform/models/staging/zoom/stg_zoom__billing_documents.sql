@@ -1,6 +1,7 @@
 -- Invoices and credit memos as Zoom lists them; money unpacked from {amount, currency}. Amounts
 -- keep Zoom's sign (credit memos positive); the invoices mart turns credit memos negative.
 select
+    tenant,
     document_number,
     document_type,
     document_date,

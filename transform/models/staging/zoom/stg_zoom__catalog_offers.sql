@@ -1,4 +1,5 @@
 select
+    tenant,
     offer_id || '-' || currency as catalog_offer_id,
     offer_id,
     currency,

@@ -1,4 +1,5 @@
 select
+    tenant,
     create_reference_id as deal_registration_id,
     deal_reg_number,
     deal_name,

@@ -1,6 +1,7 @@
 -- One row per invoice item, unnested from invoices.invoice_items; Zoom gives items no id, so the
 -- line id is the invoice number and the item's position (1-based).
 select
+    tenant,
     invoices.invoice_number || '-' || cast(item.element_index + 1 as varchar) as invoice_item_id,
     invoices.invoice_number,
     item.element_index + 1 as line_number,

@@ -1,4 +1,5 @@
 select
+    tenant,
     invoice_number,
     invoice_date,
     due_date,

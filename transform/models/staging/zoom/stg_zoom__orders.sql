@@ -1,4 +1,5 @@
 select
+    tenant,
     order_reference_id as order_id,
     order_number,
     status as order_status,

@@ -1,4 +1,5 @@
 select
+    tenant,
     price_list_charge_id,
     price_list_id,
     offer_id,

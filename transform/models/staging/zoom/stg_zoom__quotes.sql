@@ -1,4 +1,5 @@
 select
+    tenant,
     quote_reference_id as quote_id,
     quote_number,
     status as quote_status,

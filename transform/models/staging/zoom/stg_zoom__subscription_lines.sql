@@ -1,6 +1,7 @@
 -- One row per subscription line (an offer with its quantity), unnested from subscription_lines;
 -- the line's first charge carries its prices.
 select
+    tenant,
     subscriptions.subscription_number || '-' || cast(line.element_index + 1 as varchar)
         as subscription_line_id,
     subscriptions.subscription_number,

@@ -1,4 +1,5 @@
 select
+    tenant,
     subscription_number || '-v' || cast(version as varchar) as subscription_version_id,
     subscription_number,
     version,

@@ -1,5 +1,6 @@
 -- The current state of each subscription (the detail); history in stg_zoom__subscription_versions.
 select
+    tenant,
     subscription_number,
     status as subscription_status,
     {{ json_text('end_customer_account', ['crm_account_number']) }} as end_customer_account_id,

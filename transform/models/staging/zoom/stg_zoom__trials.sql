@@ -1,4 +1,5 @@
 select
+    tenant,
     trial_id,
     {{ json_text('subscription_owner', ['crm_account_number']) }} as end_customer_account_id,
     {{ json_text('subscription_owner', ['account_name']) }} as end_customer_account_name,

@@ -5,6 +5,7 @@
 ) -%}
 {%- if events is not none %}
 select
+    tenant,
     event_id,
     sequence as event_sequence,
     event as event_type,
@@ -17,6 +18,7 @@ select
 from {{ events }}
 {%- else %}
 select
+    cast(null as varchar) as tenant,
     cast(null as varchar) as event_id,
     cast(null as bigint) as event_sequence,
     cast(null as varchar) as event_type,

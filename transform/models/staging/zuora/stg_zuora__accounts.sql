@@ -1,4 +1,5 @@
 select
+    tenant,
     id as account_id,
     account_number,
     name as account_name,

@@ -1,4 +1,5 @@
 select
+    tenant,
     id as invoice_item_id,
     invoice_id,
     subscription_id as subscription_version_id,

@@ -1,4 +1,5 @@
 select
+    tenant,
     id as invoice_id,
     invoice_number,
     account_id,

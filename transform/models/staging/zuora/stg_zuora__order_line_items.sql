@@ -1,5 +1,6 @@
 -- One row per order line item (one-time fees and services), unnested from orders.line_items.
 select
+    tenant,
     {{ json_text('line_item.value', ['id']) }} as order_line_item_id,
     orders.id as order_id,
     orders.order_number,

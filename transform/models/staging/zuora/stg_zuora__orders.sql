@@ -1,4 +1,5 @@
 select
+    tenant,
     id as order_id,
     order_number,
     order_date,

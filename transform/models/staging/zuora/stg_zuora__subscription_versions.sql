@@ -1,5 +1,6 @@
 -- Every version Zuora keeps (history); stg_zuora__subscriptions keeps the latest of each.
 select
+    tenant,
     id as subscription_version_id,
     subscription_number,
     version,
