@@ -40,7 +40,7 @@ def portfolio_night(accounts: tuple[str, ...], scale: int, executor: dict, pool:
         os.environ.update(portfolio.env)
         sandbox.control.reset_stats()
         started = time.monotonic()
-        result, spans = portfolio.run("accounts", executor)
+        result, spans = portfolio.run("zoom_accounts", executor)
         seconds = time.monotonic() - started
         if not result.success:
             raise SystemExit(f"bench: the {executor} night failed; see the log above")

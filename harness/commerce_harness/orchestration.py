@@ -6,7 +6,6 @@ that points the code location (commerce_orchestration) at all of it."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import yaml
 from dagster import DagsterEventType, DagsterInstance, build_reconstructable_job, execute_job
 
 from commerce_harness.pipeline import BIN
-from commerce_harness.place import meltano_project
+from commerce_harness.place import add_accounts, meltano_project
 from commerce_harness.postgres import USER, PostgresServer
 from commerce_harness.taps import TAPS, Sandbox, Tap
 from commerce_sandbox.accounts import DEFAULT_ACCOUNT
@@ -29,20 +28,6 @@ STEP_ENDS = (
 # Dagster's and Meltano's own databases, beside the warehouse's in the same server.
 DAGSTER_DATABASE = "dagster"
 MELTANO_DATABASE = "meltano"
-
-
-def add_accounts(project: Path, taps: Iterable[Tap], accounts: Iterable[str]) -> None:
-    """An extractor `tap-<vendor>--<account>` inheriting from each tap, for each account but the
-    default one (the tap itself), in the copy's meltano.yml."""
-    meltano_yml = project / "meltano.yml"
-    definition = yaml.safe_load(meltano_yml.read_text())
-    definition["plugins"]["extractors"] += [
-        {"name": tap.plugin(account), "inherit_from": tap.name, "namespace": tap.vendor}
-        for tap in taps
-        for account in accounts
-        if account != DEFAULT_ACCOUNT
-    ]
-    meltano_yml.write_text(yaml.safe_dump(definition, sort_keys=False))
 
 
 def dagster_yaml(postgres: PostgresServer, pool_limit: int) -> dict[str, Any]:
@@ -88,7 +73,10 @@ class Orchestration:
     ) -> None:
         self.sandbox, self.postgres, self.accounts, self.taps = sandbox, postgres, accounts, taps
         self.project, env = meltano_project(tmp_path)
-        add_accounts(self.project, taps, accounts)
+        add_accounts(
+            self.project,
+            [(tap, account) for tap in taps for account in accounts if account != DEFAULT_ACCOUNT],
+        )
         self.home = tmp_path / "dagster"
         self.home.mkdir()
         (self.home / "dagster.yaml").write_text(yaml.safe_dump(dagster_yaml(postgres, pool_limit)))

@@ -61,7 +61,7 @@ LOAD_RETRIES = RetryPolicy(
     max_retries=3, delay=60, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS
 )
 # A tap's one-line error as Meltano logs it: `... tap-x--eu: config error: <setting>: ...`.
-ERROR_LINE = re.compile(r"(tap-[\w-]+: (?:config )?error: .*?)(?:\s+cmd_type=|$)")
+ERROR_LINE = re.compile(r"(tap-[\w-]+: (?:config )?error: .*?)(?:\s+cmd_type=|$)", re.MULTILINE)
 
 # One asset group: Dagster's UI draws one group's assets in full, several groups folded.
 GROUP = "commerce"
@@ -203,6 +203,21 @@ accounts_job = define_asset_job(
     selection=AssetSelection.assets(*account_loads),
     description="Every account of every vendor: its Meltano extract-and-load",
 )
+# One vendor's accounts, e.g. to load a new account's vendor again by hand.
+vendor_jobs = [
+    define_asset_job(
+        f"{vendor}_accounts",
+        selection=AssetSelection.assets(
+            *(
+                load
+                for load, account in zip(account_loads, portfolio.accounts, strict=True)
+                if account.vendor == vendor
+            )
+        ),
+        description=f"Every {vendor} account: its Meltano extract-and-load",
+    )
+    for vendor in portfolio.vendors
+]
 marts_job = define_asset_job(
     "marts", selection=AssetSelection.assets(transform), description="dbt build"
 )
@@ -241,7 +256,7 @@ marts_after_failed_loads = run_status_sensor(
 
 defs = Definitions(
     assets=[*account_loads, *feed_loads, transform],
-    jobs=[accounts_job, marts_job, feeds_job],
+    jobs=[accounts_job, *vendor_jobs, marts_job, feeds_job],
     schedules=[nightly, feeds_every_five_minutes],
     sensors=[marts_after_loads, marts_after_failed_loads],
     resources={

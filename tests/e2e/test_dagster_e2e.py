@@ -24,9 +24,9 @@ from commerce_harness.warehouse import failed_nodes
 from commerce_sandbox.accounts import DEFAULT_ACCOUNT
 from commerce_taps_common.config.errors import env_var
 
-ACCOUNTS = (DEFAULT_ACCOUNT, "eu")
+ACCOUNTS = (DEFAULT_ACCOUNT, "emea")  # meltano.yml has Adobe's emea; the others get one
 LOADS = {f"{tap.vendor}__{account}": (tap, account) for tap in TAPS for account in ACCOUNTS}
-REFUSED = (ZUORA, "eu")  # the account whose credentials are refused on the second night
+REFUSED = (ZUORA, "emea")  # the account whose credentials are refused on the second night
 
 
 @pytest.fixture(scope="module", name="portfolio")
