@@ -90,9 +90,10 @@ class Meltano(ConfigurableResource):
         if result.returncode != 0:
             context.log.info(result.stderr[-8000:])
             errors = ERROR_LINE.findall(result.stderr)
-            line = errors[-1] if errors else f"meltano run exited {result.returncode}"
             raise Failure(
-                description=f"{extractor.plugin}: {line}",
+                description=errors[-1]
+                if errors
+                else f"{extractor.plugin}: meltano run exited {result.returncode}",
                 metadata={"state_id": state_id},
                 allow_retries=not any(": config error: " in error for error in errors),
             )
