@@ -94,6 +94,8 @@ class Orchestration:
             "COMMERCE_LOADER": LOADER,
             **dbt_env(dbt_target or tmp_path / "dbt" / "target"),
             "DBT_LOG_PATH": str(tmp_path / "dbt" / "logs"),
+            # Where dagster-dbt puts each invocation's results (else transform/target/).
+            "DBT_TARGET_PATH": str(tmp_path / "dbt" / "runs"),
             "MELTANO_ENVIRONMENT": "sandbox",
             "MELTANO_DATABASE_URI": meltano_uri,
             **{env_var(LOADER, name): str(value) for name, value in warehouse.items()},
