@@ -81,7 +81,7 @@ class CommercePostgresConnector(PostgresConnector):
         to_sql.register_type_handler("array", JSONB)
         return to_sql
 
-    def prepare_table(  # type: ignore[override]  # the upstream's signature
+    def prepare_table(
         self,
         full_table_name: Any,
         schema: dict[str, Any],
@@ -112,7 +112,7 @@ class CommercePostgresConnector(PostgresConnector):
             {"tenant": DEFAULT_TENANT},
         )
         columns = ", ".join(connection.dialect.identifier_preparer.quote(key) for key in keys)
-        constraint = connection.dialect.identifier_preparer.quote(primary["name"])
+        constraint = connection.dialect.identifier_preparer.quote(str(primary["name"]))
         connection.execute(
             sqlalchemy.text(
                 f"ALTER TABLE {name} DROP CONSTRAINT {constraint}, ADD PRIMARY KEY ({columns})"

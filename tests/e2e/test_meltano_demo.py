@@ -100,7 +100,10 @@ def test_demo_runs_the_meltano_job_ends_equal_to_truth_and_leaves_prod_alone(tmp
     summaries = {"zuora-quickstart": 2, "zoho-partner": 2, "zoom-commerce": 3, "adobe-vipmp": 2}
     for tap, count in summaries.items():
         assert result.stdout.count(f"   tap-{tap}: succeeded in ") == count, result.stdout[-3000:]
-    assert len(list((demo_output / "runs").glob("*.json"))) == 2 * 4
+    # A second Adobe account (tap-adobe-vipmp--emea), both runs, beside the first in each table.
+    assert result.stdout.count("   tap-adobe-vipmp (tenant emea): succeeded in ") == 2
+    assert re.search(r"adobe\.customers +\d+ rows \(default \d+, emea \d+\)", result.stdout)
+    assert len(list((demo_output / "runs").glob("*.json"))) == 2 * 5
     assert f"run history (both runs of every tap): {demo_output / 'runs' / 'index.html'}" in (
         result.stdout
     )

@@ -9,9 +9,14 @@ import json
 
 import pytest
 
-from commerce_harness.pipeline import assert_one_line_config_error, read_singer
+from commerce_harness.catalog import catalog_selecting
+from commerce_harness.pipeline import BIN, assert_one_line_config_error, read_singer
 from commerce_harness.reconcile import key_of
-from commerce_harness.taps import TAPS, ZUORA
+from commerce_harness.taps import ZUORA
+from tap_adobe_vipmp.tap import TapAdobeVipmp
+from tap_zoho_partner.tap import TapZohoPartner
+from tap_zoom_commerce.tap import TapZoomCommerce
+from tap_zuora_quickstart.tap import TapZuoraQuickstart
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +59,27 @@ def test_every_record_carries_the_tenant_first_in_its_key(sandbox, tmp_path):
 def test_the_default_tenant_is_default_and_a_bad_one_is_one_line(sandbox, tmp_path):
     output = ZUORA.read(tmp_path, ZUORA.config(sandbox))
     assert {row["tenant"] for rows in output.records.values() for row in rows} == {"default"}
-    for tap in TAPS:
-        result = tap.run_tap(tmp_path, tap.config(sandbox, tenant="no spaces"))
-        assert_one_line_config_error(result, "tenant")
+    # Every tap declares the setting (the shared base adds it); one checks what a bad one says.
+    taps = (TapZuoraQuickstart, TapZohoPartner, TapZoomCommerce, TapAdobeVipmp)
+    assert all(
+        tap.config_jsonschema["properties"]["tenant"]["default"] == "default" for tap in taps
+    )
+    result = ZUORA.run_tap(tmp_path, ZUORA.config(sandbox, tenant="no spaces"))
+    assert_one_line_config_error(result, "tenant")
+
+
+def test_a_catalog_that_deselects_streams_keeps_the_tenant_of_the_others(sandbox, tmp_path):
+    """As Meltano's `select` writes it: the other streams and all their properties deselected
+    (their tenant maps would name key columns the SDK no longer sees)."""
+    catalog = catalog_selecting(str(BIN / ZUORA.name), {"invoices"})
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            metadata["metadata"]["selected"] = entry["stream"] == "invoices"
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+    result = ZUORA.run_tap(
+        tmp_path, ZUORA.config(sandbox, "alpha"), "--catalog", str(tmp_path / "catalog.json")
+    )
+    output = read_singer(result)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert set(output.records) == {"invoices"}
+    assert {row["tenant"] for row in output.records["invoices"]} == {"alpha"}

@@ -1,6 +1,7 @@
 """In-process checks of what makes runs followable and errors actionable: the progress cadence,
-the summary's accounting, the retry causes, the file checks before the SDK reads a file, which
-setting a failing URL came from, and which connection errors count as "nothing answers"."""
+the summary's accounting (per account), the retry causes, the file checks before the SDK reads a
+file, which setting a failing URL came from, and which connection errors count as "nothing
+answers"."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from commerce_taps_common.config.cli import file_problems
 from commerce_taps_common.config.errors import env_var
 from commerce_taps_common.http.unreachable import setting_for_url, unreachable_reason
 from commerce_taps_common.reporting.progress import ProgressLog
+from commerce_taps_common.reporting.run_history import write_page
 from commerce_taps_common.reporting.run_hooks import retry_cause
 from commerce_taps_common.reporting.run_summary import RunSummary
 
@@ -135,3 +137,25 @@ def test_file_options_are_checked_before_the_sdk_reads_them(tmp_path):
         f"--state {tmp_path}: is a directory, not a JSON file"
     ]
     assert file_problems(["--about", "--format", "json"]) == []
+
+
+def test_each_account_has_its_summary_file_and_its_row_on_the_history_page(tmp_path):
+    """Two accounts of one tap the same night: a summary file each (the default account's named
+    as before), and a row each on the history page, the failed one apart."""
+    for tenant, error in (("default", None), ("emea", RuntimeError("refused"))):
+        summary = RunSummary("tap-test", tenant)
+        summary.count("orders", rows=3 if error is None else 0)
+        summary.finish(error)
+        summary.write(tmp_path)
+        assert summary.table()[0].startswith(
+            "tap-test: " if tenant == "default" else "tap-test (tenant emea): "
+        )
+    names = sorted(path.name.split("-", 1)[1] for path in tmp_path.glob("*.json"))
+    assert names == ["tap-test-emea.json", "tap-test.json"]
+    page = write_page(tmp_path).read_text()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].strip().splitlines()
+    assert len(rows) == 2
+    assert "<td>tap-test</td><td>default</td><td>1</td><td>3</td>" in rows[0]
+    assert rows[1].startswith('<tr class="failed">')
+    assert "<td>tap-test</td><td>emea</td><td>1</td><td>0</td>" in rows[1]
+    assert "tap-test (tenant emea): RuntimeError: refused" in page

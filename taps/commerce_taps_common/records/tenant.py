@@ -33,8 +33,9 @@ def with_tenant_column(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def tenant_maps(streams: Iterable[Stream], user_maps: dict[str, Any]) -> dict[str, Any]:
-    """Every stream's tenant map, the user's own `stream_maps` merged over them (a user's map of
-    a stream adds to its tenant map; `null` still drops the stream)."""
+    """Every selected stream's tenant map, the user's own `stream_maps` merged over them (a
+    user's map of a stream adds to its tenant map; `null` still drops the stream). A stream the
+    catalog deselects has no columns left for the SDK to check a key against, and sends nothing."""
     maps: dict[str, Any] = {
         stream.name: {
             TENANT: EXPRESSION,
@@ -46,6 +47,7 @@ def tenant_maps(streams: Iterable[Stream], user_maps: dict[str, Any]) -> dict[st
             ),
         }
         for stream in streams
+        if stream.selected
     }
     for name, user_map in user_maps.items():
         if isinstance(user_map, dict) and name in maps:
