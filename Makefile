@@ -53,6 +53,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/webhooks.py
+	$(BIN)/python benchmarks/dagster_accounts.py
 
 # Chaos nights through `meltano run` (scripts/chaos.py): NIGHTS per tap, faults and kills, the
 # warehouse checked against the truth after each; e.g. `make chaos NIGHTS=5`.

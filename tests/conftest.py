@@ -89,3 +89,9 @@ def _postgres() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL server (127.0.0.1, a free port) for a test module; removed after."""
     with PostgresServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session", name="dagster_dbt_target")
+def _dagster_dbt_target(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dbt's files for the Dagster tests' code locations: the project parsed once a session."""
+    return tmp_path_factory.mktemp("dagster-dbt") / "target"

@@ -1,5 +1,5 @@
-"""Headless Chromium for the page tests (Debian's `chromium`; `make browser` installs it): pages
-are rendered the way a browser renders them, their DOM dumped and their pixels shot."""
+"""Headless Chromium (Debian's `chromium`, `make browser`) for the page tests: a page's DOM after
+its scripts ran, or a screenshot of it."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ CHROMIUM_FLAGS = (
 
 
 def chromium(
-    tmp_path: Path, *arguments: str, window: str = "800,400"
+    tmp_path: Path, *arguments: str, window: str = "800,400", timeout: float = 120
 ) -> subprocess.CompletedProcess:
-    """Chromium with its own profile under `tmp_path`, a window of `window` pixels."""
+    """Chromium on `arguments` (e.g. `--dump-dom <url>`), its profile in `tmp_path`."""
     executable = shutil.which("chromium")
     assert executable, "chromium is missing: `make browser` installs it"
     return subprocess.run(
@@ -36,5 +36,5 @@ def chromium(
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )

@@ -64,11 +64,15 @@ CONTENTS: dict[str, dict[str, tuple[str, Callable[[str], bool]]]] = {
     "commerce-sandbox": {"commerce_sandbox": ("sandbox/commerce_sandbox", _every)},
     "commerce-webhooks-spool": {"commerce_webhooks": ("webhooks/commerce_webhooks", _spool)},
     "commerce-webhooks": {"commerce_webhooks": ("webhooks/commerce_webhooks", _receiver)},
+    "commerce-orchestration": {
+        "commerce_orchestration": ("orchestration/commerce_orchestration", _every)
+    },
 }
 # What a tap must never bring into a user's venv.
 HEAVY = {"duckdb", "pyarrow", "dbt-core", "starlette", "uvicorn", "commerce-sandbox", "meltano"}
-# Declared though no module imports them: uvicorn picks httptools and uvloop when installed.
-USED_WITHOUT_IMPORT = {"httptools", "uvloop"}
+# Declared though no module imports them: uvicorn picks httptools and uvloop when installed;
+# dagster.yaml names dagster-postgres' storage, dagster-webserver serves the code location's UI.
+USED_WITHOUT_IMPORT = {"httptools", "uvloop", "dagster-postgres", "dagster-webserver"}
 
 
 def _name(requirement: str) -> str:
