@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv browser demo demo-postgres report lint typecheck test test-fast bench chaos readmes clean
+.PHONY: pictures venv browser demo demo-postgres report lint typecheck test test-fast bench chaos readmes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ browser:
 test: lint typecheck browser
 	$(BIN)/python -m pytest tests/unit -q
 	$(BIN)/python -m pytest --ignore=tests/unit
+
+# The README's pictures (docs/*.png) from the page tests' screenshots; `make test` leaves them be.
+pictures: $(STAMP) browser
+	UPDATE_PICTURES=1 $(BIN)/python -m pytest tests/e2e/test_dagster_ui.py tests/e2e/test_dbt_marts.py -k "graph or report"
 
 # The in-process unit tests only (tests/unit/): seconds, no sandbox server, no subprocess.
 test-fast: $(STAMP)

@@ -3,6 +3,7 @@ its scripts ran, or a screenshot of it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,3 +39,12 @@ def chromium(
         text=True,
         timeout=timeout,
     )
+
+
+def keep_picture(shot: Path, picture: Path) -> None:
+    """The README's pictures (docs/*.png) are the page tests' screenshots; `make pictures` renews
+    them (UPDATE_PICTURES=1). Other runs leave them be: a picture of today's world would change
+    the working tree at every `make test`."""
+    assert shot.stat().st_size > 0, f"{shot}: an empty screenshot"
+    if os.environ.get("UPDATE_PICTURES") == "1":
+        shutil.copy(shot, picture)

@@ -6,7 +6,6 @@ docs/orchestration.md."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ import requests
 import yaml
 
 from commerce_harness import ROOT
-from commerce_harness.browser import chromium
+from commerce_harness.browser import chromium, keep_picture
 from commerce_harness.orchestration import dbt_env
 from commerce_harness.pipeline import BIN
 from commerce_harness.place import add_accounts, meltano_project
@@ -89,4 +88,4 @@ def test_the_asset_graph_shows_every_account_and_every_mart(webserver, tmp_path)
     shown = set(re.findall(r">(\w+)<", page.stdout))
     loads = {f"{tap.vendor}__{account}" for tap in TAPS for account in ACCOUNTS}
     assert loads <= shown and set(MARTS) <= shown, sorted((loads | set(MARTS)) - shown)
-    shutil.copy(picture, PICTURE)
+    keep_picture(picture, PICTURE)
