@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]' 'meltano==4.4.1'
+	# Two distributions install the one `backoff` module: singer-sdk's python-backoff and the
+	# backoff of dagster-graphql's gql; the last one pip installs wins. singer-sdk's, always.
+	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps 'python-backoff==3.0.0'
 	touch $(STAMP)
 
 venv: $(STAMP)
