@@ -180,7 +180,7 @@ class SourcesFromLoads(DagsterDbtTranslator):
 
 dbt_project = DbtProject(
     project_dir=TRANSFORM,
-    profiles_dir=TRANSFORM / "profiles",
+    profiles_dir=TRANSFORM,
     target=os.environ.get("COMMERCE_DBT_TARGET", "duckdb"),
     target_path=Path(os.environ.get("COMMERCE_DBT_TARGET_PATH", "target")),
 )
