@@ -67,24 +67,7 @@ def suite(counts: list[int], upstream_up_to: int) -> dict:
             runs[UPSTREAM] = (seconds, memory, count_rows(database, "bench.invoices"))
         stream.unlink()
 
-        print(f"\n{count:,} nested invoices (benchmarks/nested_stream.py), one run each")
-        print(f"{'loader':<36} {'records/s':>10} {'peak MiB':>9} {'rows':>9}")
-        for label, (seconds, memory, rows) in runs.items():
-            rate = count / seconds
-            print(f"{label:<36} {rate:>10,.0f} {memory:>9} {rows:>9}")
-            results[f"{label}, {count} records"] = {
-                "records": count,
-                "seconds": round(seconds, 2),
-                "loader_peak_mib": memory,
-                "rows_stored": rows,
-                "records_per_second": round(rate),
-            }
-        ours = count / runs[OURS][0]
-        for label, (seconds, _, _) in runs.items():
-            if label != OURS:
-                ratio = ours / (count / seconds)
-                ratios[f"{OURS} / {label}, {count} records"] = round(ratio, 3)
-                print(f"{OURS} / {label}: {ratio:.2f}x")
+        nested_stream.report_runs(count, runs, OURS, results, ratios)
     return {"results": results, "ratios": ratios}
 
 

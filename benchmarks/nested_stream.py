@@ -278,3 +278,32 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def report_runs(
+    count: int,
+    runs: dict[str, tuple[float, int, int]],
+    ours: str,
+    results: dict[str, Any],
+    ratios: dict[str, float],
+) -> None:
+    """Print the loaders' runs on `count` records (label -> seconds, peak MiB, rows stored) and
+    add them, and `ours` against each other one, to `results` and `ratios`."""
+    width = max(len(label) for label in runs) + 2
+    print(f"\n{count:,} nested invoices (benchmarks/nested_stream.py), one run each")
+    print(f"{'loader':<{width}} {'records/s':>10} {'peak MiB':>9} {'rows':>9}")
+    for label, (seconds, memory, rows) in runs.items():
+        rate = count / seconds
+        print(f"{label:<{width}} {rate:>10,.0f} {memory:>9} {rows:>9}")
+        results[f"{label}, {count} records"] = {
+            "records": count,
+            "seconds": round(seconds, 2),
+            "loader_peak_mib": memory,
+            "rows_stored": rows,
+            "records_per_second": round(rate),
+        }
+    for label, (seconds, _, _) in runs.items():
+        if label != ours:
+            ratio = seconds / runs[ours][0]  # our records/s over theirs
+            ratios[f"{ours} / {label}, {count} records"] = round(ratio, 3)
+            print(f"{ours} / {label}: {ratio:.2f}x")

@@ -158,24 +158,7 @@ def suite(counts: list[int], upstream_up_to: int) -> dict:
                 )
             stream.unlink()
 
-            print(f"\n{count:,} nested invoices (benchmarks/nested_stream.py), one run each")
-            print(f"{'loader':<46} {'records/s':>10} {'peak MiB':>9} {'rows':>9}")
-            for label, (seconds, memory, rows) in runs.items():
-                rate = count / seconds
-                print(f"{label:<46} {rate:>10,.0f} {memory:>9} {rows:>9}")
-                results[f"{label}, {count} records"] = {
-                    "records": count,
-                    "seconds": seconds,
-                    "loader_peak_mib": memory,
-                    "rows_stored": rows,
-                    "records_per_second": round(rate),
-                }
-            ours = count / runs["target-commerce-postgres"][0]
-            for label, (seconds, _, _) in runs.items():
-                if label != "target-commerce-postgres":
-                    ratio = ours / (count / seconds)
-                    ratios[f"target-commerce-postgres / {label}, {count} records"] = ratio
-                    print(f"target-commerce-postgres / {label}: {ratio:.2f}x")
+            nested_stream.report_runs(count, runs, "target-commerce-postgres", results, ratios)
     return {"results": results, "ratios": ratios}
 
 
