@@ -11,7 +11,8 @@
 --     recurring amount over the period's months (upgrades' prorated charges and refunds are not
 --     recurring revenue);
 --   Adobe: the subscription's quantity in force (each complete order line sets it from its
---     order's day: a renewal to its quantity, a new order adds, a return takes away; an inactive
+--     order's day: a renewal to its quantity, a new order adds, a return takes away, a returned
+--     renewal and its return count for nothing; an inactive
 --     subscription ends at its renewal date) times the partner price in force (its partition's
 --     latest price list month), over 12 months: spans split where either changes.
 with zuora_versions as (
@@ -101,6 +102,18 @@ zoho_spans as (
     where changes.transaction_type != 'cancel' and changes.charges_so_far > 0
 ),
 
+adobe_returned_renewals as (
+    -- A returned renewal (an early one, returned within 14 days) leaves the term it would have
+    -- replaced: neither it nor its return changes the quantity in force.
+    select returns.tenant, returns.order_id as return_order_id, renewals.order_id
+    from {{ ref('stg_adobe__orders') }} as returns
+    inner join {{ ref('stg_adobe__orders') }} as renewals
+        on renewals.tenant = returns.tenant
+        and renewals.order_id = returns.reference_order_id
+    where returns.order_type = 'RETURN' and returns.status = 'complete'
+        and renewals.order_type = 'RENEWAL'
+),
+
 adobe_lines as (
     select
         lines.*,
@@ -111,6 +124,12 @@ adobe_lines as (
         ) as renewals_so_far
     from {{ ref('int_adobe__order_lines_priced') }} as lines
     where lines.order_status = 'complete' and lines.subscription_id is not null
+        and not exists (
+            select 1
+            from adobe_returned_renewals as returned
+            where returned.tenant = lines.tenant
+                and lines.order_id in (returned.order_id, returned.return_order_id)
+        )
 ),
 
 adobe_quantities as (

@@ -204,6 +204,9 @@ class ZoomWorld(EventWorld):
         # later: a contraction, a churn, a reactivation and an expansion in every world's history
         # (a month's end between each, and before the start).
         self._schedule(now - self.rng.uniform(238, 242) * DAY, "lapsing_customer", None)
+        # And one customer arrives during the first day after the start: its account's and
+        # order's statuses are webhooks (webhooks.EVENTS) on the day the demo receives them.
+        self._schedule(now + self.rng.uniform(0.3, 0.7) * DAY, "customer", None)
         self.advance(start, now)
 
     def _number(self) -> int:
