@@ -150,6 +150,21 @@ def legend(entries: Iterable[tuple[str, str]], y: float) -> str:
     return "".join(parts)
 
 
+def per_currency(
+    rows: list[tuple], chart: Callable[[list[tuple]], str], name: str, header: tuple[str, ...]
+) -> list[str]:
+    """A chart and its table per currency (each row's first value), the month (its second)
+    written as YYYY-MM."""
+    sections = []
+    for currency in sorted({row[0] for row in rows}):
+        own = [row for row in rows if row[0] == currency]
+        sections.append(f"<h3>{currency}</h3>{chart(own)}")
+        sections.append(
+            table(f"{name}-{currency}", header, ((f"{row[1]:%Y-%m}", *row[2:]) for row in own))
+        )
+    return sections
+
+
 def bridge_chart(rows: list[tuple]) -> str:
     """A waterfall per month: from the month's starting MRR, the gains stacked up, then the
     losses down to the ending MRR (grey)."""
@@ -263,27 +278,11 @@ def render(query: Query, title: str) -> str:
         " vendor's as-of month, measured on its as-of day.</p>"
     )
     sections.append("<h2>MRR bridge, month by month</h2>")
-    for currency in sorted({row[0] for row in bridge}):
-        rows = [row for row in bridge if row[0] == currency]
-        sections.append(f"<h3>{currency}</h3>{bridge_chart(rows)}")
-        sections.append(
-            table(
-                f"bridge-{currency}",
-                ("month", "starting", *MOVEMENTS, "ending"),
-                ((f"{row[1]:%Y-%m}", *row[2:]) for row in rows),
-            )
-        )
+    sections += per_currency(
+        bridge, bridge_chart, "bridge", ("month", "starting", *MOVEMENTS, "ending")
+    )
     sections.append("<h2>ARR per vendor</h2>")
-    for currency in sorted({row[0] for row in arr}):
-        rows = [row for row in arr if row[0] == currency]
-        sections.append(f"<h3>{currency}</h3>{arr_chart(rows)}")
-        sections.append(
-            table(
-                f"arr-{currency}",
-                ("month", "vendor", "ARR"),
-                ((f"{row[1]:%Y-%m}", row[2], row[3]) for row in rows),
-            )
-        )
+    sections += per_currency(arr, arr_chart, "arr", ("month", "vendor", "ARR"))
     sections.append("<h2>Receivables by aging bucket</h2>")
     sections.append(
         '<p class="note">Open Zuora and Zoom documents (Adobe and Zoho give no balances), by days'
