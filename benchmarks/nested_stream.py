@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
@@ -307,3 +307,17 @@ def report_runs(
             ratio = seconds / runs[ours][0]  # our records/s over theirs
             ratios[f"{ours} / {label}, {count} records"] = round(ratio, 3)
             print(f"{ours} / {label}: {ratio:.2f}x")
+
+
+def command_line(suite: Callable[[list[int], int], Any], description: str, upstream: str) -> None:
+    """A loaders' benchmark run from its command line: --records and --upstream-up-to."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--records", type=int, nargs="+", default=[200_000, 1_000_000])
+    parser.add_argument(
+        "--upstream-up-to",
+        type=int,
+        default=sys.maxsize,
+        help=f"run {upstream} only on streams this long or shorter (it is slow)",
+    )
+    arguments = parser.parse_args()
+    suite(arguments.records, arguments.upstream_up_to)

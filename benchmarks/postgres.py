@@ -11,9 +11,7 @@ Usage: benchmarks/postgres.py [--records 200000 1000000] [--upstream-up-to 20000
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import tempfile
 from pathlib import Path
 
@@ -163,16 +161,7 @@ def suite(counts: list[int], upstream_up_to: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, nargs="+", default=[200_000, 1_000_000])
-    parser.add_argument(
-        "--upstream-up-to",
-        type=int,
-        default=sys.maxsize,
-        help="run target-postgres 0.8.1 only on streams this long or shorter (it is slow)",
-    )
-    arguments = parser.parse_args()
-    suite(arguments.records, arguments.upstream_up_to)
+    nested_stream.command_line(suite, __doc__.splitlines()[0], "target-postgres 0.8.1")
 
 
 if __name__ == "__main__":
